@@ -1,0 +1,1 @@
+"""Speed measurements for prep: printed tables, results committed in the README."""

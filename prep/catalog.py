@@ -1,0 +1,72 @@
+"""Read-side queries over shared content: tracks with their exams, decks and item counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from prep.models import Deck, Enrollment, Exam, Item, Track
+
+
+@dataclass
+class DeckSummary:
+    """A deck with its live item counts."""
+
+    deck: Deck
+    cards: int = 0
+    questions: int = 0
+
+
+@dataclass
+class TrackSummary:
+    """A track as the home and track pages show it."""
+
+    track: Track
+    exams: list[Exam]
+    decks: list[DeckSummary] = field(default_factory=list)
+    enrolled: bool = False
+
+    @property
+    def primary_exam(self) -> Exam | None:
+        """The exam the track prepares for (the first one if none is marked)."""
+        return next((exam for exam in self.exams if exam.is_primary), None) or (
+            self.exams[0] if self.exams else None
+        )
+
+    @property
+    def cards(self) -> int:
+        return sum(deck.cards for deck in self.decks)
+
+    @property
+    def questions(self) -> int:
+        return sum(deck.questions for deck in self.decks)
+
+
+def track_summaries(session: Session, user_id: int | None = None) -> list[TrackSummary]:
+    """Every track in display order, with exams, live deck counts and the user's enrolment."""
+    tracks = session.scalars(
+        select(Track).options(selectinload(Track.exams).selectinload(Exam.domains))
+        .order_by(Track.position, Track.id)
+    ).all()
+    summaries = {track.id: TrackSummary(track, list(track.exams)) for track in tracks}
+    counts = session.execute(
+        select(Deck, Item.kind, func.count(Item.id))
+        .join(Item, Item.deck_id == Deck.id)
+        .where(Deck.owner_id.is_(None), Deck.retired_at.is_(None), Item.retired_at.is_(None))
+        .group_by(Deck.id, Item.kind)
+        .order_by(Deck.id)
+    ).all()
+    decks: dict[int, DeckSummary] = {}
+    for deck, kind, count in counts:
+        summary = decks.get(deck.id)
+        if summary is None:
+            summary = decks[deck.id] = DeckSummary(deck)
+            summaries[deck.track_id].decks.append(summary)
+        setattr(summary, "cards" if kind == "card" else "questions", count)
+    if user_id is not None:
+        enrolled = session.scalars(select(Enrollment.track_id).where(Enrollment.user_id == user_id))
+        for track_id in enrolled:
+            summaries[track_id].enrolled = True
+    return list(summaries.values())

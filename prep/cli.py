@@ -1,0 +1,130 @@
+"""The ``prep`` command line: a Flask CLI group bound to the factory.
+
+``prep run`` serves the app; ``prep db upgrade``, ``prep decks check|load`` and
+``prep user create`` call the same domain functions as the web views.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, FlaskGroup
+
+from prep import accounts
+from prep.db import db_session
+from prep.decks.check import check_decks
+from prep.decks.sync import sync_decks
+
+
+def _create_app():  # type: ignore[no-untyped-def]
+    from prep import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main() -> None:
+    """prep: spaced repetition and mock exams for ML certifications."""
+
+
+def _now():  # type: ignore[no-untyped-def]
+    return current_app.config["PREP_CLOCK"]()
+
+
+# --- db -----------------------------------------------------------------------------------
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+
+
+def alembic_config(database_url: str):  # type: ignore[no-untyped-def]
+    """An Alembic config pointing at prep's migrations and the given database."""
+    from alembic.config import Config
+
+    from prep.config import PROJECT_ROOT
+
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Upgrade the database schema to REVISION (default: head)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    click.echo(f"database upgraded to {revision}")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the database's current revision."""
+    from alembic import command
+
+    command.current(alembic_config(current_app.config["DATABASE_URL"]))
+
+
+# --- decks --------------------------------------------------------------------------------
+
+decks_cli = AppGroup("decks", help="Deck files: validate and load.")
+
+
+def _decks_path(path: str | None) -> Path:
+    return Path(path or current_app.config["PREP_DECKS_DIR"])
+
+
+def _checked(path: str | None):  # type: ignore[no-untyped-def]
+    bundle = check_decks(_decks_path(path))
+    for fault in bundle.faults:
+        click.echo(str(fault), err=True)
+    return bundle
+
+
+@decks_cli.command("check")
+@click.argument("path", required=False)
+def decks_check(path: str | None) -> None:
+    """Validate every deck file under PATH; print each fault as path:line: message."""
+    bundle = _checked(path)
+    if bundle.faults:
+        click.echo(f"{len(bundle.faults)} faults in {bundle.root}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {bundle.summary()}")
+
+
+@decks_cli.command("load")
+@click.argument("path", required=False)
+def decks_load(path: str | None) -> None:
+    """Validate, then sync PATH into the database (nothing is loaded if any fault is found)."""
+    bundle = _checked(path)
+    if bundle.faults:
+        click.echo(f"{len(bundle.faults)} faults: nothing loaded", err=True)
+        sys.exit(1)
+    session = db_session()
+    report = sync_decks(session, bundle, _now())
+    session.commit()
+    click.echo(f"loaded {bundle.summary()}: {report.summary()}")
+
+
+# --- users --------------------------------------------------------------------------------
+
+user_cli = AppGroup("user", help="User accounts.")
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Give the account the admin role.")
+@click.password_option(envvar="PREP_PASSWORD", help="Password (prompted when not given).")
+def user_create(email: str, admin: bool, password: str) -> None:
+    """Create an account for EMAIL."""
+    session = db_session()
+    try:
+        user = accounts.register_user(session, email, password, _now(), is_admin=admin)
+    except accounts.AccountError as error:
+        raise click.ClickException(f"{error.field}: {error.message}") from error
+    session.commit()
+    click.echo(f"created {'admin ' if admin else ''}user {user.email}")

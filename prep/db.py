@@ -1,0 +1,49 @@
+"""Engine and per-request sessions: plain SQLAlchemy, so the domain layer needs no Flask."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str) -> Engine:
+    """An engine set up for prep: pre-ping pooling; WAL, a busy timeout and FKs on SQLite."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 15})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def init_db(app: Flask) -> None:
+    """Attach an engine and a session factory to the app; close each request's session."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["prep.engine"] = engine
+    app.extensions["prep.sessions"] = sessionmaker(engine, expire_on_commit=False)
+
+    @app.teardown_appcontext
+    def _close_session(_error: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def db_session() -> Session:
+    """The current request's (or CLI command's) session, opened on first use."""
+    from flask import current_app
+
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["prep.sessions"]()
+    return g.db_session

@@ -1,0 +1,1 @@
+"""Deck files: reading, validating (``check``) and syncing them into the database (``sync``)."""

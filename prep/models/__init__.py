@@ -1,0 +1,30 @@
+"""Persistence layer: SQLAlchemy 2.0 typed models of prep."""
+
+from prep.models.accounts import Enrollment, User
+from prep.models.base import Base, UTCDateTime
+from prep.models.content import CARD, QUESTION, Deck, Exam, ExamDomain, Item, ItemDomain, Track
+from prep.models.exams import AttemptQuestion, ExamAttempt
+from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, ReviewLog
+
+__all__ = [
+    "CARD",
+    "LEARNING",
+    "NEW",
+    "QUESTION",
+    "RELEARNING",
+    "REVIEW",
+    "AttemptQuestion",
+    "Base",
+    "Card",
+    "Deck",
+    "Enrollment",
+    "Exam",
+    "ExamAttempt",
+    "ExamDomain",
+    "Item",
+    "ItemDomain",
+    "ReviewLog",
+    "Track",
+    "UTCDateTime",
+    "User",
+]

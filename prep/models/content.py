@@ -1,0 +1,149 @@
+"""Shared content: tracks, exam blueprints and their domains, decks and items.
+
+Content comes from the deck files (``prep decks load``) except decks and items owned by a
+user (their own cards). Items are never deleted by a load, only retired, so that every
+user's history on them survives.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from prep.models.base import Base, UTCDateTime
+
+CARD = "card"
+QUESTION = "question"
+
+
+class Track(Base):
+    """A certification track such as SageMaker or Vertex AI."""
+
+    __tablename__ = "tracks"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    vendor: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    exams: Mapped[list[Exam]] = relationship(back_populates="track", order_by="Exam.id")
+
+
+class Exam(Base):
+    """An exam blueprint: the facts a mock exam is built from."""
+
+    __tablename__ = "exams"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    track_id: Mapped[str] = mapped_column(ForeignKey("tracks.id"), index=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    vendor: Mapped[str] = mapped_column(String(100))
+    guide_version: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))  # active | retiring | retired | closed
+    retired_on: Mapped[date | None] = mapped_column(Date, default=None)
+    successor_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    successor_note: Mapped[str | None] = mapped_column(Text, default=None)
+    question_count: Mapped[int] = mapped_column(Integer)
+    scored_question_count: Mapped[int | None] = mapped_column(Integer, default=None)
+    minutes: Mapped[int] = mapped_column(Integer)
+    multiple_response: Mapped[bool] = mapped_column(Boolean, default=False)
+    item_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scoring_kind: Mapped[str] = mapped_column(String(16))  # scaled | percent
+    scale_min: Mapped[int | None] = mapped_column(Integer, default=None)
+    scale_max: Mapped[int | None] = mapped_column(Integer, default=None)
+    pass_mark: Mapped[float] = mapped_column(Float)
+    unverified: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    track: Mapped[Track] = relationship(back_populates="exams")
+    domains: Mapped[list[ExamDomain]] = relationship(
+        back_populates="exam", order_by="ExamDomain.number", cascade="all, delete-orphan"
+    )
+
+
+class ExamDomain(Base):
+    """A domain (section) of an exam blueprint with its weight in percent."""
+
+    __tablename__ = "exam_domains"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[str] = mapped_column(ForeignKey("exams.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    weight: Mapped[float] = mapped_column(Float)  # normalised: an exam's weights sum to 100
+    weight_low: Mapped[float | None] = mapped_column(Float, default=None)
+    weight_high: Mapped[float | None] = mapped_column(Float, default=None)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    exam: Mapped[Exam] = relationship(back_populates="domains")
+
+    __table_args__ = (Index("uq_exam_domains_exam_number", "exam_id", "number", unique=True),)
+
+
+class Deck(Base):
+    """A topic deck of a track, or a user's own deck (``owner_id`` set)."""
+
+    __tablename__ = "decks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    track_id: Mapped[str | None] = mapped_column(ForeignKey("tracks.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, default=None
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    source_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    track: Mapped[Track | None] = relationship()
+
+
+class Item(Base):
+    """A flashcard or an exam question, identified by a stable text id (``uid``)."""
+
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # card | question
+    prompt: Mapped[str] = mapped_column(Text)  # a card's front, a question's stem
+    answer_text: Mapped[str | None] = mapped_column(Text, default=None)  # a card's back
+    # Questions: [{"key": "a", "text": ..., "explanation": ...}, ...] in authored order.
+    options: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, default=None)
+    correct: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    reference: Mapped[str | None] = mapped_column(Text, default=None)
+    image: Mapped[str | None] = mapped_column(String(500), default=None)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    source_line: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the content last changed
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    deck: Mapped[Deck] = relationship()
+    domains: Mapped[list[ExamDomain]] = relationship(secondary="item_domains")
+
+    @property
+    def is_multiple_response(self) -> bool:
+        """Whether the question has more than one correct option."""
+        return len(self.correct or ()) > 1
+
+
+class ItemDomain(Base):
+    """Which exam domains an item serves (an item may serve several exams)."""
+
+    __tablename__ = "item_domains"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    domain_id: Mapped[int] = mapped_column(
+        ForeignKey("exam_domains.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

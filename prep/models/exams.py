@@ -1,0 +1,77 @@
+"""Mock exam attempts and the questions (with the user's answers) in each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from prep.models.base import Base, UTCDateTime
+from prep.models.content import Exam, Item
+
+OPEN, GRADED = "open", "graded"
+
+
+class ExamAttempt(Base):
+    """One sitting of a mock exam or quiz; its deadline is kept on the server."""
+
+    __tablename__ = "exam_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    exam_id: Mapped[str] = mapped_column(ForeignKey("exams.id"))
+    mode: Mapped[str] = mapped_column(String(16))  # exam | practice | custom
+    status: Mapped[str] = mapped_column(String(16), default=OPEN)  # open | graded
+    seed: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    question_count: Mapped[int] = mapped_column(Integer)
+    correct_count: Mapped[int | None] = mapped_column(Integer, default=None)
+    score_scaled: Mapped[float | None] = mapped_column(Float, default=None)
+    passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    notes: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    exam: Mapped[Exam] = relationship()
+    questions: Mapped[list[AttemptQuestion]] = relationship(
+        back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        Index("ix_exam_attempts_user_exam_started", "user_id", "exam_id", "started_at"),
+        # At most one open timed exam per user and blueprint.
+        Index(
+            "uq_exam_attempts_one_open_exam",
+            "user_id",
+            "exam_id",
+            unique=True,
+            sqlite_where=text("status = 'open' AND mode = 'exam'"),
+            postgresql_where=text("status = 'open' AND mode = 'exam'"),
+        ),
+    )
+
+
+class AttemptQuestion(Base):
+    """A question as placed in an attempt: its shuffled option order and the user's answer."""
+
+    __tablename__ = "attempt_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("exam_attempts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    option_order: Mapped[list[str]] = mapped_column(JSON)
+    chosen: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    correct: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    time_spent_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+    attempt: Mapped[ExamAttempt] = relationship(back_populates="questions")
+    item: Mapped[Item] = relationship()
+
+    __table_args__ = (
+        Index("uq_attempt_questions_attempt_position", "attempt_id", "position", unique=True),
+        Index("uq_attempt_questions_attempt_item", "attempt_id", "item_id", unique=True),
+    )

@@ -1,0 +1,68 @@
+"""Per-user study state: FSRS card state and the review log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from prep.models.base import Base, UTCDateTime
+from prep.models.content import Item
+
+# Card states: 0 is "never studied"; 1-3 are fsrs.State values.
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+
+
+class Card(Base):
+    """One user's scheduling state for one item (the FSRS fields plus queue flags)."""
+
+    __tablename__ = "cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    state: Mapped[int] = mapped_column(Integer, default=NEW)
+    step: Mapped[int | None] = mapped_column(Integer, default=None)
+    stability: Mapped[float | None] = mapped_column(Float, default=None)
+    difficulty: Mapped[float | None] = mapped_column(Float, default=None)
+    due: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_review: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    reps: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    new_position: Mapped[int] = mapped_column(Integer, default=0)  # order of new cards
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    buried_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    leech: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    item: Mapped[Item] = relationship()
+
+    __table_args__ = (
+        Index("uq_cards_user_item", "user_id", "item_id", unique=True),
+        # The due-card query: a user's cards of one state, by due time.
+        Index("ix_cards_user_state_due", "user_id", "state", "due"),
+    )
+
+
+class ReviewLog(Base):
+    """One answer to a card; ``review_uid`` (client-generated) makes retries no-ops."""
+
+    __tablename__ = "review_logs"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    review_uid: Mapped[str] = mapped_column(String(64))
+    rating: Mapped[int] = mapped_column(Integer)  # 1 Again, 2 Hard, 3 Good, 4 Easy
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The card's fields before this answer, so that undo restores them exactly.
+    state_before: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index("uq_review_logs_user_review_uid", "user_id", "review_uid", unique=True),
+        Index("ix_review_logs_card_reviewed_at", "card_id", "reviewed_at"),
+        Index("ix_review_logs_user_reviewed_at", "user_id", "reviewed_at"),
+    )

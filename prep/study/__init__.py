@@ -1,0 +1,1 @@
+"""Study domain logic (no Flask): enrolment in tracks and per-user card state."""

@@ -1,0 +1,72 @@
+"""Which tracks a user studies, and the card rows that studying a track needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from prep.models import Card, Deck, Enrollment, Item, Track, User
+
+
+class UnknownTrack(ValueError):
+    """A track id that does not exist."""
+
+
+def add_cards(
+    session: Session, user_ids: Iterable[int], items: Iterable[Item], now: datetime
+) -> int:
+    """Create new-card rows for each user and item that lack one; return how many were made."""
+    user_ids, items = list(user_ids), list(items)
+    if not user_ids or not items:
+        return 0
+    existing = set(
+        session.execute(
+            select(Card.user_id, Card.item_id).where(
+                Card.user_id.in_(user_ids), Card.item_id.in_([item.id for item in items])
+            )
+        ).all()
+    )
+    new_cards = [
+        Card(user_id=user_id, item_id=item.id, due=now, new_position=item.id)
+        for user_id in user_ids
+        for item in items
+        if (user_id, item.id) not in existing
+    ]
+    session.add_all(new_cards)
+    session.flush()
+    return len(new_cards)
+
+
+def track_items(session: Session, track_id: str) -> list[Item]:
+    """The live (not retired) shared items of a track, in authored order."""
+    return list(
+        session.scalars(
+            select(Item)
+            .join(Deck, Item.deck_id == Deck.id)
+            .where(Deck.track_id == track_id, Deck.owner_id.is_(None), Item.retired_at.is_(None))
+            .order_by(Item.id)
+        )
+    )
+
+
+def set_tracks(session: Session, user: User, track_ids: Iterable[str], now: datetime) -> None:
+    """Make ``track_ids`` exactly the tracks ``user`` studies; new tracks bring their cards.
+
+    Leaving a track keeps its cards and history (they simply stop being queued), so that
+    coming back later loses nothing.
+    """
+    wanted = set(track_ids)
+    known = set(session.scalars(select(Track.id).where(Track.id.in_(wanted))))
+    if unknown := wanted - known:
+        raise UnknownTrack(f"unknown track: {', '.join(sorted(unknown))}")
+    current = {enrollment.track_id: enrollment for enrollment in user.enrollments}
+    for track_id, enrollment in current.items():
+        if track_id not in wanted:
+            user.enrollments.remove(enrollment)
+    for track_id in sorted(wanted - set(current)):
+        user.enrollments.append(Enrollment(track_id=track_id, created_at=now))
+        add_cards(session, [user.id], track_items(session, track_id), now)
+    session.flush()

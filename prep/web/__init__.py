@@ -1,0 +1,75 @@
+"""The web layer: Flask extensions, one blueprint per feature, errors and security headers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, render_template
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from prep.rendering import render_markdown
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def now() -> datetime:
+    """The current time from the app's clock (frozen in tests)."""
+    return current_app.config["PREP_CLOCK"]()
+
+
+def register_extensions(app: Flask) -> None:
+    """Login sessions and CSRF protection on every form."""
+    from prep.web.auth import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to continue."
+    login_manager.user_loader(load_user)
+    csrf.init_app(app)
+    app.jinja_env.filters["markdown"] = render_markdown
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature."""
+    from prep.web.auth import blueprint as auth
+    from prep.web.health import blueprint as health
+    from prep.web.tracks import blueprint as tracks
+
+    app.register_blueprint(auth)
+    app.register_blueprint(tracks)
+    app.register_blueprint(health)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly error pages; a missing or bad CSRF token is a 403."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> tuple[str, int]:
+        message = "The form expired or was not sent from prep. Reload the page and try again."
+        return render_template("error.html", code=403, message=message), 403
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        return render_template("error.html", code=code, message=error.description), code
+
+
+def register_security_headers(app: Flask) -> None:
+    """Security headers on every response."""
+
+    @app.after_request
+    def _headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response

@@ -1,0 +1,61 @@
+"""Home page (the tracks and which ones the user studies) and the track pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from prep.catalog import track_summaries
+from prep.db import db_session
+from prep.models import User
+from prep.study.enrollment import UnknownTrack, set_tracks
+from prep.web import now
+
+blueprint = Blueprint("tracks", __name__)
+
+
+class StudyTracksForm(FlaskForm):
+    """Only the CSRF token: the chosen track ids come as repeated ``track`` fields."""
+
+
+def _user_id() -> int | None:
+    return current_user.user.id if current_user.is_authenticated else None
+
+
+@blueprint.get("/")
+def home() -> ResponseReturnValue:
+    """The five tracks with their exam status; logged-in users choose what to study."""
+    tracks = track_summaries(db_session(), _user_id())
+    return render_template("tracks/home.html", tracks=tracks, form=StudyTracksForm())
+
+
+@blueprint.post("/tracks")
+@login_required
+def choose_tracks() -> ResponseReturnValue:
+    """Set the tracks the user studies (only these enter the review queue)."""
+    form = StudyTracksForm()
+    if not form.validate_on_submit():
+        abort(400, "The form was incomplete; reload the page and try again.")
+    session = db_session()
+    user = session.get(User, current_user.user.id)
+    try:
+        set_tracks(session, user, request.form.getlist("track"), now())
+    except UnknownTrack as error:
+        abort(400, str(error))
+    session.commit()
+    count = len(user.enrollments)
+    flash(f"You now study {count} track{'s' if count != 1 else ''}." if count
+          else "You study no track at the moment.", "success")
+    return redirect(url_for("tracks.home"))
+
+
+@blueprint.get("/tracks/<track_id>")
+def track(track_id: str) -> ResponseReturnValue:
+    """A track: its exam blueprints (with status notices) and its decks."""
+    summary = next((t for t in track_summaries(db_session(), _user_id())
+                    if t.track.id == track_id), None)
+    if summary is None:
+        abort(404, "No such track.")
+    return render_template("tracks/track.html", summary=summary)

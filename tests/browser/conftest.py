@@ -1,0 +1,66 @@
+"""Headless Chromium (Debian's, driven by Playwright) against the app served on loopback."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from tests.conftest import IN_CI
+
+CHROMIUM = os.environ.get("PREP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One Chromium for the session; missing Chromium fails under CI and skips locally."""
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served by a real HTTP server in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser page; any console error or page error fails the test."""
+    context = browser.new_context(base_url=live_server)
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message) -> None:  # type: ignore[no-untyped-def]
+        # A form sent back with field errors answers 422 on purpose; Chromium logs that.
+        if message.type == "error" and "status of 422" not in message.text:
+            problems.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("dialog", lambda dialog: problems.append(f"dialog: {dialog.message}"))
+    yield page
+    context.close()
+    assert problems == [], problems

@@ -1,0 +1,77 @@
+"""The prep command line: decks check/load, user create, db upgrade."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from prep.models import Item, User
+from tests.factories import FIXTURE_DECKS
+
+
+def test_decks_check_clean(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["decks", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: 6 files: 2 tracks")
+
+
+def test_decks_check_broken_copy_prints_faults_and_exits_1(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    root = tmp_path / "decks"
+    shutil.copytree(FIXTURE_DECKS, root)
+    basics = root / "alpha" / "basics.yaml"
+    basics.write_text(basics.read_text().replace("answer: b", "answer: x"))
+    result = runner.invoke(args=["decks", "check", str(root)])
+    assert result.exit_code == 1
+    assert "basics.yaml:" in result.output
+    assert "answer 'x' is not among the options" in result.output
+    assert "1 faults in" in result.output
+
+
+def test_decks_load_twice_reports_no_changes(runner: FlaskCliRunner, session: Session) -> None:
+    first = runner.invoke(args=["decks", "load"])
+    assert first.exit_code == 0, first.output
+    assert "5 added" in first.output
+    second = runner.invoke(args=["decks", "load"])
+    assert second.exit_code == 0
+    assert second.output.rstrip().endswith("no changes (5 items up to date)")
+    assert session.scalar(select(func.count(Item.id))) == 5
+
+
+def test_decks_load_with_faults_loads_nothing(
+    runner: FlaskCliRunner, session: Session, tmp_path: Path
+) -> None:
+    root = tmp_path / "decks"
+    shutil.copytree(FIXTURE_DECKS, root)
+    core = root / "beta" / "core.yaml"
+    core.write_text(core.read_text().replace("beta-one: 1", "beta-one: 9"))
+    result = runner.invoke(args=["decks", "load", str(root)])
+    assert result.exit_code == 1
+    assert "nothing loaded" in result.output
+    assert session.scalar(select(func.count(Item.id))) == 0
+
+
+def test_user_create(runner: FlaskCliRunner, session: Session) -> None:
+    result = runner.invoke(args=["user", "create", "Root@Example.com", "--admin"],
+                           input="a long password\na long password\n")
+    assert result.exit_code == 0, result.output
+    user = session.scalars(select(User)).one()
+    assert (user.email, user.is_admin) == ("root@example.com", True)
+    again = runner.invoke(args=["user", "create", "root@example.com", "--password", "x" * 12])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_db_upgrade_on_an_empty_sqlite_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from prep import create_app
+
+    monkeypatch.setenv("PREP_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+                      "SECRET_KEY": "x"})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "database upgraded to head" in result.output

@@ -1,0 +1,167 @@
+"""Deck validation: shipped decks are clean; each kind of fault names its file and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from prep.config import PROJECT_ROOT
+from prep.decks.check import check_decks
+from tests.factories import FIXTURE_DECKS
+
+
+@pytest.fixture
+def decks(tmp_path: Path) -> Path:
+    """A writable copy of the fixture decks."""
+    root = tmp_path / "decks"
+    shutil.copytree(FIXTURE_DECKS, root)
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line where ``needle`` first appears."""
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def messages(root: Path) -> list[str]:
+    return [f"{Path(f.path).name}:{f.line}: {f.message}" for f in check_decks(root).faults]
+
+
+def test_shipped_decks_are_clean_and_cover_every_track() -> None:
+    bundle = check_decks(PROJECT_ROOT / "decks")
+    assert [str(fault) for fault in bundle.faults] == []
+    assert {track.id for track in bundle.tracks} == {
+        "sagemaker", "vertex-ai", "azure-ai", "mlflow", "tensorflow",
+    }
+    assert {exam.id for exam in bundle.exams} == {
+        "mla-c01", "mls-c01", "pmle", "ai-102", "databricks-ml-associate", "tf-developer",
+    }
+    for track in bundle.tracks:
+        kinds = [item.kind for item in bundle.items if item.deck_slug.startswith(f"{track.id}/")]
+        assert kinds.count("card") >= 10, track.id
+        assert kinds.count("question") >= 10, track.id
+
+
+def test_shipped_blueprints_match_the_published_facts() -> None:
+    exams = {exam.id: exam for exam in check_decks(PROJECT_ROOT / "decks").exams}
+    mla = exams["mla-c01"]
+    assert (mla.questions, mla.minutes, mla.pass_mark, mla.scale_max) == (65, 130, 720, 1000)
+    assert [d.weight for d in mla.domains] == [28, 26, 22, 24]
+    assert exams["mls-c01"].status == "retired" and exams["mls-c01"].successor == "mla-c01"
+    ai102 = exams["ai-102"]
+    assert sum(d.weight for d in ai102.domains) == pytest.approx(100)
+    assert ai102.domains[0].weight == pytest.approx(22.5 * 100 / 95)
+    assert [d.weight for d in exams["databricks-ml-associate"].domains] == [38, 19, 31, 12]
+    assert [d.weight for d in exams["pmle"].domains] == [13, 14, 18, 20, 22, 13]
+    assert exams["tf-developer"].status == "closed"
+
+
+def test_fixture_decks_parse_into_specs(decks: Path) -> None:
+    bundle = check_decks(decks)
+    assert bundle.ok
+    assert bundle.summary() == "6 files: 2 tracks, 2 exams, 2 decks, 3 flashcards, 2 questions"
+    question = next(item for item in bundle.items if item.uid == "al-q002")
+    assert question.correct == ["a", "c"]
+    assert [option.key for option in question.options] == ["a", "b", "c", "d", "e"]
+    assert question.line == line_of(decks / "alpha" / "basics.yaml", "id: al-q002")
+    beta = next(exam for exam in bundle.exams if exam.id == "beta-one")
+    assert [d.weight for d in beta.domains] == [50, 50]
+
+
+def test_malformed_yaml_reports_its_line(decks: Path) -> None:
+    path = decks / "alpha" / "basics.yaml"
+    edit(path, "    tags: [metrics]", "    tags: [metrics")
+    faults = messages(decks)
+    assert len(faults) == 1
+    assert faults[0].startswith("basics.yaml:")
+    assert "YAML error" in faults[0]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "needle", "message"),
+    [
+        ("alpha/basics.yaml", "domains: {alpha-one: 2}\n    front",
+         "domains: {alpha-one: 7}\n    front", "id: al-c002",
+         "unknown domain 7 of exam 'alpha-one'"),
+        ("alpha/basics.yaml", "domains: {alpha-one: 1}\n    tags",
+         "domains: {gamma: 1}\n    tags", "id: al-c001", "unknown exam 'gamma'"),
+        ("alpha/basics.yaml", "    answer: b", "    answer: f", "answer: f",
+         "answer 'f' is not among the options"),
+        ("alpha/basics.yaml", "      d: Unstructured.\n", "", "explanations:",
+         "missing explanation for option 'd'"),
+        ("alpha/alpha-one.exam.yaml", "weight: 40", "weight: 45", "domains:",
+         "domain weights sum to 105, not 100"),
+        ("alpha/basics.yaml", "    reference: Apache", "    refrence: Apache", "refrence",
+         "unknown key 'refrence' in a question"),
+        ("alpha/basics.yaml", "      d: Plain text logs", "      c: Plain text logs",
+         "c: Plain text logs", "duplicate key 'c'"),
+        ("alpha/basics.yaml", "      c: Add L2 regularisation", "      c: Add dropout",
+         "c: Add dropout",
+         "option 'c' repeats the text of another option"),
+        ("beta/beta-one.exam.yaml", "retired_on: 2025-01-31\n", "", "status: retired",
+         "a retired exam needs 'retired_on'"),
+    ],
+)
+def test_each_fault_names_file_and_line(
+    decks: Path, file: str, old: str, new: str, needle: str, message: str
+) -> None:
+    path = decks / file
+    edit(path, old, new)
+    assert f"{path.name}:{line_of(path, needle)}: {message}" in messages(decks)
+
+
+def test_fewer_than_two_options(decks: Path) -> None:
+    path = decks / "alpha" / "basics.yaml"
+    text = path.read_text()
+    start = text.index("  - id: al-q001")
+    block = text[start:text.index("  - id: al-q002")]
+    single = (
+        "  - id: al-q001\n    type: question\n    domains: {alpha-one: 1}\n"
+        "    stem: Pick one.\n    options:\n      a: Only option\n    answer: a\n"
+        "    explanations:\n      a: Alone.\n    reference: None\n"
+    )
+    path.write_text(text.replace(block, single))
+    faults = messages(decks)
+    assert f"basics.yaml:{line_of(path, 'options:')}: a question needs at least two options" \
+        in faults
+
+
+def test_duplicate_id_across_files(decks: Path) -> None:
+    edit(decks / "beta" / "core.yaml", "id: be-c001", "id: al-c001")
+    faults = messages(decks)
+    assert any(
+        fault.startswith(f"core.yaml:{line_of(decks / 'beta' / 'core.yaml', 'id: al-c001')}: "
+                         "duplicate id 'al-c001' (first at ")
+        for fault in faults
+    ), faults
+
+
+def test_every_fault_is_reported_not_just_the_first(decks: Path) -> None:
+    edit(decks / "alpha" / "basics.yaml", "    answer: b", "    answer: z")
+    edit(decks / "beta" / "core.yaml", "front: |", "frnt: |")
+    faults = messages(decks)
+    assert len(faults) >= 2
+    assert any("core.yaml" in fault for fault in faults)
+    assert any("basics.yaml" in fault for fault in faults)
+
+
+def test_missing_directory_is_a_fault(tmp_path: Path) -> None:
+    bundle = check_decks(tmp_path / "nope")
+    assert [fault.message for fault in bundle.faults] == ["no such directory"]
+
+
+def test_single_track_folder_can_be_checked(decks: Path) -> None:
+    bundle = check_decks(decks / "alpha")
+    assert bundle.ok
+    assert [track.id for track in bundle.tracks] == ["alpha"]

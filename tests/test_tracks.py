@@ -1,0 +1,58 @@
+"""Home and track pages: tracks with exam status, choosing what to study."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from prep.models import Card, Enrollment, User
+from tests.conftest import FrozenClock, post_form
+from tests.factories import load_decks
+
+
+def test_home_lists_tracks_with_status(client: FlaskClient, session: Session,
+                                       clock: FrozenClock) -> None:
+    load_decks(session, clock())
+    page = client.get("/").get_data(as_text=True)
+    assert page.index("Alpha") < page.index("Beta")
+    assert "Active" in page and "Retired 2025-01-31" in page
+    assert "2 flashcards · 2 exam questions" in page and "1 flashcards · 0 exam" in page
+    assert 'name="track"' not in page  # anonymous visitors cannot enrol
+
+
+def test_choosing_tracks_creates_cards_and_can_be_undone(
+    user_client: FlaskClient, session: Session, clock: FrozenClock, user: User
+) -> None:
+    load_decks(session, clock())
+    response = post_form(user_client, "/tracks", {"track": ["alpha", "beta"]})
+    assert response.status_code == 302
+    cards = select(func.count(Card.id)).where(Card.user_id == user.id)
+    assert session.scalar(cards) == 5
+    post_form(user_client, "/tracks", {"track": ["beta"]})
+    session.expire_all()
+    assert session.scalars(select(Enrollment.track_id)).all() == ["beta"]
+    assert session.scalar(cards) == 5  # leaving a track keeps its cards and history
+    page = user_client.get("/").get_data(as_text=True)
+    assert "You now study 1 track." in page
+
+
+def test_unknown_track_is_a_clear_400(user_client: FlaskClient, session: Session,
+                                      clock: FrozenClock) -> None:
+    load_decks(session, clock())
+    response = post_form(user_client, "/tracks", {"track": ["alpha", "nope"]})
+    assert response.status_code == 400
+    assert "unknown track: nope" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Enrollment)) == 0
+
+
+def test_track_page_shows_blueprint_and_retirement_notice(
+    client: FlaskClient, session: Session, clock: FrozenClock
+) -> None:
+    load_decks(session, clock())
+    page = client.get("/tracks/beta").get_data(as_text=True)
+    assert "This exam was retired on 2025-01-31." in page
+    assert "40–60% (50.0)" in page
+    alpha = client.get("/tracks/alpha").get_data(as_text=True)
+    assert "720 on 100–1000" in alpha and "10 minutes" in alpha and "retired" not in alpha
+    assert client.get("/tracks/nope").status_code == 404
