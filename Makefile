@@ -25,6 +25,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check prep tests benchmarks migrations wsgi.py
 	$(BIN)/prep decks check
+	$(BIN)/prep decks lint
 
 test: lint
 	$(BIN)/python -m pytest

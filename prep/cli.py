@@ -16,6 +16,7 @@ from flask.cli import AppGroup, FlaskGroup
 from prep import accounts
 from prep.db import db_session
 from prep.decks.check import check_decks
+from prep.decks.lint import lint_bundle
 from prep.decks.sync import sync_decks
 
 
@@ -94,6 +95,23 @@ def decks_check(path: str | None) -> None:
         click.echo(f"{len(bundle.faults)} faults in {bundle.root}", err=True)
         sys.exit(1)
     click.echo(f"ok: {bundle.summary()}")
+
+
+@decks_cli.command("lint")
+@click.argument("path", required=False)
+def decks_lint(path: str | None) -> None:
+    """Check content quality under PATH (after validity); print each finding, exit 1 if any."""
+    bundle = _checked(path)
+    if bundle.faults:
+        click.echo(f"{len(bundle.faults)} faults: fix them before linting", err=True)
+        sys.exit(1)
+    findings = lint_bundle(bundle)
+    for finding in findings:
+        click.echo(str(finding), err=True)
+    if findings:
+        click.echo(f"{len(findings)} findings in {bundle.root}", err=True)
+        sys.exit(1)
+    click.echo(f"lint clean: {bundle.summary()}")
 
 
 @decks_cli.command("load")

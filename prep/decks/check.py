@@ -29,7 +29,9 @@ OPTION_KEYS = ("a", "b", "c", "d", "e", "f")
 TRACK_FILE = "track.yaml"
 EXAM_SUFFIX = ".exam.yaml"
 
-_TRACK_KEYS = {"track", "name", "vendor", "position", "description", "primary_exam"}
+_TRACK_KEYS = {"track", "name", "vendor", "position", "primary_exam"}
+_TRACK_OPTIONAL = {"description", "targets"}
+_TARGET_KINDS = ("flashcards", "questions")
 _EXAM_REQUIRED = {
     "exam", "track", "code", "name", "vendor", "guide_version", "status",
     "questions", "minutes", "scoring", "domains",
@@ -197,8 +199,7 @@ def _load(path: Path, bundle: DeckBundle) -> tuple[_FileReader, LineMap | None]:
 
 def _read_track(path: Path, bundle: DeckBundle) -> TrackSpec | None:
     reader, data = _load(path, bundle)
-    if data is None or not reader.keys(data, _TRACK_KEYS - {"description"}, {"description"},
-                                       "track.yaml"):
+    if data is None or not reader.keys(data, _TRACK_KEYS, _TRACK_OPTIONAL, "track.yaml"):
         return None
     track_id = reader.identifier(data, "track")
     if track_id is not None and track_id != path.parent.name:
@@ -213,9 +214,20 @@ def _read_track(path: Path, bundle: DeckBundle) -> TrackSpec | None:
         id=track_id, name=name, vendor=vendor, position=position,
         description=reader.text(data, "description", required=False) or "",
         primary_exam=primary, path=reader.path, line=data.line_of("primary_exam"),
+        targets=_read_targets(reader, data),
     )
     bundle.tracks.append(spec)
     return spec
+
+
+def _read_targets(reader: _FileReader, data: LineMap) -> dict[str, int]:
+    if "targets" not in data:
+        return {}
+    targets = reader.mapping(data["targets"], data.line_of("targets"), "'targets'")
+    if targets is None or not reader.keys(targets, set(), set(_TARGET_KINDS), "'targets'"):
+        return {}
+    counts = {kind: reader.integer(targets, kind) for kind in _TARGET_KINDS if kind in targets}
+    return {kind: count for kind, count in counts.items() if count is not None}
 
 
 def _read_exam(path: Path, track: TrackSpec, bundle: DeckBundle) -> None:

@@ -25,6 +25,7 @@ class TrackSpec:
     primary_exam: str
     path: str
     line: int
+    targets: dict[str, int] = field(default_factory=dict)  # minimum flashcards / questions
 
 
 @dataclass
