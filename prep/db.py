@@ -16,12 +16,20 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+            connection.isolation_level = None  # prep issues BEGIN itself (see below)
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=15000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            # A write transaction takes the write lock up front (BEGIN IMMEDIATE), so a
+            # read-then-write cannot fail on a snapshot another writer has moved past.
+            immediate = connection.get_execution_options().get("sqlite_immediate", False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
@@ -38,6 +46,14 @@ def init_db(app: Flask) -> None:
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+def write_session() -> Session:
+    """The request's session, for a request that writes: on SQLite it begins IMMEDIATE."""
+    session = db_session()
+    if not session.in_transaction():
+        session.connection(execution_options={"sqlite_immediate": True})
+    return session
 
 
 def db_session() -> Session:

@@ -75,20 +75,20 @@ def test_removed_item_is_retired_with_history_kept_and_revived_on_return(
     user = make_user(session, clock(), "ben@example.com")
     set_tracks(session, user, ["alpha"], clock())
     card = session.scalars(
-        select(Card).join(Item).where(Item.uid == "al-q001", Card.user_id == user.id)
+        select(Card).join(Item).where(Item.uid == "al-c002", Card.user_id == user.id)
     ).one()
     session.add(ReviewLog(user_id=user.id, card_id=card.id, review_uid="r1", rating=3,
-                          reviewed_at=clock(), state_before={}))
+                          reviewed_at=clock(), previous_state=0, state_before={}))
     session.commit()
     path = decks / "alpha" / "basics.yaml"
     original = path.read_text()
-    start, end = original.index("  - id: al-q001"), original.index("  - id: al-q002")
+    start, end = original.index("  - id: al-c002"), original.index("  - id: al-q001")
     path.write_text(original[:start] + original[end:])
     clock.advance(days=1)
     report = load_decks(session, clock(), decks)
     assert report.retired == 1
     session.expire_all()
-    retired = item(session, "al-q001")
+    retired = item(session, "al-c002")
     assert retired.retired_at == clock()
     assert session.scalar(select(func.count(ReviewLog.id))) == 1
     assert session.get(Card, card.id) is not None
@@ -96,7 +96,7 @@ def test_removed_item_is_retired_with_history_kept_and_revived_on_return(
     report = load_decks(session, clock(), decks)
     assert (report.revived, report.retired) == (1, 0)
     session.expire_all()
-    assert item(session, "al-q001").retired_at is None
+    assert item(session, "al-c002").retired_at is None
 
 
 def test_loading_one_track_leaves_the_others_alone(
@@ -120,7 +120,8 @@ def test_new_items_reach_enrolled_users_only(
     idle = make_user(session, clock(), "di@example.com")
     set_tracks(session, studying, ["alpha"], clock())
     session.commit()
-    assert session.scalar(select(func.count()).where(Card.user_id == studying.id)) == 4
+    # Flashcards only: questions enter the queue when missed in an exam.
+    assert session.scalar(select(func.count()).where(Card.user_id == studying.id)) == 2
     path = decks / "alpha" / "basics.yaml"
     path.write_text(path.read_text() + (
         "  - id: al-c003\n    type: card\n    domains: {alpha-one: 1}\n"
@@ -128,7 +129,7 @@ def test_new_items_reach_enrolled_users_only(
     ))
     report = load_decks(session, clock(), decks)
     assert (report.added, report.new_cards) == (1, 1)
-    assert session.scalar(select(func.count()).where(Card.user_id == studying.id)) == 5
+    assert session.scalar(select(func.count()).where(Card.user_id == studying.id)) == 3
     assert session.scalar(select(func.count()).where(Card.user_id == idle.id)) == 0
 
 

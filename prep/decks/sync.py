@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.decks.spec import DeckBundle, ExamSpec, ItemSpec
-from prep.models import Deck, Enrollment, Exam, ExamDomain, Item, ItemDomain, Track
+from prep.models import CARD, Deck, Enrollment, Exam, ExamDomain, Item, ItemDomain, Track
 from prep.study.enrollment import add_cards
 
 
@@ -209,7 +209,8 @@ def _add_cards_for_enrolled(
 ) -> None:
     by_track: dict[str, list[Item]] = {}
     for item in items:
-        by_track.setdefault(item.deck.track_id, []).append(item)
+        if item.kind == CARD:  # questions enter the queue when missed in an exam
+            by_track.setdefault(item.deck.track_id, []).append(item)
     for track_id, track_items in by_track.items():
         users = session.scalars(select(Enrollment.user_id).where(Enrollment.track_id == track_id))
         report.new_cards += add_cards(session, users, track_items, now)

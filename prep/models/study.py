@@ -58,6 +58,7 @@ class ReviewLog(Base):
     rating: Mapped[int] = mapped_column(Integer)  # 1 Again, 2 Hard, 3 Good, 4 Easy
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_ms: Mapped[int | None] = mapped_column(Integer, default=None)
+    previous_state: Mapped[int] = mapped_column(Integer)  # the card's state when answered
     # The card's fields before this answer, so that undo restores them exactly.
     state_before: Mapped[dict[str, Any]] = mapped_column(JSON)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prep.models import Card, Deck, Enrollment, Item, Track, User
+from prep.models import CARD, Card, Deck, Enrollment, Item, Track, User
 
 
 class UnknownTrack(ValueError):
@@ -40,13 +40,18 @@ def add_cards(
     return len(new_cards)
 
 
-def track_items(session: Session, track_id: str) -> list[Item]:
-    """The live (not retired) shared items of a track, in authored order."""
+def track_flashcards(session: Session, track_id: str) -> list[Item]:
+    """The live (not retired) shared flashcards of a track, in authored order.
+
+    Exam questions are not queued on enrolment: a question enters the review queue when the
+    user misses it in an exam (see prep.exams).
+    """
     return list(
         session.scalars(
             select(Item)
             .join(Deck, Item.deck_id == Deck.id)
-            .where(Deck.track_id == track_id, Deck.owner_id.is_(None), Item.retired_at.is_(None))
+            .where(Deck.track_id == track_id, Deck.owner_id.is_(None), Item.retired_at.is_(None),
+                   Item.kind == CARD)
             .order_by(Item.id)
         )
     )
@@ -68,5 +73,5 @@ def set_tracks(session: Session, user: User, track_ids: Iterable[str], now: date
             user.enrollments.remove(enrollment)
     for track_id in sorted(wanted - set(current)):
         user.enrollments.append(Enrollment(track_id=track_id, created_at=now))
-        add_cards(session, [user.id], track_items(session, track_id), now)
+        add_cards(session, [user.id], track_flashcards(session, track_id), now)
     session.flush()

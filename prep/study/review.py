@@ -1,0 +1,182 @@
+"""Answering, undoing, burying, suspending and flagging cards (domain logic, no Flask).
+
+An answer changes the card and writes one review log row in the caller's transaction. A
+repeated submission (same client review id) changes nothing and returns the first result;
+an answer to a card that changed since it was shown (another tab answered it) is refused.
+The card update is a compare-and-set on ``reps``, so two concurrent answers cannot both win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from prep.models import REVIEW, Card, ReviewLog, User
+from prep.study.queue import user_day
+from prep.study.scheduling import SchedulerSettings, outcome
+
+LEECH_LAPSES = 8
+LEECH_TAG = "leech"
+_SNAPSHOT_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
+                    "lapses", "suspended", "leech")
+
+
+class ReviewRefused(ValueError):
+    """An answer or action that cannot be applied; the message says why."""
+
+
+class StaleCard(ReviewRefused):
+    """The card changed since the page showed it."""
+
+
+class NoSuchCard(LookupError):
+    """No card with this id belongs to the user (404, whether or not it exists)."""
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """The stored review, whether it was a repeat, and whether it made the card a leech."""
+
+    log: ReviewLog
+    duplicate: bool = False
+    became_leech: bool = False
+
+
+def own_card(session: Session, user: User, card_id: int) -> Card:
+    """The user's card with this id, or NoSuchCard."""
+    card = session.get(Card, card_id)
+    if card is None or card.user_id != user.id:
+        raise NoSuchCard(card_id)
+    return card
+
+
+def find_review(session: Session, user: User, review_uid: str) -> ReviewLog | None:
+    """The review stored under a client review id, if any."""
+    return session.scalar(
+        select(ReviewLog).where(ReviewLog.user_id == user.id, ReviewLog.review_uid == review_uid)
+    )
+
+
+def _snapshot(card: Card) -> dict[str, Any]:
+    values = {name: getattr(card, name) for name in _SNAPSHOT_FIELDS}
+    for name in ("due", "last_review"):
+        values[name] = values[name].isoformat() if values[name] else None
+    return values
+
+
+def _restore(snapshot: dict[str, Any]) -> dict[str, Any]:
+    values = dict(snapshot)
+    for name in ("due", "last_review"):
+        values[name] = datetime.fromisoformat(values[name]) if values[name] else None
+    return values
+
+
+def answer_card(
+    session: Session,
+    user: User,
+    card_id: int,
+    rating: int,
+    review_uid: str,
+    shown_reps: int,
+    now: datetime,
+    duration_ms: int | None = None,
+) -> AnswerResult:
+    """Rate a card: store its new FSRS state and a log row, exactly once per review id."""
+    if (existing := find_review(session, user, review_uid)) is not None:
+        return AnswerResult(existing, duplicate=True)
+    if rating not in (1, 2, 3, 4):
+        raise ReviewRefused("A rating is 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+    card = own_card(session, user, card_id)
+    if card.suspended or (card.buried_until is not None and card.buried_until > now):
+        raise ReviewRefused("This card is suspended or buried; it is no longer in your queue.")
+    if card.reps != shown_reps:
+        raise StaleCard("This card was answered elsewhere since it was shown; "
+                        "here is your queue as it stands.")
+    result = outcome(card, rating, now, SchedulerSettings.of(user))
+    lapses = card.lapses + result.is_lapse
+    # As in Anki: a leech at 8 lapses, and again every 4 lapses after that.
+    became_leech = (result.is_lapse and lapses >= LEECH_LAPSES
+                    and (lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0)
+    before = _snapshot(card)
+    changed = session.execute(
+        update(Card)
+        .where(Card.id == card.id, Card.reps == shown_reps)
+        .values(**result.fields(), last_review=now, reps=shown_reps + 1, lapses=lapses,
+                leech=card.leech or became_leech, suspended=became_leech)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        # Lost a race: either the same answer (a retry) or another answer won.
+        if (existing := find_review(session, user, review_uid)) is not None:
+            return AnswerResult(existing, duplicate=True)
+        raise StaleCard("This card was answered elsewhere since it was shown.")
+    session.expire(card)
+    log = ReviewLog(
+        user_id=user.id, card_id=card.id, review_uid=review_uid, rating=rating,
+        reviewed_at=now, duration_ms=duration_ms, previous_state=before["state"],
+        state_before=before,
+    )
+    session.add(log)
+    session.flush()
+    return AnswerResult(log, became_leech=became_leech)
+
+
+def last_review(session: Session, user: User, now: datetime) -> ReviewLog | None:
+    """The user's latest review of the current study day (what undo would take back)."""
+    return session.scalar(
+        select(ReviewLog)
+        .where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= user_day(user, now).start)
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+        .limit(1)
+    )
+
+
+def undo_review(session: Session, user: User, log_id: int, now: datetime) -> Card:
+    """Take back review ``log_id`` (which must be the latest): restore the card exactly."""
+    latest = last_review(session, user, now)
+    if latest is None or latest.id != log_id:
+        raise ReviewRefused("Nothing to undo: that answer was already undone or is not the "
+                            "latest one today.")
+    card = own_card(session, user, latest.card_id)
+    restored = session.execute(
+        update(Card)
+        .where(Card.id == card.id, Card.reps == latest.state_before["reps"] + 1)
+        .values(**_restore(latest.state_before))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if restored != 1:
+        raise StaleCard("The card changed after that answer; it cannot be undone.")
+    session.delete(latest)
+    session.flush()
+    session.expire(card)
+    return card
+
+
+def bury(session: Session, user: User, card: Card, now: datetime) -> None:
+    """Hide a card until the next study day."""
+    card.buried_until = user_day(user, now).end
+    session.flush()
+
+
+def set_suspended(session: Session, card: Card, suspended: bool) -> None:
+    """Suspend or unsuspend a card (a leech keeps its mark, as in Anki)."""
+    card.suspended = suspended
+    session.flush()
+
+
+def toggle_flag(session: Session, card: Card) -> None:
+    """Flag a card for later attention, or clear the flag."""
+    card.flagged = not card.flagged
+    session.flush()
+
+
+def lapse_count(session: Session, card: Card) -> int:
+    """Lapses as the log records them: Again on a card that was in review."""
+    return len(session.scalars(
+        select(ReviewLog.id).where(ReviewLog.card_id == card.id, ReviewLog.rating == 1,
+                                   ReviewLog.previous_state == REVIEW)
+    ).all())
