@@ -30,3 +30,31 @@ def load_decks(session: Session, now: datetime, root: Path = FIXTURE_DECKS) -> S
     report = sync_decks(session, bundle, now)
     session.commit()
     return report
+
+
+def enrolled_user(session: Session, now: datetime, email: str = "lea@example.com",
+                  tracks: tuple[str, ...] = ("alpha",)) -> User:
+    """A user studying ``tracks`` of the fixture decks (loaded if not yet)."""
+    from prep.models import Track
+    from prep.study.enrollment import set_tracks
+
+    if session.get(Track, tracks[0]) is None:
+        load_decks(session, now)
+    user = make_user(session, now, email)
+    set_tracks(session, user, tracks, now)
+    session.commit()
+    return user
+
+
+def add_flashcards(session: Session, user: User, count: int, now: datetime,
+                   deck_title: str = "Bulk") -> list[int]:
+    """``count`` own flashcards of ``user`` (with card rows); returns the card ids."""
+    from prep.study.own_cards import CardDraft, create_own_card
+
+    ids = [
+        create_own_card(session, user, CardDraft(deck=deck_title, front=f"Front {n}",
+                                                 back=f"Back {n}", tags=["bulk"]), now).id
+        for n in range(count)
+    ]
+    session.commit()
+    return ids

@@ -25,6 +25,7 @@ from prep.decks.spec import (
 )
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+RESERVED_PREFIX = "own-"  # prep.study.own_cards.OWN_PREFIX
 OPTION_KEYS = ("a", "b", "c", "d", "e", "f")
 TRACK_FILE = "track.yaml"
 EXAM_SUFFIX = ".exam.yaml"
@@ -101,6 +102,10 @@ class _FileReader:
 
     def identifier(self, data: LineMap, key: str) -> str | None:
         value = self.text(data, key)
+        if value is not None and key == "id" and value.startswith(RESERVED_PREFIX):
+            self.fault(data.line_of(key), f"ids starting with {RESERVED_PREFIX!r} are reserved "
+                                          "for users' own cards")
+            return None
         if value is not None and not ID_PATTERN.match(value):
             self.fault(
                 data.line_of(key),
