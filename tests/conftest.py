@@ -133,6 +133,12 @@ def session(app: Flask) -> Iterator[Session]:
         yield session
 
 
+def refresh(session: Session) -> None:
+    """End the test session's read transaction and forget loaded rows, to see app commits."""
+    session.rollback()
+    session.expire_all()
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()

@@ -94,8 +94,7 @@ def answer_card(
     if card.suspended or (card.buried_until is not None and card.buried_until > now):
         raise ReviewRefused("This card is suspended or buried; it is no longer in your queue.")
     if card.reps != shown_reps:
-        raise StaleCard("This card was answered elsewhere since it was shown; "
-                        "here is your queue as it stands.")
+        return _repeat_or_stale(session, user, review_uid)
     result = outcome(card, rating, now, SchedulerSettings.of(user))
     lapses = card.lapses + result.is_lapse
     # As in Anki: a leech at 8 lapses, and again every 4 lapses after that.
@@ -110,10 +109,7 @@ def answer_card(
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
-        # Lost a race: either the same answer (a retry) or another answer won.
-        if (existing := find_review(session, user, review_uid)) is not None:
-            return AnswerResult(existing, duplicate=True)
-        raise StaleCard("This card was answered elsewhere since it was shown.")
+        return _repeat_or_stale(session, user, review_uid)
     session.expire(card)
     log = ReviewLog(
         user_id=user.id, card_id=card.id, review_uid=review_uid, rating=rating,
@@ -123,6 +119,14 @@ def answer_card(
     session.add(log)
     session.flush()
     return AnswerResult(log, became_leech=became_leech)
+
+
+def _repeat_or_stale(session: Session, user: User, review_uid: str) -> AnswerResult:
+    """After losing a race: the same answer stored meanwhile (a retry), or a stale card."""
+    if (existing := find_review(session, user, review_uid)) is not None:
+        return AnswerResult(existing, duplicate=True)
+    raise StaleCard("This card was answered elsewhere since it was shown; "
+                    "here is your queue as it stands.")
 
 
 def last_review(session: Session, user: User, now: datetime) -> ReviewLog | None:

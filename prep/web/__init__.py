@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, render_template
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from prep.models import User
 from prep.rendering import render_markdown
 
 login_manager = LoginManager()
@@ -23,6 +24,20 @@ CONTENT_SECURITY_POLICY = (
 def now() -> datetime:
     """The current time from the app's clock (frozen in tests)."""
     return current_app.config["PREP_CLOCK"]()
+
+
+def current_account() -> User:
+    """The logged-in user's row, attached to this request's session."""
+    return current_user.user
+
+
+def parse_int(value: str | None, *, low: int = -(2**31), high: int = 2**31 - 1) -> int | None:
+    """A form value as a bounded int, or None when absent or malformed."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
 
 
 def register_extensions(app: Flask) -> None:
@@ -40,12 +55,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from prep.web.auth import blueprint as auth
+    from prep.web.cards import blueprint as cards
     from prep.web.health import blueprint as health
+    from prep.web.review import blueprint as review
+    from prep.web.settings import blueprint as settings
     from prep.web.tracks import blueprint as tracks
 
-    app.register_blueprint(auth)
-    app.register_blueprint(tracks)
-    app.register_blueprint(health)
+    for blueprint in (auth, tracks, review, cards, settings, health):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

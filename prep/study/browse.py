@@ -1,0 +1,122 @@
+"""The card browser's search: a user's cards filtered by track, deck, domain, state, due, text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session, contains_eager
+
+from prep.models import (
+    LEARNING,
+    NEW,
+    RELEARNING,
+    REVIEW,
+    Card,
+    Deck,
+    ExamDomain,
+    Item,
+    ItemDomain,
+    ReviewLog,
+    User,
+)
+from prep.study.queue import user_day
+
+PAGE_SIZE = 50
+STATES = ("new", "learning", "review", "suspended", "leech", "flagged")
+DUE = ("today", "overdue")
+
+
+@dataclass(frozen=True)
+class CardFilter:
+    """What the browser's filter form asks for (all optional)."""
+
+    track: str | None = None
+    deck_id: int | None = None
+    domain_id: int | None = None
+    state: str | None = None
+    due: str | None = None
+    text: str | None = None
+    page: int = 1
+
+
+@dataclass
+class CardPage:
+    """One page of results."""
+
+    cards: list[Card]
+    total: int
+    page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def _filtered(user: User, wanted: CardFilter, now: datetime) -> Select:
+    query = (
+        select(Card)
+        .join(Card.item)
+        .join(Item.deck)
+        .where(Card.user_id == user.id)
+        .options(contains_eager(Card.item).contains_eager(Item.deck))
+    )
+    if wanted.track:
+        query = query.where(Deck.track_id == wanted.track)
+    if wanted.deck_id is not None:
+        query = query.where(Deck.id == wanted.deck_id)
+    if wanted.domain_id is not None:
+        query = query.where(exists().where(ItemDomain.item_id == Item.id,
+                                           ItemDomain.domain_id == wanted.domain_id))
+    states = {"new": [NEW], "learning": [LEARNING, RELEARNING], "review": [REVIEW]}
+    if wanted.state in states:
+        query = query.where(Card.state.in_(states[wanted.state]), Card.suspended.is_(False))
+    elif wanted.state == "suspended":
+        query = query.where(Card.suspended.is_(True))
+    elif wanted.state == "leech":
+        query = query.where(Card.leech.is_(True))
+    elif wanted.state == "flagged":
+        query = query.where(Card.flagged.is_(True))
+    if wanted.due == "today":
+        query = query.where(Card.state != NEW, Card.due < user_day(user, now).end)
+    elif wanted.due == "overdue":
+        query = query.where(Card.state != NEW, Card.due < user_day(user, now).start)
+    if wanted.text:
+        escaped = wanted.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(or_(Item.prompt.ilike(pattern, escape="\\"),
+                                Item.answer_text.ilike(pattern, escape="\\")))
+    return query
+
+
+def search_cards(session: Session, user: User, wanted: CardFilter, now: datetime) -> CardPage:
+    """A page of the user's cards matching ``wanted``, soonest due first."""
+    query = _filtered(user, wanted, now)
+    total = session.scalar(select(func.count()).select_from(
+        query.with_only_columns(Card.id).subquery())) or 0
+    page = max(1, wanted.page)
+    cards = session.scalars(
+        query.order_by(Card.due, Card.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).all()
+    return CardPage(list(cards), total, page)
+
+
+def card_history(session: Session, card: Card) -> list[ReviewLog]:
+    """A card's reviews, newest first."""
+    return list(session.scalars(
+        select(ReviewLog).where(ReviewLog.card_id == card.id)
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+    ))
+
+
+def filter_choices(session: Session, user: User) -> dict[str, list]:
+    """Decks and domains the filter form offers (shared decks plus the user's own)."""
+    decks = session.scalars(
+        select(Deck).where(or_(Deck.owner_id.is_(None), Deck.owner_id == user.id),
+                           Deck.retired_at.is_(None))
+        .order_by(Deck.track_id, Deck.title)
+    ).all()
+    domains = session.scalars(select(ExamDomain).order_by(ExamDomain.exam_id,
+                                                          ExamDomain.number)).all()
+    return {"decks": list(decks), "domains": list(domains)}

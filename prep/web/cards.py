@@ -1,0 +1,147 @@
+"""The card browser: search, a card's page with its history, own cards and CSV/TSV import."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from prep.db import db_session, write_session
+from prep.study import own_cards
+from prep.study.browse import DUE, STATES, CardFilter, card_history, filter_choices, search_cards
+from prep.study.review import NoSuchCard, own_card
+from prep.study.scheduling import SchedulerSettings, retrievability
+from prep.web import current_account, now, parse_int
+
+blueprint = Blueprint("cards", __name__)
+MAX_UPLOAD = 2 * 1024 * 1024
+
+
+class CsrfForm(FlaskForm):
+    """CSRF only; fields are validated by the domain layer."""
+
+
+def _filter_from(args) -> CardFilter:  # type: ignore[no-untyped-def]
+    state, due = args.get("state") or None, args.get("due") or None
+    return CardFilter(
+        track=(args.get("track") or None),
+        deck_id=parse_int(args.get("deck")),
+        domain_id=parse_int(args.get("domain")),
+        state=state if state in STATES else None,
+        due=due if due in DUE else None,
+        text=(args.get("q") or "").strip()[:200] or None,
+        page=parse_int(args.get("page"), low=1, high=100_000) or 1,
+    )
+
+
+@blueprint.get("/cards")
+@login_required
+def browse() -> ResponseReturnValue:
+    """Search the user's cards."""
+    session, user = db_session(), current_account()
+    wanted = _filter_from(request.args)
+    results = search_cards(session, user, wanted, now())
+    return render_template("cards/browse.html", results=results, wanted=wanted,
+                           choices=filter_choices(session, user), states=STATES, dues=DUE)
+
+
+def _card_or_404(card_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return own_card(db_session(), current_account(), card_id)
+    except NoSuchCard:
+        abort(404, "No such card.")
+
+
+@blueprint.get("/cards/<int:card_id>")
+@login_required
+def detail(card_id: int) -> ResponseReturnValue:
+    """A card: its content, schedule, retrievability and review history."""
+    card = _card_or_404(card_id)
+    user = current_account()
+    recall = retrievability(card, now(), SchedulerSettings.of(user))
+    return render_template("cards/detail.html", card=card, item=card.item, recall=recall,
+                           history=card_history(db_session(), card), form=CsrfForm())
+
+
+def _draft_from_form(default_deck: str = "") -> own_cards.CardDraft:
+    return own_cards.CardDraft(
+        deck=request.form.get("deck", default_deck)[:200],
+        front=request.form.get("front", "")[:own_cards.MAX_FIELD + 1],
+        back=request.form.get("back", "")[:own_cards.MAX_FIELD + 1],
+        tags=own_cards.parse_tags(request.form.get("tags", "")[:1000]),
+    )
+
+
+@blueprint.route("/cards/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    """Add one of the user's own flashcards."""
+    form, errors = CsrfForm(), {}
+    draft = own_cards.CardDraft(deck="My cards", front="", back="")
+    if request.method == "POST" and form.validate_on_submit():
+        draft = _draft_from_form()
+        errors = draft.problems()
+        if not errors:
+            session = write_session()
+            card = own_cards.create_own_card(session, current_account(), draft, now())
+            session.commit()
+            flash("Card added: it is new and waits in your review queue.", "success")
+            if request.form.get("again"):
+                return redirect(url_for("cards.new"), 303)
+            return redirect(url_for("cards.detail", card_id=card.id), 303)
+    return render_template("cards/edit.html", form=form, draft=draft, errors=errors,
+                           title="Add a card"), 422 if errors else 200
+
+
+@blueprint.route("/cards/<int:card_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(card_id: int) -> ResponseReturnValue:
+    """Edit one of the user's own flashcards (deck content is edited in the deck files)."""
+    card = _card_or_404(card_id)
+    item = card.item
+    if item.deck.owner_id != current_account().id:
+        abort(404, "Only your own cards can be edited here; deck cards change in the deck files.")
+    form, errors = CsrfForm(), {}
+    draft = own_cards.CardDraft(item.deck.title, item.prompt, item.answer_text or "", item.tags)
+    if request.method == "POST" and form.validate_on_submit():
+        draft = _draft_from_form(item.deck.title)
+        errors = draft.problems()
+        if not errors:
+            session = write_session()
+            own_cards.edit_own_card(session, current_account(), item, draft, now())
+            session.commit()
+            flash("Card saved.", "success")
+            return redirect(url_for("cards.detail", card_id=card.id), 303)
+    return render_template("cards/edit.html", form=form, draft=draft, errors=errors,
+                           title="Edit card", card=card), 422 if errors else 200
+
+
+@blueprint.route("/cards/import", methods=["GET", "POST"])
+@login_required
+def import_cards() -> ResponseReturnValue:
+    """Import own cards from CSV/TSV: every line checked; nothing imported on any error."""
+    form, report, deck = CsrfForm(), None, request.form.get("deck", "Imported")[:100]
+    if request.method == "POST" and form.validate_on_submit():
+        upload = request.files.get("file")
+        data = upload.read(MAX_UPLOAD + 1) if upload else b""
+        if not data:
+            report = own_cards.ImportReport(errors=[(1, "choose a CSV or TSV file")])
+        elif len(data) > MAX_UPLOAD:
+            report = own_cards.ImportReport(errors=[(1, "the file is larger than 2 MB")])
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                report = own_cards.ImportReport(errors=[(1, "the file is not UTF-8 text")])
+            else:
+                report = own_cards.parse_card_table(text, upload.filename or "",
+                                                    deck.strip() or "Imported")
+        if not report.errors:
+            session = write_session()
+            count = own_cards.import_cards(session, current_account(), report, now())
+            session.commit()
+            flash(f"Imported {count} cards.", "success")
+            return redirect(url_for("cards.browse"), 303)
+    status = 422 if report and report.errors else 200
+    return render_template("cards/import.html", form=form, report=report, deck=deck), status

@@ -1,0 +1,140 @@
+"""The daily review: show the head of the queue, answer, undo, bury, suspend, flag."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy.exc import IntegrityError
+
+from prep.db import db_session, write_session
+from prep.study import review
+from prep.study.queue import build_queue, due_tomorrow
+from prep.study.scheduling import RATING_NAMES, SchedulerSettings, format_interval, outcomes
+from prep.web import current_account, now, parse_int
+
+blueprint = Blueprint("review", __name__)
+
+
+@blueprint.get("/review")
+@login_required
+def study() -> ResponseReturnValue:
+    """The card at the head of the queue, or the "done for today" screen."""
+    session, user, moment = db_session(), current_account(), now()
+    queue = build_queue(session, user, moment)
+    undo = review.last_review(session, user, moment)
+    if queue.head is None:
+        return render_template("review/done.html", tomorrow=due_tomorrow(session, user, moment),
+                               undo=undo)
+    card = queue.head
+    buttons = [
+        (result.rating, RATING_NAMES[result.rating], format_interval(result.due - moment))
+        for result in outcomes(card, moment, SchedulerSettings.of(user))
+    ]
+    return render_template("review/study.html", card=card, item=card.item, counts=queue.counts,
+                           buttons=buttons, review_uid=uuid.uuid4().hex, undo=undo)
+
+
+@blueprint.post("/review/answer")
+@login_required
+def answer() -> ResponseReturnValue:
+    """Store a rating (once per review id) and go on to the next card."""
+    card_id = parse_int(request.form.get("card_id"))
+    rating = parse_int(request.form.get("rating"))
+    shown_reps = parse_int(request.form.get("reps"))
+    review_uid = (request.form.get("review_uid") or "").strip()
+    duration = parse_int(request.form.get("duration_ms"))
+    if None in (card_id, rating, shown_reps) or not 8 <= len(review_uid) <= 64:
+        abort(400, "The answer was incomplete; reload the page and try again.")
+    session, user = write_session(), current_account()
+    try:
+        result = review.answer_card(
+            session, user, card_id, rating, review_uid, shown_reps, now(),
+            duration_ms=min(max(duration, 0), 3_600_000) if duration is not None else None,
+        )
+        session.commit()
+    except review.NoSuchCard:
+        abort(404, "No such card.")
+    except review.ReviewRefused as refusal:
+        session.rollback()
+        flash(str(refusal), "warning")
+        return redirect(url_for("review.study"), 303)
+    except IntegrityError:  # the same review id committed by a concurrent request
+        session.rollback()
+        if review.find_review(session, user, review_uid) is None:
+            raise
+        return redirect(url_for("review.study"), 303)
+    if result.became_leech:
+        flash(f"This card is a leech: it lapsed {review.LEECH_LAPSES} times or more, so it "
+              "was tagged and suspended. Rewrite it or split it up in the card browser.",
+              "warning")
+    return redirect(url_for("review.study"), 303)
+
+
+@blueprint.post("/review/undo")
+@login_required
+def undo() -> ResponseReturnValue:
+    """Take back the latest answer of the day (repeatable, back through the session)."""
+    log_id = parse_int(request.form.get("log_id"))
+    if log_id is None:
+        abort(400, "Nothing to undo.")
+    session = write_session()
+    try:
+        review.undo_review(session, current_account(), log_id, now())
+        session.commit()
+        flash("Answer undone.", "info")
+    except (review.ReviewRefused, review.NoSuchCard) as refusal:
+        session.rollback()
+        flash(str(refusal) if isinstance(refusal, review.ReviewRefused) else "Nothing to undo.",
+              "warning")
+    return redirect(url_for("review.study"), 303)
+
+
+def _card_action(card_id: int) -> tuple:  # type: ignore[type-arg]
+    session, user = write_session(), current_account()
+    try:
+        return session, user, review.own_card(session, user, card_id)
+    except review.NoSuchCard:
+        abort(404, "No such card.")
+
+
+def _back(default: str) -> ResponseReturnValue:
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//")
+                    else url_for(default), 303)
+
+
+@blueprint.post("/cards/<int:card_id>/bury")
+@login_required
+def bury(card_id: int) -> ResponseReturnValue:
+    """Hide a card until tomorrow."""
+    session, user, card = _card_action(card_id)
+    review.bury(session, user, card, now())
+    session.commit()
+    flash("Card buried until tomorrow.", "info")
+    return _back("review.study")
+
+
+@blueprint.post("/cards/<int:card_id>/suspend")
+@login_required
+def suspend(card_id: int) -> ResponseReturnValue:
+    """Suspend a card, or unsuspend it with ``suspended=0``."""
+    session, _user, card = _card_action(card_id)
+    suspended = request.form.get("suspended", "1") != "0"
+    review.set_suspended(session, card, suspended)
+    session.commit()
+    flash("Card suspended." if suspended else "Card unsuspended.", "info")
+    return _back("review.study")
+
+
+@blueprint.post("/cards/<int:card_id>/flag")
+@login_required
+def flag(card_id: int) -> ResponseReturnValue:
+    """Flag or unflag a card."""
+    session, _user, card = _card_action(card_id)
+    review.toggle_flag(session, card)
+    session.commit()
+    flash("Card flagged." if card.flagged else "Flag removed.", "info")
+    return _back("review.study")
