@@ -42,7 +42,7 @@ def test_upgrade_builds_exactly_the_models_schema(empty_database: str) -> None:
     engine = create_engine(empty_database)
     indexes = {index["name"] for index in inspect(engine).get_indexes("cards")}
     engine.dispose()
-    assert {"ix_cards_user_state_due", "uq_cards_user_item"} <= indexes
+    assert {"ix_cards_queue", "uq_cards_user_item"} <= indexes
 
 
 def test_downgrade_to_base_and_upgrade_again(empty_database: str) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from prep.decks.spec import DeckBundle, ExamSpec, ItemSpec
 from prep.models import CARD, Deck, Enrollment, Exam, ExamDomain, Item, ItemDomain, Track
-from prep.study.enrollment import add_cards
+from prep.study.enrollment import add_cards, refresh_activity
 
 
 class InvalidDecks(ValueError):
@@ -177,13 +177,17 @@ def _sync_items(
         _write_item(item, spec, decks[spec.deck_slug], domains, now)
         fresh.append(item)
     live = {spec.uid for spec in bundle.items}
+    retired = []
     for uid, item in existing.items():
         in_scope = item.deck.owner_id is None and item.deck.track_id in track_ids
         if in_scope and uid not in live and item.retired_at is None:
             item.retired_at = now
-            report.retired += 1
+            retired.append(item)
+    report.retired += len(retired)
     session.flush()
     _add_cards_for_enrolled(session, fresh, now, report)
+    if changed := [item.id for item in fresh + retired]:
+        refresh_activity(session, item_ids=changed)
 
 
 def _write_item(

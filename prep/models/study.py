@@ -31,7 +31,9 @@ class Card(Base):
     last_review: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     reps: Mapped[int] = mapped_column(Integer, default=0)
     lapses: Mapped[int] = mapped_column(Integer, default=0)
-    new_position: Mapped[int] = mapped_column(Integer, default=0)  # order of new cards
+    # False when the item is retired or the user no longer studies its track. Kept by
+    # enrolment and deck sync so that the queue needs no joins (the hot path of a review).
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     buried_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -41,8 +43,10 @@ class Card(Base):
 
     __table_args__ = (
         Index("uq_cards_user_item", "user_id", "item_id", unique=True),
-        # The due-card query: a user's cards of one state, by due time.
-        Index("ix_cards_user_state_due", "user_id", "state", "due"),
+        # The queue queries: a user's available cards of one state in (due, id) order;
+        # covering, so the daily counts are index-only scans.
+        Index("ix_cards_queue", "user_id", "state", "active", "suspended", "due", "id",
+              "buried_until"),
     )
 
 
@@ -65,5 +69,6 @@ class ReviewLog(Base):
     __table_args__ = (
         Index("uq_review_logs_user_review_uid", "user_id", "review_uid", unique=True),
         Index("ix_review_logs_card_reviewed_at", "card_id", "reviewed_at"),
-        Index("ix_review_logs_user_reviewed_at", "user_id", "reviewed_at"),
+        # Today's answers by state (the daily limits) read this index only.
+        Index("ix_review_logs_user_reviewed_at", "user_id", "reviewed_at", "previous_state"),
     )

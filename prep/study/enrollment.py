@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from prep.models import CARD, Card, Deck, Enrollment, Item, Track, User
@@ -30,7 +30,7 @@ def add_cards(
         ).all()
     )
     new_cards = [
-        Card(user_id=user_id, item_id=item.id, due=now, new_position=item.id)
+        Card(user_id=user_id, item_id=item.id, due=now)
         for user_id in user_ids
         for item in items
         if (user_id, item.id) not in existing
@@ -57,11 +57,50 @@ def track_flashcards(session: Session, track_id: str) -> list[Item]:
     )
 
 
+def refresh_activity(
+    session: Session,
+    *,
+    item_ids: Iterable[int] | None = None,
+    user_id: int | None = None,
+    track_ids: Iterable[str] | None = None,
+) -> None:
+    """Recompute ``Card.active`` for the cards selected by the arguments.
+
+    A card is active when its item is not retired and belongs to the user's own deck or to a
+    track the user studies. The queue reads only this flag, so every change to enrolment or
+    retirement passes through here.
+    """
+    live = (
+        select(Item.id)
+        .join(Deck, Deck.id == Item.deck_id)
+        .where(
+            Item.id == Card.item_id,
+            Item.retired_at.is_(None),
+            or_(
+                Deck.owner_id == Card.user_id,
+                exists().where(Enrollment.user_id == Card.user_id,
+                               Enrollment.track_id == Deck.track_id),
+            ),
+        )
+    )
+    statement = update(Card).values(active=exists(live)).execution_options(
+        synchronize_session=False)
+    if item_ids is not None:
+        statement = statement.where(Card.item_id.in_(list(item_ids)))
+    if user_id is not None:
+        statement = statement.where(Card.user_id == user_id)
+    if track_ids is not None:
+        in_tracks = select(Item.id).join(Deck, Deck.id == Item.deck_id).where(
+            Deck.track_id.in_(list(track_ids)))
+        statement = statement.where(Card.item_id.in_(in_tracks))
+    session.execute(statement)
+
+
 def set_tracks(session: Session, user: User, track_ids: Iterable[str], now: datetime) -> None:
     """Make ``track_ids`` exactly the tracks ``user`` studies; new tracks bring their cards.
 
-    Leaving a track keeps its cards and history (they simply stop being queued), so that
-    coming back later loses nothing.
+    Leaving a track keeps its cards and history (they become inactive, so the queue skips
+    them), so that coming back later loses nothing.
     """
     wanted = set(track_ids)
     known = set(session.scalars(select(Track.id).where(Track.id.in_(wanted))))
@@ -73,5 +112,10 @@ def set_tracks(session: Session, user: User, track_ids: Iterable[str], now: date
             user.enrollments.remove(enrollment)
     for track_id in sorted(wanted - set(current)):
         user.enrollments.append(Enrollment(track_id=track_id, created_at=now))
+    session.flush()
+    for track_id in sorted(wanted - set(current)):
         add_cards(session, [user.id], track_flashcards(session, track_id), now)
+    changed = wanted ^ set(current)
+    if changed:
+        refresh_activity(session, user_id=user.id, track_ids=changed)
     session.flush()

@@ -87,7 +87,7 @@ def create_own_card(session: Session, user: User, draft: CardDraft, now: datetim
     )
     session.add(item)
     session.flush()
-    card = Card(user_id=user.id, item_id=item.id, due=now, new_position=item.id)
+    card = Card(user_id=user.id, item_id=item.id, due=now)
     session.add(card)
     session.flush()
     return card

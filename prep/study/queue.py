@@ -2,20 +2,33 @@
 
 Order (as in Anki): intraday learning and relearning cards that are due; then review cards
 due by the end of the study day, interleaved with new cards up to the daily new limit; then,
-when nothing else is left, learning cards due within the learn-ahead window. Only cards of
-tracks the user studies (or the user's own decks) count; suspended, buried and retired ones
-are skipped. The study day rolls over at the user's ``day_start_hour`` in their time zone.
+when nothing else is left, learning cards due within the learn-ahead window. Only active
+cards count (``Card.active``: the item is live and of a track the user studies, or of the
+user's own decks); suspended and buried ones are skipped. The study day rolls over at the
+user's ``day_start_hour`` in their time zone.
 
-The queries follow the ``ix_cards_user_state_due`` index: one user, one state, by due time.
+Every query is a range scan of ``ix_cards_queue`` (user, state, flags, due): no joins, and
+the daily counts read the index only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    bindparam,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from prep.models import (
@@ -24,9 +37,6 @@ from prep.models import (
     RELEARNING,
     REVIEW,
     Card,
-    Deck,
-    Enrollment,
-    Item,
     ReviewLog,
     User,
 )
@@ -80,74 +90,99 @@ class Queue:
     day: StudyDay
 
 
-def studied_scope(session: Session, user: User) -> list[str]:
-    """Track ids the user studies."""
-    return list(session.scalars(select(Enrollment.track_id).where(Enrollment.user_id == user.id)))
+# The queue's statements are built once (with bound parameters) and reused: building
+# SQLAlchemy expressions per request cost more than running them.
+_USER = Card.user_id == bindparam("user_id")
+_AVAILABLE = (
+    Card.active == true(),
+    Card.suspended == false(),
+    or_(Card.buried_until.is_(None), Card.buried_until <= bindparam("now")),
+)
+_LEARNING_STATES = Card.state.in_([LEARNING, RELEARNING])
 
 
-def _cards(user: User, tracks: list[str], now: datetime, *states: int) -> Select:
-    """A user's live, unsuspended, unburied cards in ``states``, in studied tracks or own decks."""
-    return (
-        select(Card)
-        .join(Item, Item.id == Card.item_id)
-        .join(Deck, Deck.id == Item.deck_id)
-        .where(
-            Card.user_id == user.id,
-            Card.state.in_(states) if len(states) > 1 else Card.state == states[0],
-            Card.suspended.is_(False),
-            or_(Card.buried_until.is_(None), Card.buried_until <= now),
-            Item.retired_at.is_(None),
-            or_(Deck.track_id.in_(tracks), Deck.owner_id == user.id),
-        )
-    )
+def _capped_count(cap: str, *criteria: ColumnElement[bool]) -> ScalarSelect:
+    """Available cards matching ``criteria``, counted no further than ``:cap`` rows."""
+    rows = (select(literal(1)).select_from(Card).where(_USER, *_AVAILABLE, *criteria)
+            .limit(bindparam(cap)).subquery())
+    return select(func.count()).select_from(rows).scalar_subquery()
 
 
-def _count(session: Session, query: Select, cap: int) -> int:
-    """Rows of ``query``, counting no further than ``cap`` (the daily limits bound the work)."""
-    if cap <= 0:
-        return 0
-    limited = query.with_only_columns(Card.id).limit(cap).subquery()
-    return session.scalar(select(func.count()).select_from(limited)) or 0
+def _first(order: tuple, *criteria: ColumnElement[bool]) -> ScalarSelect:
+    """The id of the first available card matching ``criteria`` in ``order``."""
+    return (select(Card.id).where(_USER, *_AVAILABLE, *criteria).order_by(*order).limit(1)
+            .scalar_subquery())
 
 
-def done_today(session: Session, user: User, day: StudyDay) -> dict[int, int]:
-    """Answers given today, by the state the card was in before (NEW, LEARNING, ...)."""
-    rows = session.execute(
-        select(ReviewLog.previous_state, func.count())
-        .where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= day.start)
-        .group_by(ReviewLog.previous_state)
-    )
-    return {state: count for state, count in rows}
+def _done(state: int) -> ScalarSelect:
+    return (select(func.count()).select_from(ReviewLog)
+            .where(ReviewLog.user_id == bindparam("user_id"),
+                   ReviewLog.reviewed_at >= bindparam("day_start"),
+                   ReviewLog.previous_state == state)
+            .scalar_subquery())
+
+
+# One round trip gathers everything the queue needs; the head card is then loaded by id.
+_QUEUE = select(
+    _done(NEW).label("new_done"),
+    _done(REVIEW).label("review_done"),
+    _capped_count("new_cap", Card.state == NEW).label("new"),
+    _capped_count("learning_cap", _LEARNING_STATES, Card.due < bindparam("day_end"))
+    .label("learning"),
+    _capped_count("review_cap", Card.state == REVIEW, Card.due < bindparam("day_end"))
+    .label("review"),
+    # One head per learning state: each is an ordered index scan (an IN would need a sort).
+    _first((Card.due, Card.id), Card.state == LEARNING,
+           Card.due <= bindparam("learn_ahead")).label("learning_head"),
+    _first((Card.due, Card.id), Card.state == RELEARNING,
+           Card.due <= bindparam("learn_ahead")).label("relearning_head"),
+    _first((Card.due, Card.id), Card.state == REVIEW,
+           Card.due < bindparam("day_end")).label("review_head"),
+    # New cards: in the order they were added (due = when added, then id), as in Anki.
+    _first((Card.due, Card.id), Card.state == NEW).label("new_head"),
+)
+# Counts stop at this many ("1000+" on the page): the queue's cost must not grow with a
+# backlog of thousands of due cards.
+COUNT_LIMIT = 1000
+
+
+def _gather(session: Session, user: User, at: datetime, day: StudyDay) -> Any:
+    return session.connection().execute(_QUEUE, {
+        "user_id": user.id, "now": at, "day_start": day.start, "day_end": day.end,
+        "learn_ahead": at + LEARN_AHEAD, "new_cap": min(COUNT_LIMIT, max(0, user.new_per_day)),
+        "learning_cap": COUNT_LIMIT,
+        "review_cap": min(COUNT_LIMIT, max(0, user.reviews_per_day)),
+    }).one()
 
 
 def build_queue(session: Session, user: User, now: datetime) -> Queue:
     """What to show now, and how many cards of each kind are left today."""
     day = user_day(user, now)
-    tracks = studied_scope(session, user)
-    done = done_today(session, user, day)
-    new_cap = max(0, user.new_per_day - done.get(NEW, 0))
-    review_cap = max(0, user.reviews_per_day - done.get(REVIEW, 0))
-
-    learning_now = _cards(user, tracks, now, LEARNING, RELEARNING).where(Card.due <= now)
-    reviews = _cards(user, tracks, now, REVIEW).where(Card.due < day.end)
-    new = _cards(user, tracks, now, NEW)
-    learning_today = _cards(user, tracks, now, LEARNING, RELEARNING).where(Card.due < day.end)
+    row = _gather(session, user, now, day)
+    # Counted up to the daily limit; what is left of the limit today caps them.
     counts = QueueCounts(
-        new=_count(session, new, new_cap),
-        learning=_count(session, learning_today, 10_000),
-        review=_count(session, reviews, review_cap),
+        new=min(row.new, max(0, user.new_per_day - row.new_done)),
+        learning=row.learning,
+        review=min(row.review, max(0, user.reviews_per_day - row.review_done)),
     )
-
-    head = session.scalars(learning_now.order_by(Card.due, Card.id).limit(1)).first()
-    if head is None and (counts.new or counts.review):
-        if _new_turn(counts, done):
-            head = session.scalars(new.order_by(Card.new_position, Card.id).limit(1)).first()
-        else:
-            head = session.scalars(reviews.order_by(Card.due, Card.id).limit(1)).first()
-    if head is None:
-        ahead = _cards(user, tracks, now, LEARNING, RELEARNING).where(Card.due <= now + LEARN_AHEAD)
-        head = session.scalars(ahead.order_by(Card.due, Card.id).limit(1)).first()
+    learning_heads = [session.get(Card, card_id)
+                      for card_id in (row.learning_head, row.relearning_head) if card_id]
+    learning = min(learning_heads, key=lambda card: (card.due, card.id), default=None)
+    if learning is not None and learning.due <= now:
+        return Queue(head=learning, counts=counts, day=day)
+    head_id = None
+    if counts.new or counts.review:
+        new_turn = _new_turn(counts, {NEW: row.new_done, REVIEW: row.review_done})
+        head_id = row.new_head if new_turn else row.review_head
+    # Learning cards due within the learn-ahead window come when nothing else is left.
+    head = session.get(Card, head_id) if head_id else learning
     return Queue(head=head, counts=counts, day=day)
+
+
+def done_today(session: Session, user: User, day: StudyDay) -> dict[int, int]:
+    """Answers given today to new and to review cards (the daily limits count these)."""
+    row = _gather(session, user, day.start, day)
+    return {NEW: row.new_done, REVIEW: row.review_done}
 
 
 def _new_turn(counts: QueueCounts, done: dict[int, int]) -> bool:
@@ -166,12 +201,5 @@ def due_tomorrow(session: Session, user: User, now: datetime) -> QueueCounts:
     tomorrow = user_day(user, now + timedelta(days=1))
     if tomorrow.start <= now:  # ``now`` sits in a DST gap; fall back to one day later
         tomorrow = StudyDay(tomorrow.start + timedelta(days=1), tomorrow.end + timedelta(days=1))
-    tracks = studied_scope(session, user)
-    at = tomorrow.start
-    return QueueCounts(
-        new=_count(session, _cards(user, tracks, at, NEW), user.new_per_day),
-        learning=_count(session, _cards(user, tracks, at, LEARNING, RELEARNING)
-                        .where(Card.due < tomorrow.end), 10_000),
-        review=_count(session, _cards(user, tracks, at, REVIEW).where(Card.due < tomorrow.end),
-                      user.reviews_per_day),
-    )
+    row = _gather(session, user, tomorrow.start, tomorrow)
+    return QueueCounts(new=row.new, learning=row.learning, review=row.review)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from prep.models import REVIEW, Card, ReviewLog, User
 from prep.study.queue import user_day
@@ -38,10 +39,20 @@ class NoSuchCard(LookupError):
 
 
 @dataclass(frozen=True)
+class LoggedReview:
+    """The essentials of a stored review log row."""
+
+    id: int
+    card_id: int
+    rating: int
+    reviewed_at: datetime
+
+
+@dataclass(frozen=True)
 class AnswerResult:
     """The stored review, whether it was a repeat, and whether it made the card a leech."""
 
-    log: ReviewLog
+    log: LoggedReview | ReviewLog
     duplicate: bool = False
     became_leech: bool = False
 
@@ -54,11 +65,24 @@ def own_card(session: Session, user: User, card_id: int) -> Card:
     return card
 
 
+_FIND_REVIEW = select(ReviewLog).where(ReviewLog.user_id == bindparam("user_id"),
+                                       ReviewLog.review_uid == bindparam("review_uid"))
+# Compare-and-set on ``reps``: of two concurrent answers to one card, only one can win.
+_ANSWER = (
+    update(Card.__table__)
+    .where(Card.id == bindparam("card_id"), Card.reps == bindparam("shown_reps"))
+    .values({name: bindparam(f"new_{name}") for name in (
+        "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
+        "leech", "suspended")})
+)
+
+
+_LOG = insert(ReviewLog.__table__).returning(ReviewLog.id)
+
+
 def find_review(session: Session, user: User, review_uid: str) -> ReviewLog | None:
     """The review stored under a client review id, if any."""
-    return session.scalar(
-        select(ReviewLog).where(ReviewLog.user_id == user.id, ReviewLog.review_uid == review_uid)
-    )
+    return session.scalar(_FIND_REVIEW, {"user_id": user.id, "review_uid": review_uid})
 
 
 def _snapshot(card: Card) -> dict[str, Any]:
@@ -86,39 +110,37 @@ def answer_card(
     duration_ms: int | None = None,
 ) -> AnswerResult:
     """Rate a card: store its new FSRS state and a log row, exactly once per review id."""
-    if (existing := find_review(session, user, review_uid)) is not None:
-        return AnswerResult(existing, duplicate=True)
+    # A repeat of a stored answer finds the card's ``reps`` moved on; the compare-and-set
+    # below then looks the review id up (so the common path costs no extra query).
     if rating not in (1, 2, 3, 4):
         raise ReviewRefused("A rating is 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
     card = own_card(session, user, card_id)
-    if card.suspended or (card.buried_until is not None and card.buried_until > now):
-        raise ReviewRefused("This card is suspended or buried; it is no longer in your queue.")
     if card.reps != shown_reps:
         return _repeat_or_stale(session, user, review_uid)
+    if card.suspended or (card.buried_until is not None and card.buried_until > now):
+        raise ReviewRefused("This card is suspended or buried; it is no longer in your queue.")
     result = outcome(card, rating, now, SchedulerSettings.of(user))
     lapses = card.lapses + result.is_lapse
     # As in Anki: a leech at 8 lapses, and again every 4 lapses after that.
     became_leech = (result.is_lapse and lapses >= LEECH_LAPSES
                     and (lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0)
     before = _snapshot(card)
-    changed = session.execute(
-        update(Card)
-        .where(Card.id == card.id, Card.reps == shown_reps)
-        .values(**result.fields(), last_review=now, reps=shown_reps + 1, lapses=lapses,
-                leech=card.leech or became_leech, suspended=became_leech)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    values = {**result.fields(), "last_review": now, "reps": shown_reps + 1, "lapses": lapses,
+              "leech": card.leech or became_leech, "suspended": became_leech}
+    # Core execution (not ORM-enabled DML): this is the hot path of every review.
+    connection = session.connection()
+    changed = connection.execute(_ANSWER, {"card_id": card.id, "shown_reps": shown_reps,
+                                           **{f"new_{k}": v for k, v in values.items()}}).rowcount
     if changed != 1:
         return _repeat_or_stale(session, user, review_uid)
-    session.expire(card)
-    log = ReviewLog(
-        user_id=user.id, card_id=card.id, review_uid=review_uid, rating=rating,
-        reviewed_at=now, duration_ms=duration_ms, previous_state=before["state"],
-        state_before=before,
-    )
-    session.add(log)
-    session.flush()
-    return AnswerResult(log, became_leech=became_leech)
+    for name, value in values.items():  # keep the loaded card current without a reload
+        set_committed_value(card, name, value)
+    log_id = connection.execute(_LOG, {
+        "user_id": user.id, "card_id": card.id, "review_uid": review_uid, "rating": rating,
+        "reviewed_at": now, "duration_ms": duration_ms, "previous_state": before["state"],
+        "state_before": before,
+    }).scalar_one()
+    return AnswerResult(LoggedReview(log_id, card.id, rating, now), became_leech=became_leech)
 
 
 def _repeat_or_stale(session: Session, user: User, review_uid: str) -> AnswerResult:

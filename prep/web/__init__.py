@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from prep.models import User
 from prep.rendering import render_markdown
+from prep.study.queue import COUNT_LIMIT
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -50,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     csrf.init_app(app)
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["queue_count"] = lambda n: f"{n}+" if n >= COUNT_LIMIT else str(n)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,0 +1,107 @@
+"""Synthetic large study histories for benchmarks: one user, N cards, M review logs."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.orm import Session
+
+from prep.accounts import register_user
+from prep.models import (
+    LEARNING,
+    NEW,
+    REVIEW,
+    Base,
+    Card,
+    Deck,
+    Enrollment,
+    Item,
+    ReviewLog,
+    Track,
+    User,
+)
+
+CHUNK = 20_000
+
+
+def fresh_schema(engine: Engine) -> None:
+    """Drop and create prep's tables."""
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+
+
+def _chunks(rows: list[dict], size: int = CHUNK):  # type: ignore[no-untyped-def]
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def build_history(engine: Engine, now: datetime, cards: int, logs: int, seed: int = 7) -> int:
+    """A user studying one track of ``cards`` flashcards with ``logs`` reviews; returns user id.
+
+    States: 10% new, 2% learning, 88% review with due dates from 60 days ago to a year ahead
+    (so several thousand are due), review logs spread over the past year.
+    """
+    rng = random.Random(seed)
+    with Session(engine) as session:
+        user = register_user(session, "bench@example.com", "benchmark password", now)
+        user.reviews_per_day, user.new_per_day = 1_000_000, 20
+        session.add(Track(id="bench", name="Bench", vendor="prep", description="", position=1))
+        session.flush()
+        deck = Deck(slug="bench/all", track_id="bench", title="All")
+        session.add(deck)
+        session.add(Enrollment(user_id=user.id, track_id="bench", created_at=now))
+        session.flush()
+        user_id, deck_id = user.id, deck.id
+        session.commit()
+    with engine.begin() as connection:
+        for rows in _chunks([
+            {"uid": f"bench-{n}", "deck_id": deck_id, "kind": "card", "prompt": f"Front {n}",
+             "answer_text": f"Back {n}", "tags": [], "content_hash": f"{n:064d}",
+             "created_at": now, "updated_at": now}
+            for n in range(cards)
+        ]):
+            connection.execute(insert(Item), rows)
+        item_ids = list(connection.scalars(select(Item.id).order_by(Item.id)))
+        card_rows = []
+        for item_id in item_ids:
+            roll = rng.random()
+            if roll < 0.10:
+                card_rows.append({"user_id": user_id, "item_id": item_id, "state": NEW,
+                                  "step": None, "stability": None, "difficulty": None,
+                                  "due": now, "last_review": None, "reps": 0, "lapses": 0})
+                continue
+            state = LEARNING if roll < 0.12 else REVIEW
+            due = now + timedelta(days=rng.uniform(-60, 365)) if state == REVIEW else (
+                now + timedelta(minutes=rng.uniform(-30, 30)))
+            card_rows.append({
+                "user_id": user_id, "item_id": item_id, "state": state,
+                "step": 0 if state == LEARNING else None, "stability": rng.uniform(1, 200),
+                "difficulty": rng.uniform(1, 10), "due": due,
+                "last_review": now - timedelta(days=rng.uniform(1, 60)), "reps": 10,
+                "lapses": rng.randint(0, 3),
+            })
+        for rows in _chunks(card_rows):
+            connection.execute(insert(Card), rows)
+        card_ids = list(connection.scalars(select(Card.id).where(Card.state != NEW)))
+        log_rows = []
+        for n in range(logs):
+            log_rows.append({
+                "user_id": user_id, "card_id": card_ids[n % len(card_ids)],
+                "review_uid": f"hist-{n}", "rating": rng.choice((1, 3, 3, 3, 4)),
+                "reviewed_at": now - timedelta(days=rng.uniform(1, 365)),
+                "duration_ms": rng.randint(1500, 20000), "previous_state": REVIEW,
+                "state_before": {},
+            })
+            if len(log_rows) == CHUNK:
+                connection.execute(insert(ReviewLog), log_rows)
+                log_rows = []
+        if log_rows:
+            connection.execute(insert(ReviewLog), log_rows)
+    return user_id
+
+
+def bench_user(session: Session, user_id: int) -> User:
+    """The benchmark user, loaded in ``session``."""
+    return session.get(User, user_id)
