@@ -165,7 +165,7 @@ def build_queue(session: Session, user: User, now: datetime) -> Queue:
         learning=row.learning,
         review=min(row.review, max(0, user.reviews_per_day - row.review_done)),
     )
-    learning_heads = [session.get(Card, card_id)
+    learning_heads = [_load(session, card_id)
                       for card_id in (row.learning_head, row.relearning_head) if card_id]
     learning = min(learning_heads, key=lambda card: (card.due, card.id), default=None)
     if learning is not None and learning.due <= now:
@@ -175,8 +175,13 @@ def build_queue(session: Session, user: User, now: datetime) -> Queue:
         new_turn = _new_turn(counts, {NEW: row.new_done, REVIEW: row.review_done})
         head_id = row.new_head if new_turn else row.review_head
     # Learning cards due within the learn-ahead window come when nothing else is left.
-    head = session.get(Card, head_id) if head_id else learning
+    head = _load(session, head_id) if head_id else learning
     return Queue(head=head, counts=counts, day=day)
+
+
+def _load(session: Session, card_id: int) -> Card:
+    """A card by id (its item and deck load lazily: cheaper here than a joined load)."""
+    return session.get(Card, card_id)
 
 
 def done_today(session: Session, user: User, day: StudyDay) -> dict[int, int]:

@@ -12,7 +12,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from prep import accounts
-from prep.db import db_session
+from prep.db import db_session, write_session
 from prep.models import User
 from prep.web import now
 
@@ -35,7 +35,11 @@ def load_user(login_id: str) -> LoginUser | None:
     user_id, _, token = login_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db_session().get(User, int(user_id))
+    session = db_session()
+    user = session.get(User, int(user_id))
+    # End the read transaction here: a request that then writes must be able to begin its
+    # own (IMMEDIATE on SQLite) transaction; the loaded user stays usable.
+    session.commit()
     if user is None or user.is_disabled or user.session_token != token:
         return None
     return LoginUser(user)
@@ -73,7 +77,7 @@ def register() -> ResponseReturnValue:
     """Create an account and log in."""
     form = RegisterForm()
     if form.validate_on_submit():
-        session_ = db_session()
+        session_ = write_session()
         try:
             user = accounts.register_user(session_, form.email.data, form.password.data, now())
         except accounts.AccountError as error:
@@ -106,7 +110,7 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     """Log out everywhere: the login token is rotated, so old cookies stop working."""
-    session_ = db_session()
+    session_ = write_session()
     user = session_.get(User, current_user.user.id)
     accounts.end_sessions(user)
     session_.commit()

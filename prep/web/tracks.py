@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from prep.catalog import track_summaries
-from prep.db import db_session
+from prep.db import db_session, write_session
 from prep.models import User
 from prep.study.enrollment import UnknownTrack, set_tracks
 from prep.web import now
@@ -38,7 +38,7 @@ def choose_tracks() -> ResponseReturnValue:
     form = StudyTracksForm()
     if not form.validate_on_submit():
         abort(400, "The form was incomplete; reload the page and try again.")
-    session = db_session()
+    session = write_session()
     user = session.get(User, current_user.user.id)
     try:
         set_tracks(session, user, request.form.getlist("track"), now())
