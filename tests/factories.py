@@ -58,3 +58,42 @@ def add_flashcards(session: Session, user: User, count: int, now: datetime,
     ]
     session.commit()
     return ids
+
+
+def make_question_bank(session: Session, now: datetime, per_domain: dict[int, int],
+                       exam_id: str = "alpha-one", multi_every: int = 4) -> list[int]:
+    """Synthetic questions for ``exam_id``: ``per_domain[n]`` questions in domain n.
+
+    Every ``multi_every``-th question has two correct options. Returns the item ids.
+    """
+    from sqlalchemy import select
+
+    from prep.models import Deck, ExamDomain, Item
+
+    if session.get(__import__("prep.models", fromlist=["Exam"]).Exam, exam_id) is None:
+        load_decks(session, now)
+    domains = {d.number: d for d in session.scalars(
+        select(ExamDomain).where(ExamDomain.exam_id == exam_id))}
+    deck = Deck(slug=f"alpha/bank-{len(per_domain)}-{sum(per_domain.values())}",
+                track_id="alpha", title="Bank")
+    session.add(deck)
+    ids, counter = [], 0
+    for number, count in per_domain.items():
+        for _ in range(count):
+            counter += 1
+            multi = counter % multi_every == 0
+            item = Item(
+                uid=f"bank-{deck.slug.split('/')[1]}-{counter}", deck=deck, kind="question",
+                prompt=f"Scenario {counter} in domain {number}: which option is right?",
+                options=[{"key": k, "text": f"Option {k} of {counter}",
+                          "explanation": f"Why {k} is {'right' if k in 'ac' else 'wrong'}."}
+                         for k in "abcd"],
+                correct=["a", "c"] if multi else ["a"], reference="Test", tags=[],
+                content_hash=f"{counter:064d}", created_at=now, updated_at=now,
+                domains=[domains[number]],
+            )
+            session.add(item)
+            session.flush()
+            ids.append(item.id)
+    session.commit()
+    return ids

@@ -3,13 +3,15 @@
 from prep.models.accounts import Enrollment, User
 from prep.models.base import Base, UTCDateTime
 from prep.models.content import CARD, QUESTION, Deck, Exam, ExamDomain, Item, ItemDomain, Track
-from prep.models.exams import AttemptQuestion, ExamAttempt
+from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
 from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, ReviewLog
 
 __all__ = [
     "CARD",
+    "GRADED",
     "LEARNING",
     "NEW",
+    "OPEN",
     "QUESTION",
     "RELEARNING",
     "REVIEW",

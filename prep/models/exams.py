@@ -21,7 +21,7 @@ class ExamAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     exam_id: Mapped[str] = mapped_column(ForeignKey("exams.id"))
-    mode: Mapped[str] = mapped_column(String(16))  # exam | practice | custom
+    mode: Mapped[str] = mapped_column(String(16))  # exam (timed, no feedback) | practice
     status: Mapped[str] = mapped_column(String(16), default=OPEN)  # open | graded
     seed: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -32,6 +32,11 @@ class ExamAttempt(Base):
     score_scaled: Mapped[float | None] = mapped_column(Float, default=None)
     passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
     notes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A custom quiz: {"domains": [numbers], "source": "all" | "missed" | "flagged"}.
+    custom: Mapped[dict[str, object] | None] = mapped_column(JSON, default=None)
+    # The question on screen and since when, for the time spent per question.
+    current_position: Mapped[int | None] = mapped_column(Integer, default=None)
+    current_since: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     exam: Mapped[Exam] = relationship()
     questions: Mapped[list[AttemptQuestion]] = relationship(

@@ -34,6 +34,8 @@ class Card(Base):
     # False when the item is retired or the user no longer studies its track. Kept by
     # enrolment and deck sync so that the queue needs no joins (the hot path of a review).
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Put in the queue by a missed exam question: stays active whatever tracks the user studies.
+    from_exam: Mapped[bool] = mapped_column(Boolean, default=False)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     buried_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)

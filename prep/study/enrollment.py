@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from prep.models import CARD, Card, Deck, Enrollment, Item, Track, User
@@ -67,8 +67,8 @@ def refresh_activity(
     """Recompute ``Card.active`` for the cards selected by the arguments.
 
     A card is active when its item is not retired and belongs to the user's own deck or to a
-    track the user studies. The queue reads only this flag, so every change to enrolment or
-    retirement passes through here.
+    track the user studies, or came from a missed exam question. The queue reads only this
+    flag, so every change to enrolment or retirement passes through here.
     """
     live = (
         select(Item.id)
@@ -77,6 +77,7 @@ def refresh_activity(
             Item.id == Card.item_id,
             Item.retired_at.is_(None),
             or_(
+                Card.from_exam == true(),
                 Deck.owner_id == Card.user_id,
                 exists().where(Enrollment.user_id == Card.user_id,
                                Enrollment.track_id == Deck.track_id),

@@ -1,0 +1,237 @@
+"""The life of an attempt: answering, flagging, the server-side clock, submitting, grading.
+
+The deadline is stored at the start; every action first checks it, and an attempt whose time
+ran out is graded as it stood at the deadline (lazily, on the next request, or when the page
+submits itself). Answers and grading are compare-and-set writes guarded by the attempt's
+status and deadline, so a late or concurrent request can never change a graded result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+
+from prep.exams.generation import PRACTICE, ExamUnavailable
+from prep.models import (
+    GRADED,
+    LEARNING,
+    OPEN,
+    AttemptQuestion,
+    Card,
+    Exam,
+    ExamAttempt,
+    ExamDomain,
+    ItemDomain,
+    User,
+)
+
+
+class NoSuchAttempt(LookupError):
+    """No attempt (or question) with this id belongs to the user: a 404."""
+
+
+class AttemptClosed(ExamUnavailable):
+    """The attempt no longer takes answers (submitted, or its time ran out)."""
+
+
+class BadAnswer(ValueError):
+    """An answer that does not fit the question."""
+
+
+def own_attempt(session: Session, user: User, attempt_id: int) -> ExamAttempt:
+    """The user's attempt with this id, or NoSuchAttempt."""
+    attempt = session.get(ExamAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise NoSuchAttempt(attempt_id)
+    return attempt
+
+
+def remaining(attempt: ExamAttempt, now: datetime) -> timedelta | None:
+    """Time left on the clock (None when untimed); never negative."""
+    if attempt.deadline is None:
+        return None
+    return max(timedelta(0), attempt.deadline - now)
+
+
+def question_at(attempt: ExamAttempt, position: int) -> AttemptQuestion:
+    """The question at ``position`` (1-based) of the attempt."""
+    if not 1 <= position <= len(attempt.questions):
+        raise NoSuchAttempt(position)
+    return attempt.questions[position - 1]
+
+
+def is_right(question: AttemptQuestion) -> bool:
+    """All or nothing, as on the real exams: exactly the correct set."""
+    return question.chosen is not None and set(question.chosen) == set(question.item.correct)
+
+
+def _clock_stop(attempt: ExamAttempt, now: datetime) -> datetime:
+    return min(now, attempt.deadline) if attempt.deadline else now
+
+
+def visit(attempt: ExamAttempt, position: int, now: datetime) -> None:
+    """Move the on-screen question to ``position``, booking time to the one left."""
+    stop = _clock_stop(attempt, now)
+    if attempt.current_position and attempt.current_since and stop > attempt.current_since:
+        question = question_at(attempt, attempt.current_position)
+        question.time_spent_ms += int((stop - attempt.current_since).total_seconds() * 1000)
+    attempt.current_position, attempt.current_since = position, stop
+
+
+def close_if_expired(session: Session, attempt: ExamAttempt, now: datetime) -> bool:
+    """Grade an open attempt whose deadline has passed (as it stood then); True if closed."""
+    if attempt.status == OPEN and attempt.deadline is not None and now >= attempt.deadline:
+        grade(session, attempt, attempt.deadline)
+        return True
+    return attempt.status != OPEN
+
+
+def _guard_open(attempt: ExamAttempt, now: datetime):  # type: ignore[no-untyped-def]
+    """SQL condition: the attempt is open and its time has not run out."""
+    condition = [ExamAttempt.id == attempt.id, ExamAttempt.status == OPEN]
+    if attempt.deadline is not None:
+        condition.append(ExamAttempt.deadline > now)
+    return exists().where(*condition)
+
+
+def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: list[str],
+                  now: datetime) -> AttemptQuestion:
+    """Save the chosen option keys of one question (replacing any earlier choice)."""
+    if close_if_expired(session, attempt, now):
+        raise AttemptClosed(
+            "Time is up: the attempt was graded as it stood at the deadline; this answer "
+            "was not saved." if attempt.deadline and now >= attempt.deadline
+            else "This attempt is already submitted; answers can no longer change.")
+    question = question_at(attempt, position)
+    options = {option["key"] for option in question.item.options}
+    chosen = sorted(set(keys))
+    if not chosen or not set(chosen) <= options:
+        raise BadAnswer("Choose one of this question's options.")
+    if len(question.item.correct) == 1 and len(chosen) != 1:
+        raise BadAnswer("This question has one answer: choose one option.")
+    if attempt.mode == PRACTICE and question.correct is not None:
+        raise AttemptClosed("This question was already checked; go on to the next one.")
+    values = {"chosen": chosen, "answered_at": now}
+    if attempt.mode == PRACTICE:  # feedback at once: the answer is checked and locked
+        values["correct"] = set(chosen) == set(question.item.correct)
+    saved = session.execute(
+        update(AttemptQuestion)
+        .where(AttemptQuestion.id == question.id, _guard_open(attempt, now))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if saved != 1:
+        session.refresh(attempt)
+        raise AttemptClosed("This attempt was submitted meanwhile; the answer was not saved.")
+    for name, value in values.items():
+        setattr(question, name, value)
+    visit(attempt, position, now)
+    session.flush()
+    return question
+
+
+def toggle_flag(session: Session, attempt: ExamAttempt, position: int, now: datetime) -> bool:
+    """Flag a question for review (or unflag it); returns the new flag."""
+    if close_if_expired(session, attempt, now):
+        raise AttemptClosed("This attempt is closed.")
+    question = question_at(attempt, position)
+    question.flagged = not question.flagged
+    session.flush()
+    return question.flagged
+
+
+def submit(session: Session, attempt: ExamAttempt, now: datetime) -> None:
+    """Finish the attempt: grade it (a second submit, or one after the deadline, is a no-op)."""
+    if not close_if_expired(session, attempt, now):
+        grade(session, attempt, now)
+
+
+def scaled_score(exam: Exam, fraction: float) -> float | None:
+    """Score on the exam's scale: linear from the scale's minimum (0 right) to its maximum.
+
+    Vendors equate scaled scores across exam forms and publish no raw cut score; prep's
+    linear map is an approximation, stated on the report.
+    """
+    if exam.scoring_kind != "scaled" or exam.scale_min is None or exam.scale_max is None:
+        return None
+    return round(exam.scale_min + (exam.scale_max - exam.scale_min) * fraction)
+
+
+def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
+    """Score the attempt once; missed questions become due in the user's review queue."""
+    won = session.execute(
+        update(ExamAttempt).where(ExamAttempt.id == attempt.id, ExamAttempt.status == OPEN)
+        .values(status=GRADED).execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:  # graded by a concurrent request
+        session.refresh(attempt)
+        return
+    attempt.status = GRADED
+    visit(attempt, attempt.current_position or 1, now)
+    for question in attempt.questions:
+        question.correct = is_right(question)
+    correct = sum(bool(question.correct) for question in attempt.questions)
+    fraction = correct / attempt.question_count if attempt.question_count else 0.0
+    exam = attempt.exam
+    attempt.correct_count = correct
+    attempt.submitted_at = _clock_stop(attempt, now)
+    attempt.score_scaled = scaled_score(exam, fraction)
+    attempt.passed = (attempt.score_scaled >= exam.pass_mark if attempt.score_scaled is not None
+                      else 100 * fraction >= exam.pass_mark)
+    queue_missed(session, attempt, attempt.submitted_at)
+    session.flush()
+
+
+def queue_missed(session: Session, attempt: ExamAttempt, now: datetime) -> int:
+    """Make every missed question due now in the user's review queue; returns how many."""
+    missed = [q.item_id for q in attempt.questions if not q.correct]
+    if not missed:
+        return 0
+    cards = {card.item_id: card for card in session.scalars(
+        select(Card).where(Card.user_id == attempt.user_id, Card.item_id.in_(missed)))}
+    for item_id in missed:
+        card = cards.get(item_id)
+        if card is None:
+            # fsrs's own new-card form (Learning, step 0, no memory state), due now: it is
+            # shown ahead of new cards and does not count against the daily new limit.
+            session.add(Card(user_id=attempt.user_id, item_id=item_id, state=LEARNING, step=0,
+                             due=now, from_exam=True, active=True))
+        else:
+            card.due = min(card.due, now)
+            card.from_exam = card.active = True
+            card.buried_until = None
+    session.flush()
+    return len(missed)
+
+
+@dataclass
+class DomainResult:
+    """Correct answers of one domain in one attempt."""
+
+    domain: ExamDomain
+    correct: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.correct / self.total if self.total else 0.0
+
+
+def domain_results(session: Session, attempt: ExamAttempt) -> list[DomainResult]:
+    """Per-domain correct/total of a graded attempt, in blueprint order."""
+    exam = attempt.exam
+    by_item = dict(session.execute(
+        select(ItemDomain.item_id, ItemDomain.domain_id).where(
+            ItemDomain.item_id.in_([q.item_id for q in attempt.questions]),
+            ItemDomain.domain_id.in_([d.id for d in exam.domains]))
+    ).all())
+    results = {d.id: DomainResult(d, 0, 0) for d in exam.domains}
+    for question in attempt.questions:
+        result = results.get(by_item.get(question.item_id))
+        if result is not None:
+            result.total += 1
+            result.correct += bool(question.correct)
+    return [r for r in results.values() if r.total]

@@ -1,0 +1,237 @@
+"""Drawing a mock exam from the question bank by the blueprint's domain weights.
+
+Counts per domain follow the largest-remainder method, so they sum exactly to the exam's
+question count. Questions the user saw in the last three attempts of the blueprint are used
+only when a domain runs out of fresh ones (and the attempt says so). Options are shuffled per
+attempt. Everything random comes from one seed, so a seed reproduces the attempt.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from prep.models import (
+    GRADED,
+    OPEN,
+    QUESTION,
+    AttemptQuestion,
+    Card,
+    Exam,
+    ExamAttempt,
+    ExamDomain,
+    Item,
+    ItemDomain,
+    User,
+)
+
+RECENT_ATTEMPTS = 3
+EXAM, PRACTICE = "exam", "practice"
+SOURCES = ("all", "missed", "flagged")
+
+
+class ExamUnavailable(ValueError):
+    """The attempt cannot be made as asked; the message says why and what to do."""
+
+
+class PoolTooSmall(ExamUnavailable):
+    """Fewer questions than the exam needs; ``available`` says how many there are."""
+
+    def __init__(self, message: str, available: int):
+        super().__init__(message)
+        self.available = available
+
+
+class OpenAttemptExists(ExamUnavailable):
+    """An unfinished timed exam of this blueprint exists: resume it instead."""
+
+    def __init__(self, attempt: ExamAttempt):
+        super().__init__("You have an unfinished exam of this blueprint: resume or submit it.")
+        self.attempt = attempt
+
+
+def allocate(weights: list[float], total: int) -> list[int]:
+    """Largest-remainder apportionment of ``total`` by ``weights`` (sums exactly to total)."""
+    if total < 0 or not weights or any(w < 0 for w in weights) or sum(weights) <= 0:
+        raise ValueError("weights must be non-negative with a positive sum, total >= 0")
+    quotas = [w * total / sum(weights) for w in weights]
+    counts = [math.floor(q) for q in quotas]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - counts[i]), i))
+    for index in by_remainder[: total - sum(counts)]:
+        counts[index] += 1
+    return counts
+
+
+def shuffled_options(keys: list[str], rng: random.Random) -> list[str]:
+    """A shuffled copy of the option keys (the correct set is kept: only order changes)."""
+    order = list(keys)
+    rng.shuffle(order)
+    return order
+
+
+@dataclass
+class Draw:
+    """The questions chosen per domain, and notes on any fallback."""
+
+    items: list[Item] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def domain_pools(session: Session, exam: Exam,
+                 numbers: list[int] | None = None) -> dict[ExamDomain, list[Item]]:
+    """Live questions of each domain of ``exam`` (optionally only some domains), by id."""
+    domains = [d for d in exam.domains if numbers is None or d.number in numbers]
+    rows = session.execute(
+        select(ItemDomain.domain_id, Item)
+        .join(Item, Item.id == ItemDomain.item_id)
+        .where(ItemDomain.domain_id.in_([d.id for d in domains]), Item.kind == QUESTION,
+               Item.retired_at.is_(None))
+        .order_by(Item.id)
+    ).all()
+    pools: dict[ExamDomain, list[Item]] = {domain: [] for domain in domains}
+    by_id = {domain.id: domain for domain in domains}
+    for domain_id, item in rows:
+        pools[by_id[domain_id]].append(item)
+    return pools
+
+
+def recently_seen(session: Session, user: User, exam: Exam) -> set[int]:
+    """Item ids of the user's last RECENT_ATTEMPTS attempts of this blueprint."""
+    recent = select(ExamAttempt.id).where(
+        ExamAttempt.user_id == user.id, ExamAttempt.exam_id == exam.id
+    ).order_by(ExamAttempt.started_at.desc()).limit(RECENT_ATTEMPTS).subquery()
+    return set(session.scalars(
+        select(AttemptQuestion.item_id).where(AttemptQuestion.attempt_id.in_(select(recent)))
+    ))
+
+
+def _source_filter(session: Session, user: User, source: str) -> set[int] | None:
+    """Item ids allowed by a custom quiz's source: missed before, or flagged in review."""
+    if source == "missed":
+        return set(session.scalars(
+            select(AttemptQuestion.item_id).join(ExamAttempt)
+            .where(ExamAttempt.user_id == user.id, ExamAttempt.status == GRADED,
+                   AttemptQuestion.correct.is_(False))
+        ))
+    if source == "flagged":
+        flagged_in_exams = set(session.scalars(
+            select(AttemptQuestion.item_id).join(ExamAttempt)
+            .where(ExamAttempt.user_id == user.id, AttemptQuestion.flagged.is_(True))
+        ))
+        flagged_cards = set(session.scalars(
+            select(Card.item_id).where(Card.user_id == user.id, Card.flagged.is_(True))
+        ))
+        return flagged_in_exams | flagged_cards
+    return None
+
+
+def draw_questions(pools: dict[ExamDomain, list[Item]], total: int, seen: set[int],
+                   rng: random.Random, *, allow_short: bool) -> Draw:
+    """Pick ``total`` questions by domain weight, fresh ones first; shortfalls move on."""
+    domains = list(pools)
+    available = sum(len(pool) for pool in pools.values())
+    if available < total:
+        if not allow_short or available == 0:
+            raise PoolTooSmall(
+                f"The question bank has {available} questions for this selection, fewer than "
+                f"the {total} asked for.", available)
+        total = available
+    wanted = dict(zip(domains, allocate([d.weight for d in domains], total), strict=True))
+    draw = Draw()
+    # Domains that cannot fill their share pass the rest to the others, by weight.
+    missing = 0
+    for domain in domains:
+        if len(pools[domain]) < wanted[domain]:
+            missing += wanted[domain] - len(pools[domain])
+            draw.notes.append(f"Domain {domain.number} has only {len(pools[domain])} questions "
+                              f"for its share of {wanted[domain]}; others fill the gap.")
+            wanted[domain] = len(pools[domain])
+    while missing:
+        spare = [d for d in domains if len(pools[d]) > wanted[d]]
+        extra = allocate([d.weight or 1 for d in spare], missing)
+        for domain, count in zip(spare, extra, strict=True):
+            add = min(count, len(pools[domain]) - wanted[domain])
+            wanted[domain] += add
+            missing -= add
+    for domain in domains:
+        fresh = [item for item in pools[domain] if item.id not in seen]
+        repeat = [item for item in pools[domain] if item.id in seen]
+        rng.shuffle(fresh)
+        rng.shuffle(repeat)
+        chosen = (fresh + repeat)[: wanted[domain]]
+        if len(fresh) < wanted[domain]:
+            draw.notes.append(f"Domain {domain.number}: {wanted[domain] - len(fresh)} of its "
+                              f"questions were also in your last {RECENT_ATTEMPTS} attempts "
+                              "(the fresh ones ran out).")
+        draw.items.extend(chosen)
+    rng.shuffle(draw.items)
+    return draw
+
+
+def generate_exam(
+    session: Session,
+    exam: Exam,
+    user: User,
+    mode: str,
+    now: datetime,
+    seed: int,
+    *,
+    count: int | None = None,
+    domains: list[int] | None = None,
+    source: str = "all",
+    minutes: int | None = None,
+    allow_short: bool = False,
+) -> ExamAttempt:
+    """Create an attempt: the blueprint's exam, or a custom quiz (``domains``/``count``/source).
+
+    ``mode`` is ``exam`` (timed to the blueprint's minutes, no feedback until the end) or
+    ``practice`` (feedback after each question; timed only if ``minutes`` is given).
+    """
+    if mode not in (EXAM, PRACTICE):
+        raise ExamUnavailable("Choose exam mode or practice mode.")
+    if source not in SOURCES:
+        raise ExamUnavailable("Choose all questions, missed ones or flagged ones.")
+    custom = domains is not None or count is not None or source != "all"
+    if mode == EXAM and not custom:
+        existing = session.scalar(select(ExamAttempt).where(
+            ExamAttempt.user_id == user.id, ExamAttempt.exam_id == exam.id,
+            ExamAttempt.mode == EXAM, ExamAttempt.status == OPEN))
+        if existing is not None:
+            raise OpenAttemptExists(existing)
+    total = count if count is not None else exam.question_count
+    if not 1 <= total <= 500:
+        raise ExamUnavailable("A quiz has 1 to 500 questions.")
+    pools = domain_pools(session, exam, domains)
+    if not pools:
+        raise ExamUnavailable("Choose at least one domain of this exam.")
+    if (allowed := _source_filter(session, user, source)) is not None:
+        pools = {d: [item for item in pool if item.id in allowed] for d, pool in pools.items()}
+    rng = random.Random(seed)
+    draw = draw_questions(pools, total, recently_seen(session, user, exam), rng,
+                          allow_short=allow_short)
+    if mode == PRACTICE:
+        limit = minutes  # untimed unless asked
+    else:  # the blueprint's pace: its minutes, scaled to a shorter or custom exam
+        limit = max(1, round(exam.minutes * len(draw.items) / exam.question_count))
+    attempt = ExamAttempt(
+        user_id=user.id, exam_id=exam.id, mode=EXAM if mode == EXAM else PRACTICE,
+        seed=seed, started_at=now, question_count=len(draw.items), notes=draw.notes,
+        deadline=now + timedelta(minutes=limit) if limit else None,
+        custom={"domains": domains, "source": source} if custom else None,
+        current_position=1, current_since=now,
+    )
+    if len(draw.items) < total:
+        attempt.notes.append(f"A shorter exam: {len(draw.items)} of {total} questions.")
+    attempt.questions = [
+        AttemptQuestion(position=position, item_id=item.id,
+                        option_order=shuffled_options([o["key"] for o in item.options], rng))
+        for position, item in enumerate(draw.items, start=1)
+    ]
+    session.add(attempt)
+    session.flush()
+    return attempt

@@ -1,0 +1,249 @@
+"""Mock exams: generation by blueprint weights, the server-side clock, grading, readiness."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from prep.exams.attempts import (
+    AttemptClosed,
+    BadAnswer,
+    NoSuchAttempt,
+    domain_results,
+    own_attempt,
+    question_at,
+    record_answer,
+    remaining,
+    submit,
+    toggle_flag,
+    visit,
+)
+from prep.exams.generation import (
+    EXAM,
+    PRACTICE,
+    OpenAttemptExists,
+    PoolTooSmall,
+    allocate,
+    generate_exam,
+    shuffled_options,
+)
+from prep.exams.readiness import readiness
+from prep.models import GRADED, LEARNING, Card, Exam, ExamAttempt, ItemDomain, User
+from prep.study.queue import build_queue
+from tests.conftest import FrozenClock
+from tests.factories import make_question_bank, make_user
+
+
+@given(st.lists(st.floats(min_value=0.01, max_value=100), min_size=1, max_size=8),
+       st.integers(min_value=0, max_value=500))
+@settings(max_examples=300, deadline=None)
+def test_largest_remainder_sums_exactly_and_stays_within_one_of_the_quota(
+    weights: list[float], total: int
+) -> None:
+    counts = allocate(weights, total)
+    assert sum(counts) == total
+    for weight, count in zip(weights, counts, strict=True):
+        quota = weight * total / sum(weights)
+        assert quota - 1 < count < quota + 1
+
+
+def test_largest_remainder_known_case() -> None:
+    # MLA-C01: 65 questions over 28/26/22/24 -> quotas 18.2, 16.9, 14.3, 15.6.
+    assert allocate([28, 26, 22, 24], 65) == [18, 17, 14, 16]
+
+
+@given(st.lists(st.sampled_from("abcdef"), min_size=2, max_size=6, unique=True),
+       st.integers(min_value=0, max_value=2**32))
+def test_shuffling_keeps_every_option(keys: list[str], seed: int) -> None:
+    order = shuffled_options(keys, random.Random(seed))
+    assert sorted(order) == sorted(keys)
+
+
+def exam(session: Session) -> Exam:
+    return session.get(Exam, "alpha-one")
+
+
+def start(session: Session, user: User, clock: FrozenClock, **kwargs) -> ExamAttempt:  # type: ignore[no-untyped-def]
+    kwargs.setdefault("seed", 1)
+    attempt = generate_exam(session, exam(session), user, kwargs.pop("mode", EXAM), clock(),
+                            **kwargs)
+    session.commit()
+    return attempt
+
+
+def domain_counts(session: Session, attempt: ExamAttempt) -> Counter:
+    return Counter(r.domain.number for r in domain_results(session, attempt)
+                   for _ in range(r.total))
+
+
+@pytest.fixture
+def bank(session: Session, clock: FrozenClock) -> list[int]:
+    return make_question_bank(session, clock(), {1: 30, 2: 20})
+
+
+def test_exam_follows_the_blueprint_weights_and_the_seed(
+    session: Session, clock: FrozenClock, bank: list[int]
+) -> None:
+    user = make_user(session, clock(), "ex@example.com")
+    exam_ = exam(session)
+    exam_.question_count, exam_.minutes = 10, 20
+    session.commit()
+    attempt = start(session, user, clock, seed=42)
+    assert attempt.question_count == 10
+    assert domain_counts(session, attempt) == {1: 6, 2: 4}  # 60/40 of 10
+    assert attempt.deadline == clock() + timedelta(minutes=20)
+    first = [(q.item_id, q.option_order) for q in attempt.questions]
+    submit(session, attempt, clock())
+    session.commit()
+    other = make_user(session, clock(), "ex2@example.com")
+    again = start(session, other, clock, seed=42)
+    assert [(q.item_id, q.option_order) for q in again.questions] == first
+
+
+def test_recent_questions_are_avoided_until_the_pool_runs_out(
+    session: Session, clock: FrozenClock, bank: list[int]
+) -> None:
+    user = make_user(session, clock(), "rep@example.com")
+    seen: list[set[int]] = []
+    for seed in range(2):
+        attempt = start(session, user, clock, seed=seed, count=20, mode=PRACTICE)
+        seen.append({q.item_id for q in attempt.questions})
+        assert attempt.notes == []
+    assert not seen[0] & seen[1]
+    third = start(session, user, clock, seed=3, count=20, mode=PRACTICE)
+    assert any("also in your last 3 attempts" in note for note in third.notes)
+
+
+def test_small_pool_needs_consent_for_a_shorter_exam(session: Session,
+                                                     clock: FrozenClock) -> None:
+    make_question_bank(session, clock(), {1: 3, 2: 2})
+    user = make_user(session, clock(), "small@example.com")
+    with pytest.raises(PoolTooSmall) as refused:
+        start(session, user, clock, count=20)
+    assert refused.value.available == 7  # the bank plus the fixture deck's two questions
+    attempt = start(session, user, clock, count=20, allow_short=True)
+    assert attempt.question_count == 7
+    assert any("shorter exam" in note for note in attempt.notes)
+
+
+def test_one_open_exam_per_blueprint(session: Session, clock: FrozenClock, bank) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(session, clock(), "one@example.com")
+    exam(session).question_count = 5
+    first = start(session, user, clock)
+    with pytest.raises(OpenAttemptExists) as exists:
+        start(session, user, clock, seed=2)
+    assert exists.value.attempt.id == first.id
+
+
+def test_deadline_holds_and_late_answers_are_refused(
+    session: Session, clock: FrozenClock, bank
+) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(session, clock(), "late@example.com")
+    exam_ = exam(session)
+    exam_.question_count, exam_.minutes = 4, 10
+    attempt = start(session, user, clock)
+    question = question_at(attempt, 1)
+    right = question.item.correct
+    record_answer(session, attempt, 1, right, clock())
+    session.commit()
+    clock.advance(minutes=4)
+    assert remaining(attempt, clock()) == timedelta(minutes=6)
+    session.expire_all()  # as after a reload or a server restart
+    assert remaining(own_attempt(session, user, attempt.id), clock()) == timedelta(minutes=6)
+    clock.advance(minutes=6, seconds=1)
+    with pytest.raises(AttemptClosed, match="Time is up"):
+        record_answer(session, attempt, 2, ["a"], clock())
+    session.commit()
+    graded = own_attempt(session, user, attempt.id)
+    assert graded.status == GRADED and graded.correct_count == 1
+    assert graded.submitted_at == graded.deadline
+    with pytest.raises(AttemptClosed):
+        record_answer(session, graded, 1, ["b"], clock())
+    submit(session, graded, clock())  # a second submit changes nothing
+    assert graded.correct_count == 1 and question_at(graded, 1).chosen == sorted(right)
+
+
+def test_bad_answers_are_refused(session: Session, clock: FrozenClock, bank) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(session, clock(), "bad@example.com")
+    attempt = start(session, user, clock, count=4, mode=PRACTICE)
+    single = next(q for q in attempt.questions if len(q.item.correct) == 1)
+    for keys in ([], ["z"], ["a", "b"]):
+        with pytest.raises(BadAnswer):
+            record_answer(session, attempt, single.position, keys, clock())
+    with pytest.raises(NoSuchAttempt):
+        record_answer(session, attempt, 99, ["a"], clock())
+    other = make_user(session, clock(), "other@example.com")
+    with pytest.raises(NoSuchAttempt):
+        own_attempt(session, other, attempt.id)
+
+
+def test_practice_mode_checks_each_answer_and_locks_it(
+    session: Session, clock: FrozenClock, bank
+) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(session, clock(), "prac@example.com")
+    attempt = start(session, user, clock, count=3, mode=PRACTICE)
+    assert attempt.deadline is None
+    question = record_answer(session, attempt, 1, ["b"], clock())
+    assert question.correct is False
+    with pytest.raises(AttemptClosed, match="already checked"):
+        record_answer(session, attempt, 1, ["a"], clock())
+
+
+def test_grading_scores_domains_time_and_queues_missed_questions(
+    session: Session, clock: FrozenClock, bank
+) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(session, clock(), "grade@example.com")
+    exam_ = exam(session)
+    exam_.question_count, exam_.minutes = 10, 30
+    attempt = start(session, user, clock)
+    for position in range(1, 11):
+        question = question_at(attempt, position)
+        visit(attempt, position, clock())  # the question page is shown
+        clock.advance(seconds=30)
+        keys = question.item.correct if position <= 7 else ["b"]
+        record_answer(session, attempt, position, keys, clock())
+    toggle_flag(session, attempt, 3, clock())
+    clock.advance(seconds=10)
+    submit(session, attempt, clock())
+    session.commit()
+    assert attempt.correct_count == 7 and attempt.status == GRADED
+    assert attempt.score_scaled == 730 and attempt.passed is True  # linear: 100 + 900 * 0.7
+    results = domain_results(session, attempt)
+    assert sum(r.total for r in results) == 10 and sum(r.correct for r in results) == 7
+    assert question_at(attempt, 2).time_spent_ms == 30_000
+    assert question_at(attempt, 10).time_spent_ms == 40_000  # then 10 s before submitting
+    missed = {q.item_id for q in attempt.questions if not q.correct}
+    cards = session.scalars(select(Card).where(Card.user_id == user.id)).all()
+    assert {c.item_id for c in cards} == missed
+    assert all(c.state == LEARNING and c.due <= clock() and c.from_exam for c in cards)
+    queue = build_queue(session, user, clock())
+    assert queue.head.item_id in missed and queue.counts.learning == 3
+    ready = readiness(session, user, exam_, clock())
+    assert sum(r.exam_total for r in ready) == 10 and sum(r.cards for r in ready) == 3
+
+
+def test_custom_quiz_on_missed_questions_and_one_domain(
+    session: Session, clock: FrozenClock, bank
+) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(session, clock(), "custom@example.com")
+    attempt = start(session, user, clock, count=6, mode=PRACTICE)
+    for q in attempt.questions:
+        record_answer(session, attempt, q.position, ["b"] if q.position % 2 else q.item.correct,
+                      clock())
+    submit(session, attempt, clock())
+    session.commit()
+    missed = {q.item_id for q in attempt.questions if not q.correct}
+    quiz = start(session, user, clock, seed=9, count=10, source="missed", mode=PRACTICE,
+                 allow_short=True)
+    assert {q.item_id for q in quiz.questions} == missed
+    domain_one = start(session, user, clock, seed=5, count=5, domains=[1], mode=PRACTICE)
+    numbers = {d.domain_id for q in domain_one.questions
+               for d in session.scalars(select(ItemDomain).where(ItemDomain.item_id == q.item_id))}
+    assert numbers == {exam(session).domains[0].id}
