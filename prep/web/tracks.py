@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 
 from prep.catalog import track_summaries
 from prep.db import db_session, write_session
+from prep.exams.readiness import pass_fraction, readiness
 from prep.models import User
 from prep.study.enrollment import UnknownTrack, set_tracks
 from prep.web import now
@@ -58,4 +59,9 @@ def track(track_id: str) -> ResponseReturnValue:
                     if t.track.id == track_id), None)
     if summary is None:
         abort(404, "No such track.")
-    return render_template("tracks/track.html", summary=summary)
+    ready = None
+    exam = summary.primary_exam
+    if current_user.is_authenticated and exam is not None:
+        ready = readiness(db_session(), current_user.user, exam, now())
+    return render_template("tracks/track.html", summary=summary, readiness=ready,
+                           pass_fraction=pass_fraction(exam) if exam else None)

@@ -1,0 +1,90 @@
+// Exam screens: the countdown (the server's clock is the truth), autosave, keyboard keys.
+"use strict";
+(() => {
+  const exam = document.getElementById("exam");
+  const clock = document.getElementById("clock");
+  const form = document.getElementById("answer-form");
+
+  if (clock) {
+    const warnings = [1800, 900, 300];
+    const total = Number(clock.dataset.total);
+    let deadline = performance.now() + Number(clock.dataset.remaining) * 1000;
+    let warned = new Set(warnings.filter((w) => w >= Number(clock.dataset.remaining) || w >= total));
+    let submitted = false;
+    const text = document.getElementById("clock-text");
+    const banner = document.getElementById("time-warning");
+    const pad = (n) => String(n).padStart(2, "0");
+    const tick = () => {
+      const left = Math.max(0, Math.round((deadline - performance.now()) / 1000));
+      text.textContent = `${Math.floor(left / 3600)}:${pad(Math.floor((left % 3600) / 60))}:${pad(left % 60)}`;
+      for (const limit of warnings) {
+        if (left <= limit && !warned.has(limit)) {
+          warned.add(limit);
+          banner.textContent = `${limit / 60} minutes left.`;
+          banner.hidden = false;
+        }
+      }
+      if (left <= 60) clock.classList.add("urgent");
+      if (left === 0 && !submitted) {
+        submitted = true;  // time is up: the page submits itself; the server grades anyway
+        document.getElementById("timeout-form").submit();
+      }
+    };
+    const resync = async () => {
+      try {
+        const response = await fetch(clock.dataset.clockUrl, { headers: { Accept: "application/json" } });
+        const state = await response.json();
+        if (state.status !== "open") { window.location.reload(); return; }
+        deadline = performance.now() + state.remaining * 1000;
+      } catch (error) { /* offline for a moment: keep counting locally */ }
+    };
+    tick();
+    setInterval(tick, 1000);
+    setInterval(resync, 30000);
+    document.addEventListener("visibilitychange", () => { if (!document.hidden) resync(); });
+  }
+
+  const save = async () => {
+    if (!form || exam.dataset.mode !== "exam") return;
+    const state = document.getElementById("save-state");
+    const data = new FormData(form);
+    if (!data.getAll("choice").length) return;
+    state.textContent = "Saving…";
+    try {
+      const response = await fetch(exam.dataset.answerUrl, {
+        method: "POST", body: data, headers: { Accept: "application/json" },
+      });
+      const result = await response.json();
+      if (response.ok) {
+        state.textContent = "Answer saved.";
+        const cell = document.querySelector(".question-grid .current");
+        if (cell) cell.classList.add("answered");
+      } else {
+        state.textContent = result.error || "Not saved.";
+        if (response.status === 409) window.location.reload();
+      }
+    } catch (error) {
+      state.textContent = "Not saved (connection lost): it will be saved when you press Save.";
+    }
+  };
+
+  if (form) form.addEventListener("change", save);
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.altKey || event.metaKey || !exam || !exam.dataset.position) return;
+    const tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "textarea" || (tag === "input" && event.target.type === "text")) return;
+    const key = event.key.toLowerCase();
+    const go = (id) => { const link = document.getElementById(id); if (link) window.location.assign(link.href); };
+    if (/^[1-6]$/.test(key) && form) {
+      const input = form.querySelectorAll("input[name=choice]")[Number(key) - 1];
+      if (input && !input.disabled) {
+        input.checked = input.type === "radio" ? true : !input.checked;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    } else if (key === "n" || key === "arrowright") go("next");
+    else if (key === "p" || key === "arrowleft") go("prev");
+    else if (key === "r") go("to-review");
+    else if (key === "f") document.getElementById("flag-form").requestSubmit();
+  });
+})();

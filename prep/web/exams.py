@@ -1,0 +1,250 @@
+"""Mock exams in the browser: start, answer with a server-side clock, review, submit, report."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from prep.db import db_session, write_session
+from prep.exams import attempts as lifecycle
+from prep.exams.generation import (
+    EXAM,
+    PRACTICE,
+    SOURCES,
+    ExamUnavailable,
+    OpenAttemptExists,
+    PoolTooSmall,
+    domain_pools,
+    generate_exam,
+)
+from prep.exams.readiness import attempt_history, pass_fraction, readiness
+from prep.models import OPEN, Exam, ExamAttempt
+from prep.web import current_account, now, parse_int
+
+blueprint = Blueprint("exams", __name__)
+
+
+class CsrfForm(FlaskForm):
+    """CSRF only; the fields are parsed by hand and checked by the domain layer."""
+
+
+def _exam_or_404(exam_id: str) -> Exam:
+    exam = db_session().get(Exam, exam_id)
+    if exam is None:
+        abort(404, "No such exam.")
+    return exam
+
+
+def _attempt_or_404(attempt_id: int, *, write: bool = False) -> ExamAttempt:
+    session = write_session() if write else db_session()
+    try:
+        attempt = lifecycle.own_attempt(session, current_account(), attempt_id)
+    except lifecycle.NoSuchAttempt:
+        abort(404, "No such attempt.")
+    was_open = attempt.status == OPEN
+    lifecycle.close_if_expired(session, attempt, now())
+    if was_open and attempt.status != OPEN:
+        session.commit()  # graded at its deadline, lazily, on this request
+    return attempt
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@blueprint.get("/exams/<exam_id>")
+@login_required
+def overview(exam_id: str) -> ResponseReturnValue:
+    """The exam: start a mock or a custom quiz, resume, history with trend, readiness."""
+    session, user, exam = db_session(), current_account(), _exam_or_404(exam_id)
+    open_attempts = session.query(ExamAttempt).filter_by(
+        user_id=user.id, exam_id=exam.id, status=OPEN).order_by(ExamAttempt.started_at).all()
+    pools = {domain.number: len(pool) for domain, pool in domain_pools(session, exam).items()}
+    return render_template(
+        "exams/overview.html", exam=exam, form=CsrfForm(), open_attempts=open_attempts,
+        history=attempt_history(session, user, exam), pools=pools, sources=SOURCES,
+        readiness=readiness(session, user, exam, now()), pass_fraction=pass_fraction(exam),
+    )
+
+
+@blueprint.post("/exams/<exam_id>/start")
+@login_required
+def start(exam_id: str) -> ResponseReturnValue:
+    """Generate an attempt from the form: full mock or custom quiz, exam or practice mode."""
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; reload the page and try again.")
+    session, user, exam = write_session(), current_account(), _exam_or_404(exam_id)
+    custom = request.form.get("kind") == "custom"
+    domains = [n for n in (parse_int(v, low=1, high=99) for v in request.form.getlist("domain"))
+               if n is not None]
+    try:
+        attempt = generate_exam(
+            session, exam, user, request.form.get("mode", EXAM), now(),
+            seed=secrets.randbelow(2**31),
+            count=parse_int(request.form.get("count"), low=1, high=500) if custom else None,
+            domains=(domains or None) if custom else None,
+            source=request.form.get("source", "all") if custom else "all",
+            minutes=parse_int(request.form.get("minutes"), low=1, high=600),
+            allow_short=request.form.get("allow_short") == "1",
+        )
+    except OpenAttemptExists as error:
+        flash(str(error), "warning")
+        return redirect(url_for("exams.attempt", attempt_id=error.attempt.id), 303)
+    except PoolTooSmall as error:
+        session.rollback()
+        flash(f"{error} Tick “take a shorter exam” to start one with {error.available} "
+              "questions.", "warning")
+        return redirect(url_for("exams.overview", exam_id=exam.id), 303)
+    except ExamUnavailable as error:
+        session.rollback()
+        flash(str(error), "warning")
+        return redirect(url_for("exams.overview", exam_id=exam.id), 303)
+    session.commit()
+    for note in attempt.notes:
+        flash(note, "info")
+    return redirect(url_for("exams.question", attempt_id=attempt.id, position=1), 303)
+
+
+@blueprint.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int) -> ResponseReturnValue:
+    """Resume: the question last on screen, or the report of a graded attempt."""
+    found = _attempt_or_404(attempt_id)
+    if found.status != OPEN:
+        return redirect(url_for("exams.report", attempt_id=found.id))
+    return redirect(url_for("exams.question", attempt_id=found.id,
+                            position=found.current_position or 1))
+
+
+@blueprint.get("/attempts/<int:attempt_id>/q/<int:position>")
+@login_required
+def question(attempt_id: int, position: int) -> ResponseReturnValue:
+    """One question with the navigation grid and the server's remaining time."""
+    found = _attempt_or_404(attempt_id, write=True)
+    if found.status != OPEN:
+        flash("This attempt is finished; here is its report.", "info")
+        return redirect(url_for("exams.report", attempt_id=found.id))
+    try:
+        shown = lifecycle.question_at(found, position)
+    except lifecycle.NoSuchAttempt:
+        abort(404, "No such question in this attempt.")
+    lifecycle.visit(found, position, now())
+    db_session().commit()
+    left = lifecycle.remaining(found, now())
+    return render_template("exams/question.html", attempt=found, question=shown,
+                           item=shown.item, form=CsrfForm(),
+                           remaining=int(left.total_seconds()) if left is not None else None)
+
+
+@blueprint.post("/attempts/<int:attempt_id>/q/<int:position>/answer")
+@login_required
+def answer(attempt_id: int, position: int) -> ResponseReturnValue:
+    """Save the choice (autosaved by the page as it is made; a button without script)."""
+    found = _attempt_or_404(attempt_id, write=True)
+    session = db_session()
+    try:
+        saved = lifecycle.record_answer(session, found, position,
+                                        request.form.getlist("choice")[:6], now())
+    except lifecycle.NoSuchAttempt:
+        abort(404, "No such question in this attempt.")
+    except (lifecycle.BadAnswer, lifecycle.AttemptClosed) as refusal:
+        session.commit()  # nothing of the answer was written; keep a grading at the deadline
+        status = 422 if isinstance(refusal, lifecycle.BadAnswer) else 409
+        if _wants_json():
+            return jsonify(saved=False, error=str(refusal)), status
+        flash(str(refusal), "warning")
+        target = (url_for("exams.report", attempt_id=attempt_id) if found.status != OPEN
+                  else url_for("exams.question", attempt_id=attempt_id, position=position))
+        return redirect(target, 303)
+    session.commit()
+    if _wants_json():
+        return jsonify(saved=True, chosen=saved.chosen)
+    if found.mode == PRACTICE or request.form.get("stay"):
+        next_position = position  # show the feedback (practice) or stay put
+    else:
+        next_position = min(position + 1, found.question_count)
+    return redirect(url_for("exams.question", attempt_id=attempt_id, position=next_position), 303)
+
+
+@blueprint.post("/attempts/<int:attempt_id>/q/<int:position>/flag")
+@login_required
+def flag(attempt_id: int, position: int) -> ResponseReturnValue:
+    """Flag a question for review, or clear the flag."""
+    found = _attempt_or_404(attempt_id, write=True)
+    session = db_session()
+    try:
+        flagged = lifecycle.toggle_flag(session, found, position, now())
+    except lifecycle.NoSuchAttempt:
+        abort(404, "No such question in this attempt.")
+    except lifecycle.AttemptClosed as refusal:
+        session.commit()  # keep a grading at the deadline
+        if _wants_json():
+            return jsonify(error=str(refusal)), 409
+        flash(str(refusal), "warning")
+        return redirect(url_for("exams.report", attempt_id=attempt_id), 303)
+    session.commit()
+    if _wants_json():
+        return jsonify(flagged=flagged)
+    return redirect(url_for("exams.question", attempt_id=attempt_id, position=position), 303)
+
+
+@blueprint.get("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int) -> ResponseReturnValue:
+    """Before submitting: unanswered and flagged questions, and the final confirmation."""
+    found = _attempt_or_404(attempt_id)
+    if found.status != OPEN:
+        return redirect(url_for("exams.report", attempt_id=found.id))
+    left = lifecycle.remaining(found, now())
+    return render_template("exams/review.html", attempt=found, form=CsrfForm(),
+                           remaining=int(left.total_seconds()) if left is not None else None)
+
+
+@blueprint.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int) -> ResponseReturnValue:
+    """Grade the attempt (confirmed on the review screen, or sent by the page at 0:00)."""
+    found = _attempt_or_404(attempt_id, write=True)
+    if request.form.get("confirm") not in ("yes", "timeout"):
+        flash("Confirm that you want to submit.", "warning")
+        return redirect(url_for("exams.review", attempt_id=attempt_id), 303)
+    lifecycle.submit(db_session(), found, now())
+    db_session().commit()
+    return redirect(url_for("exams.report", attempt_id=attempt_id), 303)
+
+
+@blueprint.get("/attempts/<int:attempt_id>/clock")
+@login_required
+def clock(attempt_id: int) -> ResponseReturnValue:
+    """The server's remaining time, for the page's countdown to resync."""
+    found = _attempt_or_404(attempt_id)
+    left = lifecycle.remaining(found, now())
+    return jsonify(status=found.status,
+                   remaining=int(left.total_seconds()) if left is not None else None)
+
+
+@blueprint.get("/attempts/<int:attempt_id>/report")
+@login_required
+def report(attempt_id: int) -> ResponseReturnValue:
+    """Score, pass/fail, per-domain breakdown, time per question, every explanation."""
+    found = _attempt_or_404(attempt_id)
+    if found.status == OPEN:
+        return redirect(url_for("exams.question", attempt_id=found.id,
+                                position=found.current_position or 1))
+    session = db_session()
+    return render_template("exams/report.html", attempt=found, exam=found.exam,
+                           results=lifecycle.domain_results(session, found))
