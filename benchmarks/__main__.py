@@ -1,6 +1,8 @@
 """Run every benchmark: ``make bench`` (or ``python -m benchmarks``)."""
 
-from benchmarks import deck_load
+from benchmarks import anki_export, deck_load, http_review, review_queue
 
 if __name__ == "__main__":
-    deck_load.main()
+    for benchmark in (deck_load, review_queue, http_review, anki_export):
+        benchmark.main()
+        print()

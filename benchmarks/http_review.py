@@ -113,9 +113,11 @@ def run(name: str, url: str, workers: int = 2) -> None:
     with tempfile.TemporaryDirectory() as instance:
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "PREP_INSTANCE_PATH":
                instance}
+        log = open(Path(instance) / "gunicorn.log", "w")  # noqa: SIM115 - closed below
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b",
-             f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], env=env)
+             f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], env=env,
+            stdout=log, stderr=log)
         try:
             for _ in range(100):  # wait (bounded) for the server to answer
                 try:
@@ -136,12 +138,15 @@ def run(name: str, url: str, workers: int = 2) -> None:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+            log.close()
+            if out["errors"]:
+                print((Path(instance) / "gunicorn.log").read_text()[-2000:], file=sys.stderr)
     engine = make_engine(url)
     with Session(engine) as session:
         stored = session.scalar(select(func.count(ReviewLog.id)))
         distinct = session.scalar(select(func.count(func.distinct(ReviewLog.review_uid))))
     engine.dispose()
-    post, cycle = sorted(out["post"]), sorted(out["cycle"])
+    post, cycle = sorted(out["post"]) or [float("nan")], sorted(out["cycle"]) or [float("nan")]
     p = lambda values, q: values[min(len(values) - 1, int(q * len(values)))]  # noqa: E731
     print(f"{name:<11} {USERS:>5} {out['acked'] / elapsed:>10.0f} "
           f"{statistics.median(post):>8.1f} {p(post, 0.95):>8.1f} {p(post, 0.99):>8.1f} "

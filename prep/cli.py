@@ -146,3 +146,39 @@ def user_create(email: str, admin: bool, password: str) -> None:
         raise click.ClickException(f"{error.field}: {error.message}") from error
     session.commit()
     click.echo(f"created {'admin ' if admin else ''}user {user.email}")
+
+
+# --- export -------------------------------------------------------------------------------
+
+export_cli = AppGroup("export", help="Exports of the decks.")
+
+
+@export_cli.command("anki")
+@click.option("--track", "tracks", multiple=True, help="Track id (repeatable).")
+@click.option("--all", "all_tracks", is_flag=True, help="Every track.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="The .apkg file to write.")
+@click.option("--user", "email", help="Also the user's own cards (and suspended flags).")
+@click.option("--suspended", is_flag=True, help="Mark the user's suspended cards suspended.")
+def export_anki_command(tracks: tuple[str, ...], all_tracks: bool, out: Path,
+                        email: str | None, suspended: bool) -> None:
+    """Write an Anki package of one or more tracks (or all) that imports into Anki."""
+    from prep.export.anki import ExportError, export_anki
+
+    if bool(tracks) == all_tracks:
+        raise click.UsageError("give --track ID (one or more) or --all")
+    session = db_session()
+    user = None
+    if email:
+        user = accounts.find_user(session, email)
+        if user is None:
+            raise click.ClickException(f"no user {email}")
+    try:
+        report = export_anki(session, out, Path(current_app.config["PREP_DECKS_DIR"]),
+                             None if all_tracks else list(tracks), user=user,
+                             include_suspended=suspended)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {report.path}: {report.notes} notes in {report.decks} decks, "
+               f"{report.media} media files")
+

@@ -40,6 +40,8 @@ def test_first_load_inserts_everything_and_second_changes_nothing(
     assert second.summary() == "no changes (5 items up to date)"
     recall = item(session, "al-c001")
     assert recall.kind == "card" and recall.created_at == recall.updated_at
+    assert recall.rendered["answer"].startswith("<p>The share of actual positives")
+    assert recall.html() is recall.rendered  # stored HTML is current: exports reuse it
     exam = session.get(Exam, "alpha-one")
     assert [d.number for d in exam.domains] == [1, 2]
     beta = session.get(Exam, "beta-one")

@@ -168,6 +168,8 @@ def _sync_items(
             report.added += 1
         elif item.content_hash == content_hash and item.retired_at is None:
             _assign(item, source_path=spec.path, source_line=spec.line)
+            if item.html() is not item.rendered:  # stored HTML missing or from an old renderer
+                item.refresh_rendered()
             report.unchanged += 1
             continue
         elif item.retired_at is not None:
@@ -204,6 +206,7 @@ def _write_item(
         correct=spec.correct, reference=spec.reference, image=spec.image, tags=spec.tags,
         content_hash=content_hash, source_path=spec.path, source_line=spec.line, retired_at=None,
     )
+    item.refresh_rendered()
     item.domains = [domains[(exam_id, number)] for exam_id, number in sorted(spec.domains.items())
                     if (exam_id, number) in domains]
 

@@ -121,6 +121,9 @@ class Item(Base):
     image: Mapped[str | None] = mapped_column(String(500), default=None)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The Markdown fields as sanitised HTML (prep.rendering.render_item), made when the
+    # content is loaded or edited, so exports need not render ten thousand notes again.
+    rendered: Mapped[dict[str, object] | None] = mapped_column(JSON, default=None)
     source_path: Mapped[str | None] = mapped_column(String(500), default=None)
     source_line: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -129,6 +132,24 @@ class Item(Base):
 
     deck: Mapped[Deck] = relationship()
     domains: Mapped[list[ExamDomain]] = relationship(secondary="item_domains")
+
+    def html(self) -> dict[str, object]:
+        """The rendered fields: stored ones when current, else rendered now (not stored)."""
+        from prep.rendering import RENDERING_VERSION, render_item
+
+        if self.rendered and self.rendered.get("version") == RENDERING_VERSION:
+            return self.rendered
+        return render_item(self.prompt, self.answer_text, self.options)
+
+    def refresh_rendered(self) -> bool:
+        """Store current HTML for the item's fields; True if it changed."""
+        from prep.rendering import render_item
+
+        rendered = render_item(self.prompt, self.answer_text, self.options)
+        if rendered == self.rendered:
+            return False
+        self.rendered = rendered
+        return True
 
     @property
     def is_multiple_response(self) -> bool:

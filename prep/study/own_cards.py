@@ -85,6 +85,7 @@ def create_own_card(session: Session, user: User, draft: CardDraft, now: datetim
         tags=sorted(set(draft.tags)), content_hash=_content_hash(draft), created_at=now,
         updated_at=now,
     )
+    item.refresh_rendered()
     session.add(item)
     session.flush()
     card = Card(user_id=user.id, item_id=item.id, due=now)
@@ -106,6 +107,7 @@ def edit_own_card(session: Session, user: User, item: Item, draft: CardDraft,
     item.deck = own_deck(session, user, draft.deck)
     item.prompt, item.answer_text = draft.front.strip(), draft.back.strip()
     item.tags, item.content_hash = sorted(set(draft.tags)), content_hash
+    item.refresh_rendered()
     session.flush()
 
 

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+import tempfile
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -10,6 +24,8 @@ from flask_wtf import FlaskForm
 from prep.catalog import track_summaries
 from prep.db import db_session, write_session
 from prep.exams.readiness import pass_fraction, readiness
+from prep.export.anki import ExportError
+from prep.export.anki import export_anki as export_anki_package
 from prep.models import User
 from prep.study.enrollment import UnknownTrack, set_tracks
 from prep.web import now
@@ -65,3 +81,24 @@ def track(track_id: str) -> ResponseReturnValue:
         ready = readiness(db_session(), current_user.user, exam, now())
     return render_template("tracks/track.html", summary=summary, readiness=ready,
                            pass_fraction=pass_fraction(exam) if exam else None)
+
+
+@blueprint.get("/export/anki.apkg")
+@login_required
+def export_anki() -> ResponseReturnValue:
+    """Download an Anki package: ``?track=ID`` (repeatable) or every track plus own cards."""
+    tracks = request.args.getlist("track") or None
+    user = current_user.user
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "prep.apkg"
+        try:
+            export_anki_package(db_session(), out, Path(current_app.config["PREP_DECKS_DIR"]),
+                                tracks, user=None if tracks else user,
+                                include_suspended=request.args.get("suspended") == "1")
+        except ExportError as error:
+            abort(404 if "unknown track" in str(error) else 400, str(error))
+        data = out.read_bytes()
+    name = f"prep-{'-'.join(tracks) if tracks else 'all'}.apkg"
+    return send_file(io.BytesIO(data), mimetype="application/octet-stream",
+                     as_attachment=True, download_name=name)
+

@@ -1,0 +1,1 @@
+"""Exports of study content (Anki packages)."""
