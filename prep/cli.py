@@ -79,10 +79,14 @@ def _decks_path(path: str | None) -> Path:
     return Path(path or current_app.config["PREP_DECKS_DIR"])
 
 
-def _checked(path: str | None):  # type: ignore[no-untyped-def]
+def _valid_bundle(path: str | None, outcome: str):  # type: ignore[no-untyped-def]
+    """The checked bundle; on any fault, print each one and exit 1 saying ``outcome``."""
     bundle = check_decks(_decks_path(path))
     for fault in bundle.faults:
         click.echo(str(fault), err=True)
+    if bundle.faults:
+        click.echo(f"{len(bundle.faults)} faults in {bundle.root}: {outcome}", err=True)
+        sys.exit(1)
     return bundle
 
 
@@ -90,10 +94,7 @@ def _checked(path: str | None):  # type: ignore[no-untyped-def]
 @click.argument("path", required=False)
 def decks_check(path: str | None) -> None:
     """Validate every deck file under PATH; print each fault as path:line: message."""
-    bundle = _checked(path)
-    if bundle.faults:
-        click.echo(f"{len(bundle.faults)} faults in {bundle.root}", err=True)
-        sys.exit(1)
+    bundle = _valid_bundle(path, "fix them")
     click.echo(f"ok: {bundle.summary()}")
 
 
@@ -101,10 +102,7 @@ def decks_check(path: str | None) -> None:
 @click.argument("path", required=False)
 def decks_lint(path: str | None) -> None:
     """Check content quality under PATH (after validity); print each finding, exit 1 if any."""
-    bundle = _checked(path)
-    if bundle.faults:
-        click.echo(f"{len(bundle.faults)} faults: fix them before linting", err=True)
-        sys.exit(1)
+    bundle = _valid_bundle(path, "fix them before linting")
     findings = lint_bundle(bundle)
     for finding in findings:
         click.echo(str(finding), err=True)
@@ -118,10 +116,7 @@ def decks_lint(path: str | None) -> None:
 @click.argument("path", required=False)
 def decks_load(path: str | None) -> None:
     """Validate, then sync PATH into the database (nothing is loaded if any fault is found)."""
-    bundle = _checked(path)
-    if bundle.faults:
-        click.echo(f"{len(bundle.faults)} faults: nothing loaded", err=True)
-        sys.exit(1)
+    bundle = _valid_bundle(path, "nothing loaded")
     session = db_session()
     report = sync_decks(session, bundle, _now())
     session.commit()

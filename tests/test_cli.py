@@ -19,13 +19,19 @@ def test_decks_check_clean(runner: FlaskCliRunner) -> None:
     assert result.output.startswith("ok: 6 files: 2 tracks")
 
 
+def broken_copy(tmp_path: Path, relative: str, old: str, new: str) -> Path:
+    """A copy of the fixture decks with one edit in one file."""
+    root = tmp_path / "decks"
+    shutil.copytree(FIXTURE_DECKS, root)
+    path = root / relative
+    path.write_text(path.read_text().replace(old, new))
+    return root
+
+
 def test_decks_check_broken_copy_prints_faults_and_exits_1(
     runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
-    root = tmp_path / "decks"
-    shutil.copytree(FIXTURE_DECKS, root)
-    basics = root / "alpha" / "basics.yaml"
-    basics.write_text(basics.read_text().replace("answer: b", "answer: x"))
+    root = broken_copy(tmp_path, "alpha/basics.yaml", "answer: b", "answer: x")
     result = runner.invoke(args=["decks", "check", str(root)])
     assert result.exit_code == 1
     assert "basics.yaml:" in result.output
@@ -46,10 +52,7 @@ def test_decks_load_twice_reports_no_changes(runner: FlaskCliRunner, session: Se
 def test_decks_load_with_faults_loads_nothing(
     runner: FlaskCliRunner, session: Session, tmp_path: Path
 ) -> None:
-    root = tmp_path / "decks"
-    shutil.copytree(FIXTURE_DECKS, root)
-    core = root / "beta" / "core.yaml"
-    core.write_text(core.read_text().replace("beta-one: 1", "beta-one: 9"))
+    root = broken_copy(tmp_path, "beta/core.yaml", "beta-one: 1", "beta-one: 9")
     result = runner.invoke(args=["decks", "load", str(root)])
     assert result.exit_code == 1
     assert "nothing loaded" in result.output
