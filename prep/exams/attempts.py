@@ -24,6 +24,7 @@ from prep.models import (
     Exam,
     ExamAttempt,
     ExamDomain,
+    Item,
     ItemDomain,
     User,
 )
@@ -61,11 +62,6 @@ def question_at(attempt: ExamAttempt, position: int) -> AttemptQuestion:
     if not 1 <= position <= len(attempt.questions):
         raise NoSuchAttempt(position)
     return attempt.questions[position - 1]
-
-
-def is_right(question: AttemptQuestion) -> bool:
-    """All or nothing, as on the real exams: exactly the correct set."""
-    return question.chosen is not None and set(question.chosen) == set(question.item.correct)
 
 
 def _clock_stop(attempt: ExamAttempt, now: datetime) -> datetime:
@@ -170,9 +166,16 @@ def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
         session.refresh(attempt)
         return
     attempt.status = GRADED
-    visit(attempt, attempt.current_position or 1, now)
-    for question in attempt.questions:
-        question.correct = is_right(question)
+    # All or nothing, as on the real exams: exactly the correct set. Every question's correct
+    # set comes in one query (not a lazy load per question).
+    correct_sets = dict(session.execute(
+        select(Item.id, Item.correct).where(Item.id.in_([q.item_id for q in attempt.questions]))
+    ).all())
+    with session.no_autoflush:
+        visit(attempt, attempt.current_position or 1, now)
+        for question in attempt.questions:
+            question.correct = (question.chosen is not None
+                                and set(question.chosen) == set(correct_sets[question.item_id]))
     correct = sum(bool(question.correct) for question in attempt.questions)
     fraction = correct / attempt.question_count if attempt.question_count else 0.0
     exam = attempt.exam

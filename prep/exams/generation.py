@@ -78,25 +78,26 @@ def shuffled_options(keys: list[str], rng: random.Random) -> list[str]:
 class Draw:
     """The questions chosen per domain, and notes on any fallback."""
 
-    items: list[Item] = field(default_factory=list)
+    item_ids: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
 def domain_pools(session: Session, exam: Exam,
-                 numbers: list[int] | None = None) -> dict[ExamDomain, list[Item]]:
-    """Live questions of each domain of ``exam`` (optionally only some domains), by id."""
+                 numbers: list[int] | None = None) -> dict[ExamDomain, list[int]]:
+    """Ids of the live questions of each domain of ``exam`` (optionally only some domains)."""
     domains = [d for d in exam.domains if numbers is None or d.number in numbers]
-    rows = session.execute(
-        select(ItemDomain.domain_id, Item)
+    # Plain rows through Core: a pool can hold tens of thousands of ids.
+    rows = session.connection().execute(
+        select(ItemDomain.domain_id, ItemDomain.item_id)
         .join(Item, Item.id == ItemDomain.item_id)
         .where(ItemDomain.domain_id.in_([d.id for d in domains]), Item.kind == QUESTION,
                Item.retired_at.is_(None))
-        .order_by(Item.id)
+        .order_by(ItemDomain.item_id)
     ).all()
-    pools: dict[ExamDomain, list[Item]] = {domain: [] for domain in domains}
+    pools: dict[ExamDomain, list[int]] = {domain: [] for domain in domains}
     by_id = {domain.id: domain for domain in domains}
-    for domain_id, item in rows:
-        pools[by_id[domain_id]].append(item)
+    for domain_id, item_id in rows:
+        pools[by_id[domain_id]].append(item_id)
     return pools
 
 
@@ -130,7 +131,7 @@ def _source_filter(session: Session, user: User, source: str) -> set[int] | None
     return None
 
 
-def draw_questions(pools: dict[ExamDomain, list[Item]], total: int, seen: set[int],
+def draw_questions(pools: dict[ExamDomain, list[int]], total: int, seen: set[int],
                    rng: random.Random, *, allow_short: bool) -> Draw:
     """Pick ``total`` questions by domain weight, fresh ones first; shortfalls move on."""
     domains = list(pools)
@@ -159,17 +160,17 @@ def draw_questions(pools: dict[ExamDomain, list[Item]], total: int, seen: set[in
             wanted[domain] += add
             missing -= add
     for domain in domains:
-        fresh = [item for item in pools[domain] if item.id not in seen]
-        repeat = [item for item in pools[domain] if item.id in seen]
-        rng.shuffle(fresh)
-        rng.shuffle(repeat)
-        chosen = (fresh + repeat)[: wanted[domain]]
+        fresh = [item_id for item_id in pools[domain] if item_id not in seen]
+        repeat = [item_id for item_id in pools[domain] if item_id in seen]
+        # Sampling (not shuffling whole pools) keeps a 20,000-question bank fast.
+        chosen = rng.sample(fresh, min(len(fresh), wanted[domain]))
+        chosen += rng.sample(repeat, wanted[domain] - len(chosen))
         if len(fresh) < wanted[domain]:
             draw.notes.append(f"Domain {domain.number}: {wanted[domain] - len(fresh)} of its "
                               f"questions were also in your last {RECENT_ATTEMPTS} attempts "
                               "(the fresh ones ran out).")
-        draw.items.extend(chosen)
-    rng.shuffle(draw.items)
+        draw.item_ids.extend(chosen)
+    rng.shuffle(draw.item_ids)
     return draw
 
 
@@ -210,27 +211,31 @@ def generate_exam(
     if not pools:
         raise ExamUnavailable("Choose at least one domain of this exam.")
     if (allowed := _source_filter(session, user, source)) is not None:
-        pools = {d: [item for item in pool if item.id in allowed] for d, pool in pools.items()}
+        pools = {d: [item_id for item_id in pool if item_id in allowed]
+                 for d, pool in pools.items()}
     rng = random.Random(seed)
     draw = draw_questions(pools, total, recently_seen(session, user, exam), rng,
                           allow_short=allow_short)
     if mode == PRACTICE:
         limit = minutes  # untimed unless asked
     else:  # the blueprint's pace: its minutes, scaled to a shorter or custom exam
-        limit = max(1, round(exam.minutes * len(draw.items) / exam.question_count))
+        limit = max(1, round(exam.minutes * len(draw.item_ids) / exam.question_count))
     attempt = ExamAttempt(
         user_id=user.id, exam_id=exam.id, mode=EXAM if mode == EXAM else PRACTICE,
-        seed=seed, started_at=now, question_count=len(draw.items), notes=draw.notes,
+        seed=seed, started_at=now, question_count=len(draw.item_ids), notes=draw.notes,
         deadline=now + timedelta(minutes=limit) if limit else None,
         custom={"domains": domains, "source": source} if custom else None,
         current_position=1, current_since=now,
     )
-    if len(draw.items) < total:
-        attempt.notes.append(f"A shorter exam: {len(draw.items)} of {total} questions.")
+    if len(draw.item_ids) < total:
+        attempt.notes.append(f"A shorter exam: {len(draw.item_ids)} of {total} questions.")
+    # Only the drawn questions are loaded (for their option keys), not the whole pool.
+    keys = dict(session.execute(select(Item.id, Item.options)
+                                .where(Item.id.in_(draw.item_ids))).all())
     attempt.questions = [
-        AttemptQuestion(position=position, item_id=item.id,
-                        option_order=shuffled_options([o["key"] for o in item.options], rng))
-        for position, item in enumerate(draw.items, start=1)
+        AttemptQuestion(position=position, item_id=item_id,
+                        option_order=shuffled_options([o["key"] for o in keys[item_id]], rng))
+        for position, item_id in enumerate(draw.item_ids, start=1)
     ]
     session.add(attempt)
     session.flush()
