@@ -69,12 +69,6 @@ def own_deck(session: Session, user: User, title: str) -> Deck:
     return deck
 
 
-def own_decks(session: Session, user: User) -> list[Deck]:
-    """The user's own decks, by title."""
-    return list(session.scalars(select(Deck).where(Deck.owner_id == user.id)
-                                .order_by(Deck.title)))
-
-
 def create_own_card(session: Session, user: User, draft: CardDraft, now: datetime) -> Card:
     """A new flashcard of the user's, with its card row (new, due now)."""
     if problems := draft.problems():

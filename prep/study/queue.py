@@ -76,10 +76,6 @@ class QueueCounts:
     learning: int
     review: int
 
-    @property
-    def total(self) -> int:
-        return self.new + self.learning + self.review
-
 
 @dataclass
 class Queue:
@@ -182,12 +178,6 @@ def build_queue(session: Session, user: User, now: datetime) -> Queue:
 def _load(session: Session, card_id: int) -> Card:
     """A card by id (its item and deck load lazily: cheaper here than a joined load)."""
     return session.get(Card, card_id)
-
-
-def done_today(session: Session, user: User, day: StudyDay) -> dict[int, int]:
-    """Answers given today to new and to review cards (the daily limits count these)."""
-    row = _gather(session, user, day.start, day)
-    return {NEW: row.new_done, REVIEW: row.review_done}
 
 
 def _new_turn(counts: QueueCounts, done: dict[int, int]) -> bool:
