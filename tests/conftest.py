@@ -25,7 +25,8 @@ from prep.models import Base
 
 FIXTURE_DECKS = Path(__file__).parent / "fixtures" / "decks"
 IN_CI = bool(os.environ.get("CI"))
-TEST_SCHEMA = "prep_test"
+# One schema per test run, so that two runs on one machine cannot truncate each other's data.
+TEST_SCHEMA = f"prep_test_{os.getpid()}"
 
 
 class FrozenClock:
@@ -69,15 +70,24 @@ def reset_schema(url: str, schema: str) -> None:
         engine.dispose()
 
 
+def drop_schema(url: str, schema: str) -> None:
+    """Remove a test schema and everything in it."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def postgres_schema_url() -> str:
-    """A PostgreSQL schema with prep's tables, created once per test session."""
+def postgres_schema_url() -> Iterator[str]:
+    """A PostgreSQL schema with prep's tables, created once per test run and dropped after."""
     url = postgres_url(TEST_SCHEMA)
     reset_schema(url, TEST_SCHEMA)
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     engine.dispose()
-    return url
+    yield url
+    drop_schema(url, TEST_SCHEMA)
 
 
 def truncate_all(url: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,18 +15,20 @@ from sqlalchemy import create_engine, inspect
 
 from prep.cli import alembic_config
 from prep.models import Base
-from tests.conftest import postgres_url, reset_schema
+from tests.conftest import drop_schema, postgres_url, reset_schema
 
-MIGRATION_SCHEMA = "prep_migrations"
+MIGRATION_SCHEMA = f"prep_migrations_{os.getpid()}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
     url = postgres_url(MIGRATION_SCHEMA)
     reset_schema(url, MIGRATION_SCHEMA)
-    return url
+    yield url
+    drop_schema(url, MIGRATION_SCHEMA)
 
 
 def schema_drift(url: str) -> list:
