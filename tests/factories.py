@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from prep.accounts import register_user
 from prep.decks.check import check_decks
-from prep.decks.sync import SyncReport, sync_decks
+from prep.decks.sync import SyncReport, bump_content_version, sync_decks
 from prep.models import User
 
 PASSWORD = "correct horse battery"
@@ -95,5 +95,6 @@ def make_question_bank(session: Session, now: datetime, per_domain: dict[int, in
             session.add(item)
             session.flush()
             ids.append(item.id)
+    bump_content_version(session, now)  # as a deck load would: pools changed
     session.commit()
     return ids

@@ -247,3 +247,15 @@ def test_custom_quiz_on_missed_questions_and_one_domain(
     numbers = {d.domain_id for q in domain_one.questions
                for d in session.scalars(select(ItemDomain).where(ItemDomain.item_id == q.item_id))}
     assert numbers == {exam(session).domains[0].id}
+
+
+def test_cached_pools_follow_content_changes(session: Session, clock: FrozenClock) -> None:
+    from prep.exams.generation import domain_pools
+    from tests.factories import load_decks
+
+    load_decks(session, clock())
+    before = sum(len(pool) for pool in domain_pools(session, exam(session)).values())
+    assert before == 2  # the fixture deck's questions (now cached for this database)
+    make_question_bank(session, clock(), {1: 3})  # bumps the content version, as a load does
+    after = sum(len(pool) for pool in domain_pools(session, exam(session)).values())
+    assert after == 5

@@ -15,7 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.decks.spec import DeckBundle, ExamSpec, ItemSpec
-from prep.models import CARD, Deck, Enrollment, Exam, ExamDomain, Item, ItemDomain, Track
+from prep.models import (
+    CARD,
+    ContentVersion,
+    Deck,
+    Enrollment,
+    Exam,
+    ExamDomain,
+    Item,
+    ItemDomain,
+    Track,
+)
 from prep.study.enrollment import add_cards, refresh_activity
 
 
@@ -82,7 +92,19 @@ def sync_decks(session: Session, bundle: DeckBundle, now: datetime) -> SyncRepor
         domain_ids.update(_sync_exam(session, spec, report))
     decks = _sync_decks(session, bundle, track_ids, now, report)
     _sync_items(session, bundle, track_ids, decks, domain_ids, now, report)
+    if report.changed:
+        bump_content_version(session, now)
     return report
+
+
+def bump_content_version(session: Session, now: datetime) -> int:
+    """Record that shared content changed (question pools cached by workers go stale)."""
+    row = session.get(ContentVersion, 1) or ContentVersion(id=1, version=0)
+    session.add(row)
+    row.version += 1
+    row.changed_at = now
+    session.flush()
+    return row.version
 
 
 def _sync_exam(session: Session, spec: ExamSpec, report: SyncReport) -> dict[tuple[str, int],

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from prep.exams.generation import PRACTICE, ExamUnavailable
 from prep.models import (
@@ -173,10 +174,17 @@ def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
     ).all())
     with session.no_autoflush:
         visit(attempt, attempt.current_position or 1, now)
-        for question in attempt.questions:
-            question.correct = (question.chosen is not None
-                                and set(question.chosen) == set(correct_sets[question.item_id]))
-    correct = sum(bool(question.correct) for question in attempt.questions)
+        results = {q.id: q.chosen is not None and set(q.chosen) == set(correct_sets[q.item_id])
+                   for q in attempt.questions}
+    session.flush()  # the time booked by visit()
+    # One executemany UPDATE for the per-question results (cheaper than the unit of work).
+    session.connection().execute(
+        update(AttemptQuestion.__table__).where(AttemptQuestion.id == bindparam("qid"))
+        .values(correct=bindparam("result")),
+        [{"qid": qid, "result": result} for qid, result in results.items()])
+    for question in attempt.questions:
+        set_committed_value(question, "correct", results[question.id])
+    correct = sum(results.values())
     fraction = correct / attempt.question_count if attempt.question_count else 0.0
     exam = attempt.exam
     attempt.correct_count = correct
@@ -195,17 +203,18 @@ def queue_missed(session: Session, attempt: ExamAttempt, now: datetime) -> int:
         return 0
     cards = {card.item_id: card for card in session.scalars(
         select(Card).where(Card.user_id == attempt.user_id, Card.item_id.in_(missed)))}
-    for item_id in missed:
-        card = cards.get(item_id)
-        if card is None:
-            # fsrs's own new-card form (Learning, step 0, no memory state), due now: it is
-            # shown ahead of new cards and does not count against the daily new limit.
-            session.add(Card(user_id=attempt.user_id, item_id=item_id, state=LEARNING, step=0,
-                             due=now, from_exam=True, active=True))
-        else:
-            card.due = min(card.due, now)
-            card.from_exam = card.active = True
-            card.buried_until = None
+    for card in cards.values():
+        card.due = min(card.due, now)
+        card.from_exam = card.active = True
+        card.buried_until = None
+    # New cards in fsrs's own new-card form (Learning, step 0, no memory state), due now:
+    # shown ahead of new cards, outside the daily new limit. One executemany insert.
+    fresh = [{"user_id": attempt.user_id, "item_id": item_id, "state": LEARNING, "step": 0,
+              "due": now, "reps": 0, "lapses": 0, "from_exam": True, "active": True,
+              "suspended": False, "flagged": False, "leech": False}
+             for item_id in missed if item_id not in cards]
+    if fresh:
+        session.connection().execute(insert(Card.__table__), fresh)
     session.flush()
     return len(missed)
 

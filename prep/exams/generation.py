@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from prep.models import (
@@ -22,6 +24,7 @@ from prep.models import (
     QUESTION,
     AttemptQuestion,
     Card,
+    ContentVersion,
     Exam,
     ExamAttempt,
     ExamDomain,
@@ -84,20 +87,46 @@ class Draw:
 
 def domain_pools(session: Session, exam: Exam,
                  numbers: list[int] | None = None) -> dict[ExamDomain, list[int]]:
-    """Ids of the live questions of each domain of ``exam`` (optionally only some domains)."""
+    """Ids of the live questions of each domain of ``exam`` (optionally only some domains).
+
+    Pools change only when deck files are loaded, which bumps the content version; each
+    process keeps the pools it has read until the version moves (one cheap query to check),
+    so drawing from a bank of 20,000 questions does not re-read 20,000 ids per exam.
+    """
+    version = session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
     domains = [d for d in exam.domains if numbers is None or d.number in numbers]
-    # Plain rows through Core: a pool can hold tens of thousands of ids.
+    ids = _pool_ids(session, exam.id, version)
+    return {domain: ids.get(domain.id, []) for domain in domains}
+
+
+# Per engine (one database), per (exam, content version): the pools' question ids.
+_POOL_CACHE: WeakKeyDictionary[Engine, dict[tuple[str, int], dict[int, list[int]]]] = (
+    WeakKeyDictionary())
+_POOL_CACHE_LOCK = threading.Lock()
+
+
+def _pool_ids(session: Session, exam_id: str, version: int) -> dict[int, list[int]]:
+    key = (exam_id, version)
+    engine = session.get_bind().engine
+    with _POOL_CACHE_LOCK:
+        cache = _POOL_CACHE.setdefault(engine, {})
+        cached = cache.get(key)
+    if cached is not None:
+        return cached
     rows = session.connection().execute(
         select(ItemDomain.domain_id, ItemDomain.item_id)
         .join(Item, Item.id == ItemDomain.item_id)
-        .where(ItemDomain.domain_id.in_([d.id for d in domains]), Item.kind == QUESTION,
-               Item.retired_at.is_(None))
+        .join(ExamDomain, ExamDomain.id == ItemDomain.domain_id)
+        .where(ExamDomain.exam_id == exam_id, Item.kind == QUESTION, Item.retired_at.is_(None))
         .order_by(ItemDomain.item_id)
     ).all()
-    pools: dict[ExamDomain, list[int]] = {domain: [] for domain in domains}
-    by_id = {domain.id: domain for domain in domains}
+    pools: dict[int, list[int]] = {}
     for domain_id, item_id in rows:
-        pools[by_id[domain_id]].append(item_id)
+        pools.setdefault(domain_id, []).append(item_id)
+    with _POOL_CACHE_LOCK:
+        for stale in [k for k in cache if k[0] == exam_id]:
+            del cache[stale]
+        cache[key] = pools
     return pools
 
 
@@ -232,11 +261,15 @@ def generate_exam(
     # Only the drawn questions are loaded (for their option keys), not the whole pool.
     keys = dict(session.execute(select(Item.id, Item.options)
                                 .where(Item.id.in_(draw.item_ids))).all())
-    attempt.questions = [
-        AttemptQuestion(position=position, item_id=item_id,
-                        option_order=shuffled_options([o["key"] for o in keys[item_id]], rng))
-        for position, item_id in enumerate(draw.item_ids, start=1)
-    ]
     session.add(attempt)
     session.flush()
+    # One executemany insert (the ORM's unit of work costs more than the drawing itself);
+    # the relationship loads on first use.
+    session.execute(insert(AttemptQuestion.__table__), [
+        {"attempt_id": attempt.id, "position": position, "item_id": item_id,
+         "option_order": shuffled_options([o["key"] for o in keys[item_id]], rng),
+         "flagged": False, "time_spent_ms": 0}
+        for position, item_id in enumerate(draw.item_ids, start=1)
+    ])
+    session.expire(attempt, ["questions"])
     return attempt

@@ -2,7 +2,17 @@
 
 from prep.models.accounts import Enrollment, User
 from prep.models.base import Base, UTCDateTime
-from prep.models.content import CARD, QUESTION, Deck, Exam, ExamDomain, Item, ItemDomain, Track
+from prep.models.content import (
+    CARD,
+    QUESTION,
+    ContentVersion,
+    Deck,
+    Exam,
+    ExamDomain,
+    Item,
+    ItemDomain,
+    Track,
+)
 from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
 from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, ReviewLog
 
@@ -18,6 +28,7 @@ __all__ = [
     "AttemptQuestion",
     "Base",
     "Card",
+    "ContentVersion",
     "Deck",
     "Enrollment",
     "Exam",

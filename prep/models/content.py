@@ -168,3 +168,14 @@ class ItemDomain(Base):
     domain_id: Mapped[int] = mapped_column(
         ForeignKey("exam_domains.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class ContentVersion(Base):
+    """A single row counting changes to shared content; caches of question pools key on it."""
+
+    __tablename__ = "content_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
