@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from prep.exams.generation import PRACTICE, ExamUnavailable
 from prep.models import (
@@ -167,49 +166,58 @@ def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
         session.refresh(attempt)
         return
     attempt.status = GRADED
-    # All or nothing, as on the real exams: exactly the correct set. Every question's correct
-    # set comes in one query (not a lazy load per question).
-    correct_sets = dict(session.execute(
-        select(Item.id, Item.correct).where(Item.id.in_([q.item_id for q in attempt.questions]))
-    ).all())
-    with session.no_autoflush:
-        visit(attempt, attempt.current_position or 1, now)
-        results = {q.id: q.chosen is not None and set(q.chosen) == set(correct_sets[q.item_id])
-                   for q in attempt.questions}
-    session.flush()  # the time booked by visit()
-    # One executemany UPDATE for the per-question results (cheaper than the unit of work).
+    # All or nothing, as on the real exams: exactly the correct set. Read as plain rows in
+    # one query and written back in one executemany UPDATE: no per-question ORM work.
+    rows = session.connection().execute(
+        select(AttemptQuestion.id, AttemptQuestion.item_id, AttemptQuestion.position,
+               AttemptQuestion.chosen, Item.correct)
+        .join(Item, Item.id == AttemptQuestion.item_id)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+    ).all()
+    results = {row.id: row.chosen is not None and set(row.chosen) == set(row.correct)
+               for row in rows}
+    stop = _clock_stop(attempt, now)
+    if attempt.current_position and attempt.current_since and stop > attempt.current_since:
+        spent = int((stop - attempt.current_since).total_seconds() * 1000)
+        session.connection().execute(
+            update(AttemptQuestion.__table__)
+            .where(AttemptQuestion.attempt_id == attempt.id,
+                   AttemptQuestion.position == attempt.current_position)
+            .values(time_spent_ms=AttemptQuestion.time_spent_ms + spent))
+    attempt.current_since = stop
     session.connection().execute(
         update(AttemptQuestion.__table__).where(AttemptQuestion.id == bindparam("qid"))
         .values(correct=bindparam("result")),
         [{"qid": qid, "result": result} for qid, result in results.items()])
-    for question in attempt.questions:
-        set_committed_value(question, "correct", results[question.id])
+    # Questions already loaded in this session must not keep their old values.
+    for question in attempt.__dict__.get("questions", ()):
+        session.expire(question, ["correct", "time_spent_ms"])
     correct = sum(results.values())
     fraction = correct / attempt.question_count if attempt.question_count else 0.0
     exam = attempt.exam
     attempt.correct_count = correct
-    attempt.submitted_at = _clock_stop(attempt, now)
+    attempt.submitted_at = stop
     attempt.score_scaled = scaled_score(exam, fraction)
     attempt.passed = (attempt.score_scaled >= exam.pass_mark if attempt.score_scaled is not None
                       else 100 * fraction >= exam.pass_mark)
-    queue_missed(session, attempt, attempt.submitted_at)
+    queue_missed(session, attempt.user_id,
+                 [row.item_id for row in rows if not results[row.id]], stop)
     session.flush()
 
 
-def queue_missed(session: Session, attempt: ExamAttempt, now: datetime) -> int:
+def queue_missed(session: Session, user_id: int, missed: list[int], now: datetime) -> int:
     """Make every missed question due now in the user's review queue; returns how many."""
-    missed = [q.item_id for q in attempt.questions if not q.correct]
     if not missed:
         return 0
     cards = {card.item_id: card for card in session.scalars(
-        select(Card).where(Card.user_id == attempt.user_id, Card.item_id.in_(missed)))}
+        select(Card).where(Card.user_id == user_id, Card.item_id.in_(missed)))}
     for card in cards.values():
         card.due = min(card.due, now)
         card.from_exam = card.active = True
         card.buried_until = None
     # New cards in fsrs's own new-card form (Learning, step 0, no memory state), due now:
     # shown ahead of new cards, outside the daily new limit. One executemany insert.
-    fresh = [{"user_id": attempt.user_id, "item_id": item_id, "state": LEARNING, "step": 0,
+    fresh = [{"user_id": user_id, "item_id": item_id, "state": LEARNING, "step": 0,
               "due": now, "reps": 0, "lapses": 0, "from_exam": True, "active": True,
               "suspended": False, "flagged": False, "leech": False}
              for item_id in missed if item_id not in cards]
