@@ -160,6 +160,30 @@ def _source_filter(session: Session, user: User, source: str) -> set[int] | None
     return None
 
 
+def _sample_fresh(pool: list[int], wanted: int, seen: set[int],
+                  rng: random.Random) -> tuple[list[int], int]:
+    """``wanted`` ids from ``pool``, unseen ones first; returns them and how many are fresh.
+
+    Sampling (never shuffling or filtering the whole pool when it is not needed) keeps a
+    20,000-question bank fast: a sample a little larger than ``wanted`` almost always holds
+    enough unseen ids.
+    """
+    if wanted <= 0:
+        return [], 0
+    probe = rng.sample(pool, min(len(pool), wanted + len(seen)))
+    fresh = [item_id for item_id in probe if item_id not in seen]
+    if len(fresh) >= wanted or len(probe) == len(pool):
+        chosen = fresh[:wanted]
+    else:  # unlucky or nearly exhausted: look at the whole pool
+        fresh = [item_id for item_id in pool if item_id not in seen]
+        chosen = rng.sample(fresh, min(len(fresh), wanted))
+    fresh_count = len(chosen)
+    if fresh_count < wanted:
+        repeat = [item_id for item_id in pool if item_id in seen]
+        chosen += rng.sample(repeat, wanted - fresh_count)
+    return chosen, fresh_count
+
+
 def draw_questions(pools: dict[ExamDomain, list[int]], total: int, seen: set[int],
                    rng: random.Random, *, allow_short: bool) -> Draw:
     """Pick ``total`` questions by domain weight, fresh ones first; shortfalls move on."""
@@ -189,13 +213,9 @@ def draw_questions(pools: dict[ExamDomain, list[int]], total: int, seen: set[int
             wanted[domain] += add
             missing -= add
     for domain in domains:
-        fresh = [item_id for item_id in pools[domain] if item_id not in seen]
-        repeat = [item_id for item_id in pools[domain] if item_id in seen]
-        # Sampling (not shuffling whole pools) keeps a 20,000-question bank fast.
-        chosen = rng.sample(fresh, min(len(fresh), wanted[domain]))
-        chosen += rng.sample(repeat, wanted[domain] - len(chosen))
-        if len(fresh) < wanted[domain]:
-            draw.notes.append(f"Domain {domain.number}: {wanted[domain] - len(fresh)} of its "
+        chosen, fresh_count = _sample_fresh(pools[domain], wanted[domain], seen, rng)
+        if fresh_count < wanted[domain]:
+            draw.notes.append(f"Domain {domain.number}: {wanted[domain] - fresh_count} of its "
                               f"questions were also in your last {RECENT_ATTEMPTS} attempts "
                               "(the fresh ones ran out).")
         draw.item_ids.extend(chosen)
