@@ -29,3 +29,12 @@ def test_health_checks_the_database(client: FlaskClient) -> None:
 def test_unknown_page_is_a_friendly_404(client: FlaskClient) -> None:
     response = client.get("/no/such/page")
     assert response.status_code == 404 and "Not found" in response.get_data(as_text=True)
+
+
+def test_redirect_targets_stay_on_the_site() -> None:
+    from prep.web import local_path
+
+    for evil in ("//evil.example/x", "/\\evil.example", "https://evil.example", "javascript:x"):
+        assert local_path(evil, "/home") == "/home"
+    assert local_path("/cards/3?x=1", "/home") == "/cards/3?x=1"
+    assert local_path(None, "/home") == "/home"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
 from flask_login import LoginManager, current_user
@@ -30,6 +31,15 @@ def now() -> datetime:
 def current_account() -> User:
     """The logged-in user's row, attached to this request's session."""
     return current_user.user
+
+
+def local_path(target: str | None, fallback: str) -> str:
+    """``target`` if it is a path on this site, else ``fallback`` (no open redirects)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        parts = urlsplit(target)
+        if not parts.netloc and not parts.scheme:
+            return target
+    return fallback
 
 
 def parse_int(value: str | None, *, low: int = -(2**31), high: int = 2**31 - 1) -> int | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
@@ -14,7 +12,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from prep import accounts
 from prep.db import db_session, write_session
 from prep.models import User
-from prep.web import now
+from prep.web import local_path, now
 
 blueprint = Blueprint("auth", __name__)
 
@@ -63,15 +61,6 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        parts = urlsplit(target)
-        if not parts.netloc and not parts.scheme:
-            return target
-    return url_for("tracks.home")
-
-
 @blueprint.route("/register", methods=["GET", "POST"])
 def register() -> ResponseReturnValue:
     """Create an account and log in."""
@@ -100,7 +89,7 @@ def login() -> ResponseReturnValue:
         if user is not None:
             session.clear()  # a fresh session on login: no fixation
             login_user(LoginUser(user))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(local_path(request.args.get("next"), url_for("tracks.home")))
         form.password.errors.append("Wrong e-mail or password.")
     status = 200 if request.method == "GET" else 401
     return render_template("auth/login.html", form=form), status

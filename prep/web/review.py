@@ -13,7 +13,7 @@ from prep.db import db_session, write_session
 from prep.study import review
 from prep.study.queue import build_queue, due_tomorrow
 from prep.study.scheduling import RATING_NAMES, SchedulerSettings, format_interval, outcomes
-from prep.web import current_account, now, parse_int
+from prep.web import current_account, local_path, now, parse_int
 
 blueprint = Blueprint("review", __name__)
 
@@ -101,9 +101,7 @@ def _card_action(card_id: int) -> tuple:  # type: ignore[type-arg]
 
 
 def _back(default: str) -> ResponseReturnValue:
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else url_for(default), 303)
+    return redirect(local_path(request.form.get("next"), url_for(default)), 303)
 
 
 @blueprint.post("/cards/<int:card_id>/bury")
