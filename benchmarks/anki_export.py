@@ -15,12 +15,12 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from benchmarks.fixtures import fresh_schema
+from benchmarks.fixtures import bench_track, fresh_schema
 from prep.config import PROJECT_ROOT
 from prep.db import make_engine
 from prep.decks.check import check_decks
 from prep.export.anki import export_anki
-from prep.models import Deck, Item, Track
+from prep.models import Deck, Item
 from prep.rendering import render_item
 
 NOTES = 10_000
@@ -29,8 +29,7 @@ RUNS = 3
 
 def seed(engine, now: datetime) -> None:  # type: ignore[no-untyped-def]
     with Session(engine) as session:
-        session.add(Track(id="bench", name="Bench", vendor="prep", description="", position=1))
-        session.flush()
+        bench_track(session)
         for n in range(10):
             session.add(Deck(slug=f"bench/deck-{n}", track_id="bench", title=f"Deck {n}"))
         session.commit()
@@ -45,7 +44,7 @@ def seed(engine, now: datetime) -> None:  # type: ignore[no-untyped-def]
             "uid": f"bench-{n}", "deck_id": deck_ids[n % len(deck_ids)], "kind": spec.kind,
             "prompt": prompt, "answer_text": spec.answer_text, "options": options,
             # As the deck loader does: HTML is rendered when content is loaded.
-            "rendered": render_item(prompt, spec.answer_text, options),
+            "rendered": render_item(prompt, spec.answer_text, options, f"{n:064d}"),
             "correct": spec.correct, "reference": spec.reference, "tags": spec.tags,
             "content_hash": f"{n:064d}", "created_at": now, "updated_at": now,
         })

@@ -17,12 +17,12 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from benchmarks.fixtures import fresh_schema
+from benchmarks.fixtures import bench_track, fresh_schema
 from prep.accounts import register_user
 from prep.db import make_engine
 from prep.exams.attempts import record_answer, submit
 from prep.exams.generation import EXAM, generate_exam
-from prep.models import Deck, Exam, ExamAttempt, ExamDomain, Item, ItemDomain, Track, User
+from prep.models import Deck, Exam, ExamAttempt, ExamDomain, Item, ItemDomain, User
 
 POOL = 20_000
 RUNS = 30
@@ -31,8 +31,7 @@ RUNS = 30
 def seed(engine, now: datetime) -> None:  # type: ignore[no-untyped-def]
     """An MLA-C01-shaped blueprint (65 questions, 28/26/22/24) and POOL questions."""
     with Session(engine) as session:
-        session.add(Track(id="bench", name="Bench", vendor="prep", description="", position=1))
-        session.flush()
+        bench_track(session)
         session.add(Exam(id="bench", track_id="bench", is_primary=True, code="B-1", name="Bench",
                          vendor="prep", guide_version="1", status="active", question_count=65,
                          minutes=130, scoring_kind="scaled", scale_min=100, scale_max=1000,

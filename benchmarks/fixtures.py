@@ -32,6 +32,14 @@ def fresh_schema(engine: Engine) -> None:
     Base.metadata.create_all(engine)
 
 
+def bench_track(session: Session) -> Track:
+    """The benchmarks' track (flushed, so decks and exams can refer to it)."""
+    track = Track(id="bench", name="Bench", vendor="prep", description="", position=1)
+    session.add(track)
+    session.flush()
+    return track
+
+
 def _chunks(rows: list[dict], size: int = CHUNK):  # type: ignore[no-untyped-def]
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
@@ -47,8 +55,7 @@ def build_history(engine: Engine, now: datetime, cards: int, logs: int, seed: in
     with Session(engine) as session:
         user = register_user(session, "bench@example.com", "benchmark password", now)
         user.reviews_per_day, user.new_per_day = 1_000_000, 20
-        session.add(Track(id="bench", name="Bench", vendor="prep", description="", position=1))
-        session.flush()
+        bench_track(session)
         deck = Deck(slug="bench/all", track_id="bench", title="All")
         session.add(deck)
         session.add(Enrollment(user_id=user.id, track_id="bench", created_at=now))

@@ -44,17 +44,19 @@ class TrackSummary:
         return sum(deck.questions for deck in self.decks)
 
 
-def track_summaries(session: Session, user_id: int | None = None) -> list[TrackSummary]:
-    """Every track in display order, with exams, live deck counts and the user's enrolment."""
-    tracks = session.scalars(
-        select(Track).options(selectinload(Track.exams).selectinload(Exam.domains))
-        .order_by(Track.position, Track.id)
-    ).all()
+def track_summaries(session: Session, user_id: int | None = None,
+                    track_id: str | None = None) -> list[TrackSummary]:
+    """Tracks (all, or one) in display order, with exams, live deck counts and enrolment."""
+    query = select(Track).options(selectinload(Track.exams).selectinload(Exam.domains))
+    if track_id is not None:
+        query = query.where(Track.id == track_id)
+    tracks = session.scalars(query.order_by(Track.position, Track.id)).all()
     summaries = {track.id: TrackSummary(track, list(track.exams)) for track in tracks}
     counts = session.execute(
         select(Deck, Item.kind, func.count(Item.id))
         .join(Item, Item.deck_id == Deck.id)
-        .where(Deck.owner_id.is_(None), Deck.retired_at.is_(None), Item.retired_at.is_(None))
+        .where(Deck.track_id.in_(list(summaries)), Deck.owner_id.is_(None),
+               Deck.retired_at.is_(None), Item.retired_at.is_(None))
         .group_by(Deck.id, Item.kind)
         .order_by(Deck.id)
     ).all()
@@ -66,7 +68,8 @@ def track_summaries(session: Session, user_id: int | None = None) -> list[TrackS
             summaries[deck.track_id].decks.append(summary)
         setattr(summary, "cards" if kind == "card" else "questions", count)
     if user_id is not None:
-        enrolled = session.scalars(select(Enrollment.track_id).where(Enrollment.user_id == user_id))
-        for track_id in enrolled:
-            summaries[track_id].enrolled = True
+        enrolled = session.scalars(select(Enrollment.track_id).where(
+            Enrollment.user_id == user_id, Enrollment.track_id.in_(list(summaries))))
+        for enrolled_id in enrolled:
+            summaries[enrolled_id].enrolled = True
     return list(summaries.values())

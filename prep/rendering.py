@@ -78,11 +78,13 @@ RENDERING_VERSION = hashlib.sha256(repr((
 )).encode()).hexdigest()[:16]
 
 
-def render_item(prompt: str, answer_text: str | None,
-                options: list[dict[str, str]] | None) -> dict[str, object]:
-    """Every Markdown field of an item as sanitised HTML, stamped with RENDERING_VERSION."""
+def render_item(prompt: str, answer_text: str | None, options: list[dict[str, str]] | None,
+                content_hash: str | None = None) -> dict[str, object]:
+    """Every Markdown field of an item as sanitised HTML, stamped with RENDERING_VERSION and
+    the content hash it was made from (so stored HTML knows when it is stale)."""
     return {
         "version": RENDERING_VERSION,
+        "content_hash": content_hash,
         "prompt": str(render_markdown(prompt)),
         "answer": str(render_markdown(answer_text)) if answer_text else "",
         "options": {o["key"]: {"text": str(render_markdown(o["text"])),

@@ -18,7 +18,7 @@ from prep.config import PROJECT_ROOT
 from prep.export.anki import ExportError, export_anki
 from prep.models import Card, Item
 from prep.rendering import render_markdown
-from tests.conftest import FrozenClock, post_form
+from tests.conftest import FrozenClock
 from tests.factories import add_flashcards, load_decks, make_user
 
 DECKS = PROJECT_ROOT / "decks"
@@ -185,4 +185,3 @@ def test_download_from_the_web(user_client, session: Session, clock: FrozenClock
     finally:
         collection.close()
     assert user_client.get("/export/anki.apkg?track=nope").status_code == 404
-    assert post_form  # the download is a GET: no state changes

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prep.models import LEARNING, NEW, REVIEW, Card, ReviewLog, User
+from prep.models import LEARNING, REVIEW, Card, ReviewLog, User
 from prep.study.queue import build_queue, due_tomorrow, study_day
 from prep.study.review import (
     LEECH_LAPSES,
@@ -228,4 +228,3 @@ def test_due_tomorrow(session: Session, clock: FrozenClock) -> None:
     session.commit()
     tomorrow = due_tomorrow(session, user, clock())
     assert (tomorrow.new, tomorrow.review) == (1, 1)
-    assert NEW == 0

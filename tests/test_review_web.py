@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from prep.models import Card, ReviewLog, User
 from prep.study.enrollment import set_tracks
-from tests.conftest import FrozenClock, csrf_token, post_form, refresh
+from tests.conftest import FrozenClock, post_form, refresh
 from tests.factories import load_decks
 
 FIELD = r'name="{}" value="([^"]*)"'
@@ -120,4 +120,3 @@ def test_bury_suspend_flag_and_isolation(
     for action in ("bury", "suspend", "flag"):
         assert post_form(other, f"/cards/{card_id}/{action}", {}).status_code == 404
     assert other.get(f"/cards/{card_id}").status_code == 404
-    assert csrf_token(other)

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from prep.decks.source import Fault
@@ -129,7 +130,7 @@ class ItemSpec:
             "domains": dict(sorted(self.domains.items())),
         }
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         """SHA-256 of the item's content, the sync's test for "changed"."""
         blob = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)

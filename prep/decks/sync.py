@@ -190,8 +190,7 @@ def _sync_items(
             report.added += 1
         elif item.content_hash == content_hash and item.retired_at is None:
             _assign(item, source_path=spec.path, source_line=spec.line)
-            if item.html() is not item.rendered:  # stored HTML missing or from an old renderer
-                item.refresh_rendered()
+            item.refresh_rendered()  # a no-op unless the renderer changed since
             report.unchanged += 1
             continue
         elif item.retired_at is not None:
@@ -218,15 +217,15 @@ def _write_item(
     item: Item, spec: ItemSpec, deck: Deck, domains: dict[tuple[str, int], ExamDomain],
     now: datetime,
 ) -> None:
-    content_hash = spec.content_hash
-    if item.content_hash != content_hash:
+    if item.content_hash != spec.content_hash:
         item.updated_at = now
     _assign(
         item, deck=deck, kind=spec.kind, prompt=spec.prompt, answer_text=spec.answer_text,
         options=[{"key": o.key, "text": o.text, "explanation": o.explanation}
                  for o in spec.options] if spec.options else None,
         correct=spec.correct, reference=spec.reference, image=spec.image, tags=spec.tags,
-        content_hash=content_hash, source_path=spec.path, source_line=spec.line, retired_at=None,
+        content_hash=spec.content_hash, source_path=spec.path, source_line=spec.line,
+        retired_at=None,
     )
     item.refresh_rendered()
     item.domains = [domains[(exam_id, number)] for exam_id, number in sorted(spec.domains.items())

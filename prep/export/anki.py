@@ -15,8 +15,7 @@ import html
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import genanki
@@ -109,7 +108,17 @@ class ExportReport:
     notes: int = 0
     decks: int = 0
     media: int = 0
-    note_types: set[str] = field(default_factory=set)
+
+
+@dataclass
+class BuiltPackage:
+    """A package ready to write: its timestamp (the newest content change, so that unchanged
+    content gives an identical collection) and its media as (source file, name in Anki)."""
+
+    package: genanki.Package
+    timestamp: float
+    notes: int
+    media: list[tuple[Path, str]]
 
 
 def _domain_label(item: Item) -> tuple[str, list[str]]:
@@ -185,12 +194,8 @@ def build_package(
     *,
     user: User | None = None,
     include_suspended: bool = False,
-) -> tuple[genanki.Package, float, int]:
-    """The package for ``track_ids`` (None: every track), plus the user's own cards if given.
-
-    Returns the package, its timestamp (the newest content change: deterministic) and the
-    number of notes.
-    """
+) -> BuiltPackage:
+    """The package for ``track_ids`` (None: every track), plus the user's own cards if given."""
     tracks = session.scalars(select(Track).order_by(Track.position, Track.id)).all()
     if track_ids is not None:
         unknown = set(track_ids) - {t.id for t in tracks}
@@ -226,19 +231,13 @@ def build_package(
             anki_decks.append(anki_deck)
     if not anki_decks:
         raise ExportError("nothing to export: no notes in the chosen tracks")
-    package = genanki.Package(anki_decks)
-    staged = []
-    for image in sorted(media):
-        source = decks_root / image
-        if source.is_file():
-            staged.append((source, _media_name(image)))
-    package.media_files = [str(path) for path, _ in staged]
-    package.staged_media = staged  # renamed copies are made at write time
-    return package, newest, notes
+    staged = [(decks_root / image, _media_name(image)) for image in sorted(media)
+              if (decks_root / image).is_file()]
+    return BuiltPackage(genanki.Package(anki_decks), newest, notes, staged)
 
 
-def write_package(package: genanki.Package, timestamp: float, out: Path) -> None:
-    """Write ``package`` to ``out`` atomically (a failed export leaves no half file)."""
+def write_package(built: BuiltPackage, out: Path) -> None:
+    """Write the package to ``out`` atomically (a failed export leaves no half file)."""
     target = out.resolve()
     if target.is_dir() or not target.parent.is_dir():
         raise ExportError(f"cannot write {out}: no such directory")
@@ -246,14 +245,14 @@ def write_package(package: genanki.Package, timestamp: float, out: Path) -> None
         raise ExportError(f"cannot write {out}: permission denied")
     with tempfile.TemporaryDirectory() as folder:
         media = []
-        for source, name in getattr(package, "staged_media", []):
+        for source, name in built.media:  # copies under the names the notes use
             copy = Path(folder) / name
             copy.write_bytes(source.read_bytes())
             media.append(str(copy))
-        package.media_files = media
+        built.package.media_files = media
         partial = target.with_name(f".{target.name}.partial")
         try:
-            package.write_to_file(str(partial), timestamp=timestamp)
+            built.package.write_to_file(str(partial), timestamp=built.timestamp)
             partial.replace(target)
         except OSError as error:
             partial.unlink(missing_ok=True)
@@ -270,8 +269,8 @@ def export_anki(
     include_suspended: bool = False,
 ) -> ExportReport:
     """Build and write the package; the one function the CLI and the web both call."""
-    package, timestamp, notes = build_package(session, track_ids, decks_root, user=user,
-                                              include_suspended=include_suspended)
-    write_package(package, timestamp or datetime(2026, 1, 1, tzinfo=UTC).timestamp(), out)
-    return ExportReport(path=out, notes=notes, decks=len(package.decks),
-                        media=len(package.media_files))
+    built = build_package(session, track_ids, decks_root, user=user,
+                          include_suspended=include_suspended)
+    write_package(built, out)
+    return ExportReport(path=out, notes=built.notes, decks=len(built.package.decks),
+                        media=len(built.media))

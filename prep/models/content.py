@@ -133,22 +133,28 @@ class Item(Base):
     deck: Mapped[Deck] = relationship()
     domains: Mapped[list[ExamDomain]] = relationship(secondary="item_domains")
 
+    def _rendered_is_current(self) -> bool:
+        from prep.rendering import RENDERING_VERSION
+
+        return bool(self.rendered) and self.rendered.get("version") == RENDERING_VERSION \
+            and self.rendered.get("content_hash") == self.content_hash
+
     def html(self) -> dict[str, object]:
         """The rendered fields: stored ones when current, else rendered now (not stored)."""
-        from prep.rendering import RENDERING_VERSION, render_item
+        from prep.rendering import render_item
 
-        if self.rendered and self.rendered.get("version") == RENDERING_VERSION:
+        if self._rendered_is_current():
             return self.rendered
         return render_item(self.prompt, self.answer_text, self.options)
 
     def refresh_rendered(self) -> bool:
-        """Store current HTML for the item's fields; True if it changed."""
+        """Store HTML for the item's fields unless the stored HTML is current; True if made."""
         from prep.rendering import render_item
 
-        rendered = render_item(self.prompt, self.answer_text, self.options)
-        if rendered == self.rendered:
+        if self._rendered_is_current():
             return False
-        self.rendered = rendered
+        self.rendered = render_item(self.prompt, self.answer_text, self.options,
+                                    self.content_hash)
         return True
 
     @property

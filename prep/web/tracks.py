@@ -71,8 +71,7 @@ def choose_tracks() -> ResponseReturnValue:
 @blueprint.get("/tracks/<track_id>")
 def track(track_id: str) -> ResponseReturnValue:
     """A track: its exam blueprints (with status notices) and its decks."""
-    summary = next((t for t in track_summaries(db_session(), _user_id())
-                    if t.track.id == track_id), None)
+    summary = next(iter(track_summaries(db_session(), _user_id(), track_id)), None)
     if summary is None:
         abort(404, "No such track.")
     ready = None
