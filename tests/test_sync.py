@@ -67,6 +67,7 @@ def test_changed_item_is_updated_and_keeps_its_row(
     after = item(session, "al-c001")
     assert after.id == item_id and after.content_hash != old_hash
     assert after.updated_at == clock() and after.updated_at > first_time
+    assert "TP divided by (TP + FN)" in after.rendered["answer"]  # HTML follows the content
     assert item(session, "al-c002").updated_at == first_time
 
 
