@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         register_blueprints,
         register_errorhandlers,
         register_extensions,
+        register_request_guards,
         register_security_headers,
     )
 
@@ -40,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_request_guards(app)
     register_security_headers(app)
     register_commands(app)
     return app

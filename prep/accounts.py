@@ -1,16 +1,20 @@
-"""Accounts: registration and authentication (domain logic, no Flask)."""
+"""Accounts: registration, authentication, password change, deletion and the admin view
+(domain logic, no Flask)."""
 
 from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from prep.models import User
+from prep.models import AttemptQuestion, Card, Deck, Enrollment, ExamAttempt, Item, ReviewLog, User
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MIN_PASSWORD_LENGTH = 10
@@ -33,12 +37,39 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_password_rules(password: str) -> None:
-    """Raise AccountError when ``password`` is too short or too long."""
+COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common_passwords.txt"
+# What may follow a common stem and still count as that stem ("Password2024!").
+_DECORATION = re.compile(r"[\d\W_]*$")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords and password stems, lower-cased."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip()
+                     and not line.startswith("#"))
+
+
+def is_common_password(password: str) -> bool:
+    """Whether ``password`` is listed, is a listed stem plus digits/symbols, or one repeated
+    character."""
+    lowered = password.lower()
+    stem = _DECORATION.sub("", lowered)
+    return lowered in common_passwords() or stem in common_passwords() or len(set(lowered)) == 1
+
+
+def check_password_rules(password: str, email: str = "", field: str = "password") -> None:
+    """Raise AccountError (on ``field``) unless ``password`` is long and not easily guessed."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(field, f"Use at least {MIN_PASSWORD_LENGTH} characters.")
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError("password", f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+        raise AccountError(field, f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+    if "\x00" in password:
+        raise AccountError(field, "The password cannot contain a NUL character.")
+    local_part = normalise_email(email).partition("@")[0]
+    if is_common_password(password) or (len(local_part) >= 4 and local_part in password.lower()):
+        raise AccountError(field, "This password is too easy to guess: it is a common "
+                                  "password or contains your e-mail name. Choose another.")
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -53,7 +84,7 @@ def register_user(
     email = normalise_email(email)
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
         raise AccountError("email", "Enter a valid e-mail address.")
-    check_password_rules(password)
+    check_password_rules(password, email)
     if find_user(session, email) is not None:
         raise AccountError("email", "An account with this e-mail address already exists.")
     user = User(
@@ -82,3 +113,69 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def end_sessions(user: User) -> None:
     """Invalidate every login cookie of ``user`` (logout)."""
     user.session_token = secrets.token_hex(16)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; every other login ends."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("current_password", "This is not your current password.")
+    check_password_rules(new, user.email, field="new_password")
+    if check_password_hash(user.password_hash, new):
+        raise AccountError("new_password", "Choose a password different from the current one.")
+    user.password_hash = generate_password_hash(new)
+    end_sessions(user)
+
+
+def delete_account(session: Session, user: User, password: str) -> None:
+    """Remove the user and every row of theirs (study, exams, own decks); the caller commits."""
+    if not check_password_hash(user.password_hash, password):
+        raise AccountError("password", "This is not your password.")
+    attempts = select(ExamAttempt.id).where(ExamAttempt.user_id == user.id)
+    own_decks = select(Deck.id).where(Deck.owner_id == user.id)
+    # Explicit deletes, children first, rather than trusting ON DELETE CASCADE alone: the
+    # same statements then hold on every database and leave nothing behind.
+    for statement in (
+        delete(AttemptQuestion).where(AttemptQuestion.attempt_id.in_(attempts)),
+        delete(ExamAttempt).where(ExamAttempt.user_id == user.id),
+        delete(ReviewLog).where(ReviewLog.user_id == user.id),
+        delete(Card).where(Card.user_id == user.id),
+        delete(Item).where(Item.deck_id.in_(own_decks)),
+        delete(Deck).where(Deck.owner_id == user.id),
+        delete(Enrollment).where(Enrollment.user_id == user.id),
+        delete(User).where(User.id == user.id),
+    ):
+        session.execute(statement.execution_options(synchronize_session=False))
+    session.expunge(user)
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """One row of the admin's user list."""
+
+    id: int
+    email: str
+    created_at: datetime
+    is_admin: bool
+    is_disabled: bool
+    cards: int
+    reviews: int
+
+
+def list_accounts(session: Session) -> list[AccountSummary]:
+    """Every account with its card and review counts, oldest first (the admin's view)."""
+    cards = select(func.count()).where(Card.user_id == User.id).scalar_subquery()
+    reviews = select(func.count()).where(ReviewLog.user_id == User.id).scalar_subquery()
+    rows = session.execute(
+        select(User.id, User.email, User.created_at, User.is_admin, User.is_disabled,
+               cards, reviews).order_by(User.id)
+    )
+    return [AccountSummary(*row) for row in rows]
+
+
+def set_disabled(admin: User, user: User, disabled: bool) -> None:
+    """Disable (ending every login) or re-enable an account; admins cannot disable themselves."""
+    if user.id == admin.id:
+        raise AccountError("user", "You cannot disable your own account.")
+    user.is_disabled = disabled
+    if disabled:
+        end_sessions(user)

@@ -36,6 +36,19 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Rate limits (Flask-Limiter). Memory storage counts per process; set
+        # PREP_RATELIMIT_STORAGE_URL (redis://...) so that every worker shares the counts.
+        "RATELIMIT_STORAGE_URI": os.environ.get("PREP_RATELIMIT_STORAGE_URL") or "memory://",
+        "RATELIMIT_KEY_PREFIX": "prep",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis down: per-process limits
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "PREP_LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("PREP_LOGIN_LIMIT_PER_ACCOUNT",
+                                                       "5 per 15 minutes"),
+        "PREP_LOGIN_LIMIT_PER_ADDRESS": os.environ.get("PREP_LOGIN_LIMIT_PER_ADDRESS",
+                                                       "20 per 15 minutes"),
+        "PREP_REGISTER_LIMIT": os.environ.get("PREP_REGISTER_LIMIT", "10 per hour"),
+        # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0 = none).
+        "PREP_PROXY_HOPS": int(os.environ.get("PREP_PROXY_HOPS", "0")),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

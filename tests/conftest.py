@@ -120,8 +120,15 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
+def app_overrides() -> dict[str, object]:
+    """Extra app settings; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
 def app(
-    database_url: str, tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+    database_url: str, tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch,
+    app_overrides: dict[str, object],
 ) -> Iterator[Flask]:
     """The app on the parametrised database, with the fixture decks and a frozen clock."""
     monkeypatch.setenv("PREP_INSTANCE_PATH", str(tmp_path / "instance"))
@@ -131,6 +138,7 @@ def app(
         "DATABASE_URL": database_url,
         "PREP_DECKS_DIR": str(FIXTURE_DECKS),
         "PREP_CLOCK": clock,
+        **app_overrides,
     })
     yield app
     app.extensions["prep.engine"].dispose()
@@ -175,11 +183,11 @@ def post_form(client: FlaskClient, path: str, data: dict, **kwargs):  # type: ig
     return client.post(path, data={"csrf_token": csrf_token(client), **data}, **kwargs)
 
 
-PASSWORD = "correct horse battery"
+def log_in(client: FlaskClient, email: str, password: str | None = None) -> None:
+    """Log ``client`` in through the login form (the factories' password by default)."""
+    from tests.factories import PASSWORD
 
-
-def log_in(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
-    """Log ``client`` in through the login form."""
+    password = PASSWORD if password is None else password
     response = post_form(client, "/login", {"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
 

@@ -98,3 +98,39 @@ def make_question_bank(session: Session, now: datetime, per_domain: dict[int, in
     bump_content_version(session, now)  # as a deck load would: pools changed
     session.commit()
     return ids
+
+
+def studied_user(session: Session, now: datetime, email: str = "kim@example.com") -> User:
+    """A user with something of every kind: a track with an exam date, own cards, reviews
+    (some undone by nothing, a lapse among them), a graded exam attempt with a missed
+    question in the queue, and changed settings. Commits; the clock is ``now``."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from prep.exams.attempts import grade, record_answer
+    from prep.exams.generation import generate_exam
+    from prep.models import Card, Enrollment, Exam
+    from prep.study.review import answer_card
+
+    make_question_bank(session, now, {1: 6, 2: 4})
+    user = enrolled_user(session, now, email)
+    user.desired_retention, user.timezone, user.fsrs_parameters = 0.85, "Europe/Berlin", None
+    session.get(Enrollment, (user.id, "alpha")).exam_date = date(2027, 1, 15)
+    add_flashcards(session, user, 3, now, deck_title="My <b>deck</b>")
+    cards = session.scalars(select(Card).where(Card.user_id == user.id).order_by(Card.id)).all()
+    for n, card in enumerate(cards[:4]):
+        for k, rating in enumerate((3, 1, 3) if n == 0 else (3,)):
+            at = now + timedelta(minutes=11 * k)
+            answer_card(session, user, card.id, rating, f"r-{n}-{k}-{card.id}", card.reps, at,
+                        duration_ms=4000 + k)
+    attempt = generate_exam(session, session.get(Exam, "alpha-one"), user, "practice", now, 7,
+                            count=4)
+    for question in attempt.questions[:3]:
+        wrong = [key for key in ("a", "b", "c", "d") if key not in question.item.correct][:1]
+        keys = question.item.correct if question.position % 2 else wrong
+        record_answer(session, attempt, question.position, keys, now)
+    attempt.questions[0].flagged = True
+    grade(session, attempt, now + timedelta(minutes=20))
+    session.commit()
+    return user

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.models import User
-from tests.conftest import PASSWORD, log_in, post_form
+from tests.conftest import log_in, post_form
+from tests.factories import PASSWORD
 
 
 def register(client: FlaskClient, email: str, password: str = PASSWORD, confirm: str | None = None):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from prep.models import GRADED, Exam, ExamAttempt, User
 from tests.conftest import FrozenClock, post_form, refresh
-from tests.factories import make_question_bank
+from tests.factories import PASSWORD, make_question_bank
 
 
 def setup_exam(session: Session, clock: FrozenClock, count: int = 5) -> None:
@@ -114,8 +114,8 @@ def test_other_users_attempts_are_404(client: FlaskClient, user_client: FlaskCli
     location = start(user_client)
     attempt_id = int(re.search(r"/attempts/(\d+)/", location).group(1))
     other = client.application.test_client()
-    post_form(other, "/register", {"email": "mallory@example.com", "password": "y" * 12,
-                                   "confirm": "y" * 12})
+    post_form(other, "/register", {"email": "mallory@example.com", "password": PASSWORD,
+                                   "confirm": PASSWORD})
     for path in (f"/attempts/{attempt_id}", f"/attempts/{attempt_id}/q/1",
                  f"/attempts/{attempt_id}/review", f"/attempts/{attempt_id}/report",
                  f"/attempts/{attempt_id}/clock"):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from prep.models import Card, ReviewLog, User
 from prep.study.enrollment import set_tracks
 from tests.conftest import FrozenClock, post_form, refresh
-from tests.factories import load_decks
+from tests.factories import PASSWORD, load_decks
 
 FIELD = r'name="{}" value="([^"]*)"'
 
@@ -115,8 +115,8 @@ def test_bury_suspend_flag_and_isolation(
     card = session.get(Card, card_id)
     assert card.buried_until is not None and card.suspended and card.flagged
     other = client.application.test_client()
-    post_form(other, "/register", {"email": "eve@example.com", "password": "x" * 12,
-                                   "confirm": "x" * 12})
+    post_form(other, "/register", {"email": "eve@example.com", "password": PASSWORD,
+                                   "confirm": PASSWORD})
     for action in ("bury", "suspend", "flag"):
         assert post_form(other, f"/cards/{card_id}/{action}", {}).status_code == 404
     assert other.get(f"/cards/{card_id}").status_code == 404

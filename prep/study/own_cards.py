@@ -69,19 +69,26 @@ def own_deck(session: Session, user: User, title: str) -> Deck:
     return deck
 
 
-def create_own_card(session: Session, user: User, draft: CardDraft, now: datetime) -> Card:
-    """A new flashcard of the user's, with its card row (new, due now)."""
+def new_own_item(session: Session, user: User, draft: CardDraft, created_at: datetime,
+                 updated_at: datetime) -> Item:
+    """A new flashcard item in one of the user's decks (no card row); ValueError if invalid."""
     if problems := draft.problems():
         raise ValueError(problems)
     item = Item(
         uid=f"{OWN_PREFIX}{secrets.token_hex(12)}", deck=own_deck(session, user, draft.deck),
         kind=CARD, prompt=draft.front.strip(), answer_text=draft.back.strip(),
-        tags=sorted(set(draft.tags)), content_hash=_content_hash(draft), created_at=now,
-        updated_at=now,
+        tags=sorted(set(draft.tags)), content_hash=_content_hash(draft), created_at=created_at,
+        updated_at=updated_at,
     )
     item.refresh_rendered()
     session.add(item)
     session.flush()
+    return item
+
+
+def create_own_card(session: Session, user: User, draft: CardDraft, now: datetime) -> Card:
+    """A new flashcard of the user's, with its card row (new, due now)."""
+    item = new_own_item(session, user, draft, now, now)
     card = Card(user_id=user.id, item_id=item.id, due=now)
     session.add(card)
     session.flush()

@@ -38,6 +38,10 @@ class NoSuchCard(LookupError):
     """No card with this id belongs to the user (404, whether or not it exists)."""
 
 
+class NoSuchReview(LookupError):
+    """No review with this id belongs to the user (404): another's, or already undone."""
+
+
 @dataclass(frozen=True)
 class LoggedReview:
     """The essentials of a stored review log row."""
@@ -165,6 +169,9 @@ def undo_review(session: Session, user: User, log_id: int, now: datetime) -> Car
     """Take back review ``log_id`` (which must be the latest): restore the card exactly."""
     latest = last_review(session, user, now)
     if latest is None or latest.id != log_id:
+        if session.scalar(select(ReviewLog.id).where(ReviewLog.id == log_id,
+                                                     ReviewLog.user_id == user.id)) is None:
+            raise NoSuchReview(log_id)
         raise ReviewRefused("Nothing to undo: that answer was already undone or is not the "
                             "latest one today.")
     card = own_card(session, user, latest.card_id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template
+from flask import Flask, abort, current_app, render_template, request
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from prep.models import User
 from prep.rendering import render_markdown
@@ -60,22 +61,29 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Log in to continue."
     login_manager.user_loader(load_user)
     csrf.init_app(app)
+    if hops := app.config["PREP_PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["queue_count"] = lambda n: f"{n}+" if n >= COUNT_LIMIT else str(n)
 
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
+    from prep.web.account import blueprint as account
+    from prep.web.admin import blueprint as admin
     from prep.web.auth import blueprint as auth
     from prep.web.cards import blueprint as cards
     from prep.web.exams import blueprint as exams
     from prep.web.health import blueprint as health
+    from prep.web.limits import register_rate_limits
     from prep.web.review import blueprint as review
     from prep.web.settings import blueprint as settings
     from prep.web.tracks import blueprint as tracks
 
-    for blueprint in (auth, tracks, review, cards, exams, settings, health):
+    for blueprint in (auth, account, admin, tracks, review, cards, exams, settings,
+                      health):
         app.register_blueprint(blueprint)
+    register_rate_limits(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -102,4 +110,29 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy",
+                                    "camera=(), microphone=(), geolocation=(), payment=()")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
+        if request.endpoint != "static" and current_user and current_user.is_authenticated:
+            # A shared computer's back button must not show study data after logout.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def register_request_guards(app: Flask) -> None:
+    """Refuse input no field can hold before any view sees it: NUL characters."""
+
+    @app.before_request
+    def _no_nul() -> None:
+        query = request.query_string.decode("latin-1")
+        if request.is_json:  # Flask-WTF reads a JSON body as the form: it must be an object
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                abort(400, "The request body must be a JSON object.")
+            fields = [str(key) + str(value) for key, value in body.items()]
+        else:
+            fields = [key + value for key, value in request.form.items(multi=True)]
+        if "\x00" in query or "%00" in query or any("\x00" in field for field in fields):
+            abort(400, "The request contains a NUL character, which no field accepts.")

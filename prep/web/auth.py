@@ -48,7 +48,8 @@ class RegisterForm(FlaskForm):
     password = PasswordField(
         "Password",
         validators=[DataRequired()],  # the rules live in prep.accounts
-        description=f"At least {accounts.MIN_PASSWORD_LENGTH} characters.",
+        description=f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not a common "
+                    "password.",
     )
     confirm = PasswordField(
         "Repeat password",

@@ -85,10 +85,11 @@ def undo() -> ResponseReturnValue:
         review.undo_review(session, current_account(), log_id, now())
         session.commit()
         flash("Answer undone.", "info")
-    except (review.ReviewRefused, review.NoSuchCard) as refusal:
+    except review.NoSuchReview:
+        abort(404, "Nothing to undo: that answer is not yours or was already undone.")
+    except review.ReviewRefused as refusal:
         session.rollback()
-        flash(str(refusal) if isinstance(refusal, review.ReviewRefused) else "Nothing to undo.",
-              "warning")
+        flash(str(refusal), "warning")
     return redirect(url_for("review.study"), 303)
 
 

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from prep.config import PROJECT_ROOT
 from prep.models import Card, Enrollment
-from tests.conftest import PASSWORD, FrozenClock
-from tests.factories import load_decks
+from tests.conftest import FrozenClock
+from tests.factories import PASSWORD, load_decks
 
 
 def test_new_user_registers_and_picks_tracks(page, session: Session, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prep.models import ReviewLog
-from tests.conftest import PASSWORD, FrozenClock, refresh
-from tests.factories import add_flashcards, make_user
+from tests.conftest import FrozenClock, refresh
+from tests.factories import PASSWORD, add_flashcards, make_user
 
 
 def counts(page) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]

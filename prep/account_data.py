@@ -1,0 +1,378 @@
+""""Download my data": one JSON document with a user's settings, tracks, own cards, card
+states, review log and exam attempts, and its import into a fresh account (all or nothing).
+
+Items are referred to by their stable ``uid``, never by database ids, so the file moves
+between prep installations that load the same decks. Own cards travel with their content and
+get new uids on import (a uid is unique per installation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import exists, func, insert, select
+from sqlalchemy.orm import Session
+
+from prep.models import (
+    AttemptQuestion,
+    Card,
+    Deck,
+    Enrollment,
+    Exam,
+    ExamAttempt,
+    Item,
+    ReviewLog,
+    Track,
+    User,
+)
+from prep.study.own_cards import CardDraft, new_own_item
+
+FORMAT = "prep-account-data"
+VERSION = 1
+MAX_PROBLEMS = 20
+
+SETTINGS = ("desired_retention", "new_per_day", "reviews_per_day", "learning_steps",
+            "relearning_steps", "maximum_interval", "day_start_hour", "timezone",
+            "fsrs_parameters")
+CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
+               "lapses", "active", "from_exam", "suspended", "buried_until", "flagged", "leech")
+REVIEW_FIELDS = ("review_uid", "rating", "reviewed_at", "duration_ms", "previous_state",
+                 "state_before")
+ATTEMPT_FIELDS = ("mode", "status", "seed", "started_at", "deadline", "submitted_at",
+                  "question_count", "correct_count", "score_scaled", "passed", "notes", "custom",
+                  "current_position", "current_since")
+QUESTION_FIELDS = ("position", "option_order", "chosen", "flagged", "correct", "answered_at",
+                   "time_spent_ms")
+_TIMES = {"due", "last_review", "buried_until", "reviewed_at", "started_at", "deadline",
+          "submitted_at", "current_since", "answered_at", "created_at", "updated_at"}
+
+
+class DataFileError(ValueError):
+    """The file cannot be imported; ``problems`` are ``path: message`` lines."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def _row(obj: object, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def export_account(session: Session, user: User, now: datetime) -> dict[str, Any]:
+    """Everything of ``user``'s as one JSON-ready dict."""
+    uid_of = dict(session.execute(
+        select(Item.id, Item.uid).join(Card, Card.item_id == Item.id)
+        .where(Card.user_id == user.id)).all())
+    uid_of |= dict(session.execute(
+        select(Item.id, Item.uid).join(AttemptQuestion, AttemptQuestion.item_id == Item.id)
+        .join(ExamAttempt, ExamAttempt.id == AttemptQuestion.attempt_id)
+        .where(ExamAttempt.user_id == user.id)).all())
+    reviews: dict[int, list[dict[str, Any]]] = {}
+    for log in session.scalars(select(ReviewLog).where(ReviewLog.user_id == user.id)
+                               .order_by(ReviewLog.reviewed_at, ReviewLog.id)):
+        reviews.setdefault(log.card_id, []).append(_row(log, REVIEW_FIELDS))
+    cards = session.scalars(select(Card).where(Card.user_id == user.id).order_by(Card.id))
+    decks = session.scalars(select(Deck).where(Deck.owner_id == user.id).order_by(Deck.id))
+    attempts = session.scalars(select(ExamAttempt).where(ExamAttempt.user_id == user.id)
+                               .order_by(ExamAttempt.started_at, ExamAttempt.id))
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": now.isoformat(),
+        "account": {"email": user.email, "created_at": user.created_at.isoformat()},
+        "settings": _row(user, SETTINGS),
+        "tracks": [{"track": e.track_id, "exam_date": _plain(e.exam_date)}
+                   for e in sorted(user.enrollments, key=lambda e: e.track_id)],
+        "own_decks": [
+            {"title": deck.title, "cards": [
+                {"uid": item.uid, "front": item.prompt, "back": item.answer_text,
+                 "tags": item.tags, "created_at": _plain(item.created_at),
+                 "updated_at": _plain(item.updated_at)}
+                for item in session.scalars(select(Item).where(Item.deck_id == deck.id)
+                                            .order_by(Item.id))]}
+            for deck in decks
+        ],
+        "cards": [{"item": uid_of[card.item_id], **_row(card, CARD_FIELDS),
+                   "reviews": reviews.get(card.id, [])} for card in cards],
+        "exam_attempts": [
+            {"exam": attempt.exam_id, **_row(attempt, ATTEMPT_FIELDS), "questions": [
+                {"item": uid_of[question.item_id], **_row(question, QUESTION_FIELDS)}
+                for question in attempt.questions]}
+            for attempt in attempts
+        ],
+    }
+
+
+# --- reading a file -----------------------------------------------------------------------
+
+
+class _Reader:
+    """Walks the document, collecting ``path: message`` problems instead of failing early."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def fail(self, path: str, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(f"{path}: {message}")
+
+    def mapping(self, value: Any, path: str) -> dict[str, Any]:
+        if isinstance(value, dict):
+            return value
+        self.fail(path, "expected an object")
+        return {}
+
+    def listing(self, value: Any, path: str) -> list[Any]:
+        if isinstance(value, list):
+            return value
+        self.fail(path, "expected a list")
+        return []
+
+    def fields(self, source: dict[str, Any], names: tuple[str, ...], path: str,
+               check: Callable[[str, Any], str | None]) -> dict[str, Any]:
+        """The named fields, times parsed, each checked; problems recorded."""
+        values = {}
+        for name in names:
+            if name not in source:
+                self.fail(f"{path}.{name}", "missing")
+                continue
+            value = source[name]
+            if name in _TIMES and value is not None:
+                value = self.time(value, f"{path}.{name}")
+            elif (message := check(name, value)) is not None:
+                self.fail(f"{path}.{name}", message)
+            values[name] = value
+        return values
+
+    def time(self, value: Any, path: str) -> datetime | None:
+        try:
+            moment = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(path, "expected an ISO 8601 time")
+            return None
+        if moment.tzinfo is None:
+            self.fail(path, "the time needs a UTC offset")
+            return None
+        return moment
+
+
+def _type_check(expected: dict[str, tuple[type, ...]]) -> Callable[[str, Any], str | None]:
+    def check(name: str, value: Any) -> str | None:
+        kinds = expected.get(name)
+        if kinds is None or (isinstance(value, kinds) and not (
+                isinstance(value, bool) and bool not in kinds)):
+            if isinstance(value, str) and "\x00" in value:
+                return "contains a NUL character"
+            return None
+        return f"expected {' or '.join('null' if k is type(None) else k.__name__ for k in kinds)}"
+
+    def checked(name: str, value: Any) -> str | None:
+        if (message := check(name, value)) is not None:
+            return message
+        if name in _CHOICES and value not in _CHOICES[name]:
+            return f"expected one of {sorted(_CHOICES[name])}"
+        if isinstance(value, int | float) and not isinstance(value, bool) \
+                and not -(2**31) <= value <= 2**31 - 1:
+            return "out of range"
+        return None
+    return checked
+
+
+_CHOICES: dict[str, set[Any]] = {
+    "state": {0, 1, 2, 3}, "previous_state": {0, 1, 2, 3}, "rating": {1, 2, 3, 4},
+    "mode": {"exam", "practice"}, "status": {"open", "graded"},
+}
+
+
+_NONE = type(None)
+_CHECK = _type_check({
+    "state": (int,), "step": (int, _NONE), "stability": (float, int, _NONE),
+    "difficulty": (float, int, _NONE), "reps": (int,), "lapses": (int,), "active": (bool,),
+    "from_exam": (bool,), "suspended": (bool,), "flagged": (bool,), "leech": (bool,),
+    "review_uid": (str,), "rating": (int,), "duration_ms": (int, _NONE),
+    "previous_state": (int,), "state_before": (dict,), "mode": (str,), "status": (str,),
+    "seed": (int,), "question_count": (int,), "correct_count": (int, _NONE),
+    "score_scaled": (float, int, _NONE), "passed": (bool, _NONE), "notes": (list,),
+    "custom": (dict, _NONE), "current_position": (int, _NONE), "position": (int,),
+    "option_order": (list,), "chosen": (list, _NONE), "correct": (bool, _NONE),
+    "time_spent_ms": (int,), "front": (str,), "back": (str,), "tags": (list,), "uid": (str,),
+})
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def is_fresh(session: Session, user: User) -> bool:
+    """Whether the account holds no study data yet (only such an account takes an import)."""
+    return not session.scalar(select(
+        exists().where(Card.user_id == user.id)
+        | exists().where(ExamAttempt.user_id == user.id)
+        | exists().where(Deck.owner_id == user.id)))
+
+
+def import_account(session: Session, user: User, document: Any, now: datetime) -> int:
+    """Load an exported document into the fresh account ``user``; returns the review count.
+
+    Nothing is written unless the whole document is valid; on DataFileError the caller rolls
+    back (the settings may have been applied), otherwise it commits.
+    """
+    from prep.study.settings import SettingsError, update_settings
+
+    reader = _Reader()
+    root = reader.mapping(document, "$")
+    if root.get("format") != FORMAT or root.get("version") != VERSION:
+        raise DataFileError([f"$: not a {FORMAT} file of version {VERSION}"])
+    if not is_fresh(session, user):
+        raise DataFileError(["$: this account already has cards or exam attempts; import "
+                             "into a new account"])
+    settings = reader.mapping(root.get("settings"), "$.settings")
+    tracks = reader.listing(root.get("tracks"), "$.tracks")
+    known_tracks = set(session.scalars(select(Track.id)))
+    known_exams = set(session.scalars(select(Exam.id)))
+    enrollments = []
+    for n, entry in enumerate(tracks):
+        entry = reader.mapping(entry, f"$.tracks[{n}]")
+        if entry.get("track") not in known_tracks:
+            reader.fail(f"$.tracks[{n}].track", f"no track {str(entry.get('track'))[:60]!r}")
+            continue
+        try:
+            exam_date = date.fromisoformat(entry["exam_date"]) if entry.get("exam_date") else None
+        except (TypeError, ValueError):
+            reader.fail(f"$.tracks[{n}].exam_date", "expected a date YYYY-MM-DD")
+            continue
+        enrollments.append(Enrollment(user_id=user.id, track_id=entry["track"],
+                                      exam_date=exam_date, created_at=now))
+
+    own_drafts: dict[str, tuple[CardDraft, datetime, datetime]] = {}
+    for d, deck_entry in enumerate(reader.listing(root.get("own_decks", []), "$.own_decks")):
+        path = f"$.own_decks[{d}]"
+        deck_entry = reader.mapping(deck_entry, path)
+        title = deck_entry.get("title")
+        if not isinstance(title, str):
+            reader.fail(f"{path}.title", "expected a deck name")
+            continue
+        for c, raw in enumerate(reader.listing(deck_entry.get("cards"), f"{path}.cards")):
+            card_path = f"{path}.cards[{c}]"
+            values = reader.fields(reader.mapping(raw, card_path),
+                                   ("uid", "front", "back", "tags", "created_at", "updated_at"),
+                                   card_path, _CHECK)
+            if len(values) < 6 or reader.problems:
+                continue
+            draft = CardDraft(title, values["front"], values["back"],
+                              [str(tag) for tag in values["tags"]])
+            for name, message in draft.problems().items():
+                reader.fail(f"{card_path}.{name}", message)
+            own_drafts[values["uid"]] = (draft, values["created_at"], values["updated_at"])
+
+    raw_cards = reader.listing(root.get("cards"), "$.cards")
+    raw_attempts = reader.listing(root.get("exam_attempts"), "$.exam_attempts")
+    wanted = {entry.get("item") for entry in raw_cards if isinstance(entry, dict)}
+    for attempt in raw_attempts:
+        if isinstance(attempt, dict) and isinstance(attempt.get("questions"), list):
+            wanted |= {q.get("item") for q in attempt["questions"] if isinstance(q, dict)}
+    wanted = {uid for uid in wanted if isinstance(uid, str) and uid not in own_drafts}
+    item_ids = dict(session.execute(select(Item.uid, Item.id).where(Item.uid.in_(wanted))).all())
+
+    def item_of(uid: Any, path: str) -> int | str | None:
+        if uid in own_drafts:
+            return uid  # resolved once the own items exist
+        if uid not in item_ids:
+            reader.fail(path, f"no item {str(uid)[:80]!r} in this prep's decks")
+            return None
+        return item_ids[uid]
+
+    cards, review_uids = [], set()
+    for n, raw in enumerate(raw_cards):
+        path = f"$.cards[{n}]"
+        raw = reader.mapping(raw, path)
+        item = item_of(raw.get("item"), f"{path}.item")
+        values = reader.fields(raw, CARD_FIELDS, path, _CHECK)
+        reviews = []
+        for r, entry in enumerate(reader.listing(raw.get("reviews"), f"{path}.reviews")):
+            review = reader.fields(reader.mapping(entry, f"{path}.reviews[{r}]"), REVIEW_FIELDS,
+                                   f"{path}.reviews[{r}]", _CHECK)
+            if review.get("review_uid") in review_uids:
+                reader.fail(f"{path}.reviews[{r}].review_uid", "appears twice")
+            review_uids.add(review.get("review_uid"))
+            reviews.append(review)
+        cards.append((item, values, reviews))
+
+    attempts = []
+    for n, raw in enumerate(raw_attempts):
+        path = f"$.exam_attempts[{n}]"
+        raw = reader.mapping(raw, path)
+        if raw.get("exam") not in known_exams:
+            reader.fail(f"{path}.exam", f"no exam {str(raw.get('exam'))[:60]!r}")
+        values = reader.fields(raw, ATTEMPT_FIELDS, path, _CHECK)
+        questions = []
+        for q, entry in enumerate(reader.listing(raw.get("questions"), f"{path}.questions")):
+            entry = reader.mapping(entry, f"{path}.questions[{q}]")
+            item = item_of(entry.get("item"), f"{path}.questions[{q}].item")
+            questions.append((item, reader.fields(entry, QUESTION_FIELDS,
+                                                  f"{path}.questions[{q}]", _CHECK)))
+        attempts.append((raw.get("exam"), values, questions))
+
+    try:
+        update_settings(user, {name: _setting_text(name, settings.get(name))
+                               for name in SETTINGS if name != "fsrs_parameters"})
+    except SettingsError as error:
+        for name, message in error.errors.items():
+            reader.fail(f"$.settings.{name}", message)
+    parameters = settings.get("fsrs_parameters")
+    if parameters is not None and not (isinstance(parameters, list) and all(
+            isinstance(p, float | int) and not isinstance(p, bool) for p in parameters)):
+        reader.fail("$.settings.fsrs_parameters", "expected null or a list of numbers")
+    if reader.problems:
+        raise DataFileError(reader.problems)
+
+    user.fsrs_parameters = parameters
+    session.add_all(enrollments)
+    resolved = {uid: new_own_item(session, user, *draft).id for uid, draft in own_drafts.items()}
+
+    def resolve(item: int | str | None) -> int:
+        return resolved[item] if isinstance(item, str) else item  # type: ignore[return-value]
+
+    count = 0
+    for item, values, reviews in cards:
+        card = Card(user_id=user.id, item_id=resolve(item), **values)
+        session.add(card)
+        session.flush()
+        if reviews:
+            session.execute(insert(ReviewLog), [
+                {"user_id": user.id, "card_id": card.id, **review} for review in reviews])
+            count += len(reviews)
+    for exam_id, values, questions in attempts:
+        attempt = ExamAttempt(user_id=user.id, exam_id=exam_id, **values)
+        session.add(attempt)
+        session.flush()
+        if questions:
+            session.execute(insert(AttemptQuestion), [
+                {"attempt_id": attempt.id, "item_id": resolve(item), **question}
+                for item, question in questions])
+    session.flush()
+    return count
+
+
+def _setting_text(name: str, value: Any) -> str:
+    """A stored setting as the settings form would show it (the form's parser checks it)."""
+    from prep.study.settings import format_steps
+
+    if name in ("learning_steps", "relearning_steps") and isinstance(value, list) and all(
+            isinstance(step, int) and not isinstance(step, bool) for step in value):
+        return format_steps(value)
+    return "" if value is None or isinstance(value, dict | list) else str(value)
+
+
+def review_count(session: Session, user: User) -> int:
+    """How many reviews the user has logged."""
+    return session.scalar(select(func.count()).where(ReviewLog.user_id == user.id)) or 0

@@ -1,0 +1,144 @@
+"""The account page: change password, download or import my data, delete the account."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy.exc import IntegrityError
+from wtforms import BooleanField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from prep import account_data, accounts
+from prep.db import db_session, write_session
+from prep.web import current_account, now
+from prep.web.auth import LoginUser
+
+blueprint = Blueprint("account", __name__)
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password",
+                                     validators=[DataRequired(), Length(max=1024)])
+    new_password = PasswordField(
+        "New password", validators=[DataRequired(), Length(max=1024)],
+        description=f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not a common password.")
+    confirm = PasswordField("Repeat the new password", validators=[
+        DataRequired(), EqualTo("new_password", message="The passwords differ.")])
+
+
+class DeleteForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=1024)])
+    understood = BooleanField("I understand that my cards, reviews and exam results are deleted "
+                              "for good.", validators=[DataRequired("Tick this box to confirm.")])
+
+
+class ImportForm(FlaskForm):
+    data_file = FileField("prep data file (.json)")
+
+
+def _page(status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
+    forms = {"password_form": PasswordForm(formdata=None), "delete_form": DeleteForm(formdata=None),
+             "import_form": ImportForm(formdata=None), **forms}
+    fresh = account_data.is_fresh(db_session(), current_account())
+    return render_template("account/account.html", fresh=fresh, **forms), status
+
+
+@blueprint.get("/account")
+@login_required
+def show() -> ResponseReturnValue:
+    """The account page."""
+    return _page()
+
+
+@blueprint.post("/account/password")
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change the password; every other login ends, this one goes on."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        session_ = write_session()
+        user = current_account()
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except accounts.AccountError as error:
+            session_.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            session_.commit()
+            session.clear()
+            login_user(LoginUser(user))
+            flash("Password changed. You are logged out everywhere else.", "success")
+            return redirect(url_for("account.show"), 303)
+    return _page(422, password_form=form)
+
+
+@blueprint.get("/account/data.json")
+@login_required
+def download() -> Response:
+    """Everything of the user's as a JSON file."""
+    moment = now()
+    document = account_data.export_account(db_session(), current_account(), moment)
+    filename = f"prep-data-{moment:%Y-%m-%d}.json"
+    return Response(json.dumps(document, ensure_ascii=False, indent=1),
+                    mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blueprint.post("/account/import")
+@login_required
+def import_data() -> ResponseReturnValue:
+    """Load a downloaded data file into this (fresh) account: all of it or nothing."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _page(422, import_form=form)
+    upload = form.data_file.data
+    problems: list[str] = []
+    try:
+        document = json.loads(upload.read(request.max_content_length or 5_000_000)) \
+            if upload else None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        document, problems = None, [f"The file is not JSON: {error}"]
+    if upload is None or not upload.filename:
+        problems = ["Choose the .json file that “Download my data” gave you."]
+    if not problems:
+        session_ = write_session()
+        try:
+            reviews = account_data.import_account(session_, current_account(), document, now())
+            session_.commit()
+        except account_data.DataFileError as error:
+            session_.rollback()
+            problems = error.problems
+        except IntegrityError:
+            session_.rollback()
+            problems = ["The file lists a card, review or exam question twice."]
+        else:
+            flash(f"Imported your data: {reviews} reviews.", "success")
+            return redirect(url_for("account.show"), 303)
+    form.data_file.errors = problems
+    return _page(422, import_form=form)
+
+
+@blueprint.post("/account/delete")
+@login_required
+def delete() -> ResponseReturnValue:
+    """Delete the account and all its data, then log out."""
+    form = DeleteForm()
+    if form.validate_on_submit():
+        session_ = write_session()
+        try:
+            accounts.delete_account(session_, current_account(), form.password.data)
+        except accounts.AccountError as error:
+            session_.rollback()
+            form.password.errors.append(error.message)
+        else:
+            session_.commit()
+            logout_user()
+            session.clear()
+            flash("Your account and all its data are deleted.", "info")
+            return redirect(url_for("auth.login"), 303)
+    return _page(422, delete_form=form)

@@ -1,0 +1,99 @@
+"""Rate limits (Flask-Limiter): failed logins per account and per address, sign-ups and
+password checks per address. Memory storage by default; Redis (shared by every worker) when
+``PREP_RATELIMIT_STORAGE_URL`` is set.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from prep.accounts import normalise_email
+
+
+def _configured(name: str):  # type: ignore[no-untyped-def]
+    return lambda: current_app.config[name]
+
+
+def _refused(response) -> bool:  # type: ignore[no-untyped-def]
+    """Only refused attempts (wrong password) count towards a lockout."""
+    return response.status_code in (401, 422)
+
+
+def _account_key() -> str:
+    return "account:" + normalise_email(str(request.form.get("email", "")))[:254]
+
+
+def _user_key() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{get_remote_address()}"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A limit on one endpoint: the config key of its rate, whose requests it counts, and
+    whether only refused requests count."""
+
+    setting: str
+    key: Callable[[], str] = get_remote_address
+    only_refused: bool = False
+
+
+# Failed logins per account (stops guessing one password from many addresses) and per
+# address (stops trying many accounts from one address); sign-ups per address; wrong current
+# passwords on the pages that ask for one (change, delete).
+LIMITS = {
+    "auth.login": (RateLimit("PREP_LOGIN_LIMIT_PER_ACCOUNT", _account_key, only_refused=True),
+                   RateLimit("PREP_LOGIN_LIMIT_PER_ADDRESS", only_refused=True)),
+    "auth.register": (RateLimit("PREP_REGISTER_LIMIT"),),
+    "account.change_password": (RateLimit("PREP_LOGIN_LIMIT_PER_ACCOUNT", _user_key,
+                                          only_refused=True),),
+    "account.delete": (RateLimit("PREP_LOGIN_LIMIT_PER_ACCOUNT", _user_key, only_refused=True),),
+}
+
+
+def wait_text(seconds: int) -> str:
+    """A wait as people say it: "45 seconds", "3 minutes", "1 hour 5 minutes"."""
+    if seconds < 60:
+        return f"{seconds} second{'s' * (seconds != 1)}"
+    minutes = -(-seconds // 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' * (minutes != 1)}"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} hour{'s' * (hours != 1)}" + (f" {minutes} minutes" if minutes else "")
+
+
+def register_rate_limits(app: Flask) -> None:
+    """Wrap the limited views with a limiter of this app's own (its storage, prefix and
+    rates come from ``app.config``), and answer a breach with when to try again."""
+    limiter = Limiter(key_func=get_remote_address, app=app)
+    app.extensions["prep.limiter"] = limiter
+    for endpoint, limits in LIMITS.items():
+        view = app.view_functions[endpoint]
+        for n, limit in enumerate(limits):
+            view = limiter.limit(
+                _configured(limit.setting), key_func=limit.key, methods=["POST"],
+                deduct_when=_refused if limit.only_refused else None,
+                scope=f"{endpoint}-{n}",
+            )(view)
+        app.view_functions[endpoint] = view
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(error: RateLimitExceeded) -> ResponseReturnValue:
+        current = app.extensions["prep.limiter"].current_limit
+        reset_at = current.reset_at if current else int(time.time()) + 60
+        wait = max(1, int(reset_at - time.time()))
+        at = datetime.fromtimestamp(reset_at, UTC).strftime("%H:%M UTC")
+        message = (f"Too many attempts. For your account's safety, try again in "
+                   f"{wait_text(wait)} (at {at}).")
+        page = render_template("error.html", code=429, message=message)
+        return page, 429, {"Retry-After": str(wait)}

@@ -1,0 +1,54 @@
+"""The URL map as test data: which arguments name a user's own objects, URLs for every
+rule, and a snapshot of everything of a user's for "nothing changed" checks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.routing import Rule
+
+from prep.account_data import export_account
+from prep.models import Card, Deck, ExamAttempt, Item, User
+from tests.conftest import refresh
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+# URL arguments naming shared content (the same for every user), with a value to use.
+SHARED_ARGUMENTS = {"exam_id": "alpha-one", "track_id": "alpha", "position": 1,
+                    "filename": "css/prep.css"}
+
+
+def owned_arguments(session: Session, owner: User) -> dict[str, int]:
+    """For each URL argument that names a user's own object, one of ``owner``'s."""
+    own_item = select(Item.id).join(Deck).where(Deck.owner_id == owner.id)
+    return {
+        "card_id": session.scalar(select(Card.id).where(Card.user_id == owner.id,
+                                                        Card.item_id.in_(own_item))),
+        "attempt_id": session.scalar(select(ExamAttempt.id)
+                                     .where(ExamAttempt.user_id == owner.id)),
+        "user_id": owner.id,
+    }
+
+
+def rules(app: Flask) -> list[Rule]:
+    return sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule)
+
+
+def url_for_rule(rule: Rule, owned: dict[str, int]) -> str:
+    unknown = rule.arguments - owned.keys() - SHARED_ARGUMENTS.keys()
+    assert not unknown, (f"{rule.rule}: classify the argument(s) {sorted(unknown)} as a "
+                         "user's own object (owned_arguments) or shared content")
+    values = {name: owned.get(name, SHARED_ARGUMENTS.get(name)) for name in rule.arguments}
+    return rule.build(values, append_unknown=False)[1]
+
+
+def snapshot(session: Session, user_id: int, now: Any) -> str:
+    """Everything of the user's, for "nothing changed" checks."""
+    refresh(session)
+    user = session.get(User, user_id)
+    document = export_account(session, user, now)
+    document["login"] = [user.password_hash, user.session_token, user.is_disabled]
+    return json.dumps(document, sort_keys=True)

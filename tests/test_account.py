@@ -1,0 +1,164 @@
+"""The account page: password rules and change, data download and import, deletion."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from prep import account_data, accounts
+from prep.models import AttemptQuestion, Card, Deck, Enrollment, ExamAttempt, Item, ReviewLog, User
+from tests.conftest import FrozenClock, log_in, post_form, refresh
+from tests.factories import PASSWORD, make_user, studied_user
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
+def test_common_and_guessable_passwords_are_refused(client: FlaskClient) -> None:
+    for password in ("Password2024!", "qwertyuiop", "1234567890", "zzzzzzzzzzzz",
+                     "maryjane-rocks"):
+        response = post_form(client, "/register", {
+            "email": "maryjane@example.com", "password": password, "confirm": password})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422, password
+        assert 'id="password-error"' in page and "too easy to guess" in page, password
+    assert accounts.is_common_password("LetMeIn!!2") and not accounts.is_common_password(
+        "correct horse battery")
+
+
+def test_password_change_needs_the_current_one_and_ends_other_logins(
+        app: Flask, user_client: FlaskClient, user: User, session: Session) -> None:
+    elsewhere = app.test_client()
+    log_in(elsewhere, user.email)
+    wrong = post_form(user_client, "/account/password", {
+        "current_password": "not my password", "new_password": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD})
+    assert wrong.status_code == 422
+    assert 'id="current_password-error"' in wrong.get_data(as_text=True)
+    common = post_form(user_client, "/account/password", {
+        "current_password": PASSWORD, "new_password": "password123", "confirm": "password123"})
+    assert 'id="new_password-error"' in common.get_data(as_text=True)
+
+    done = post_form(user_client, "/account/password", {
+        "current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.status_code == 303
+    assert user_client.get("/account").status_code == 200  # this login goes on
+    assert elsewhere.get("/account").status_code == 302  # the other one ended
+    refresh(session)
+    assert accounts.authenticate(session, user.email, NEW_PASSWORD) is not None
+    assert accounts.authenticate(session, user.email, PASSWORD) is None
+
+
+def _rows_of(session: Session, user_id: int) -> dict[str, int]:
+    attempts = select(ExamAttempt.id).where(ExamAttempt.user_id == user_id)
+    counts = {
+        "users": select(func.count()).select_from(User).where(User.id == user_id),
+        "enrollments": select(func.count()).select_from(Enrollment)
+        .where(Enrollment.user_id == user_id),
+        "cards": select(func.count()).select_from(Card).where(Card.user_id == user_id),
+        "reviews": select(func.count()).select_from(ReviewLog).where(ReviewLog.user_id == user_id),
+        "attempts": select(func.count()).select_from(ExamAttempt)
+        .where(ExamAttempt.user_id == user_id),
+        "questions": select(func.count()).select_from(AttemptQuestion)
+        .where(AttemptQuestion.attempt_id.in_(attempts)),
+        "decks": select(func.count()).select_from(Deck).where(Deck.owner_id == user_id),
+        "own items": select(func.count()).select_from(Item).join(Deck)
+        .where(Deck.owner_id == user_id),
+    }
+    return {name: session.scalar(query) for name, query in counts.items()}
+
+
+def test_deleting_an_account_removes_every_row_of_it_and_nothing_else(
+        client: FlaskClient, session: Session, clock: FrozenClock) -> None:
+    kim = studied_user(session, clock(), "kim@example.com")
+    other = make_user(session, clock(), "other@example.com")
+    kim_id, other_before = kim.id, _rows_of(session, other.id)
+    assert all(_rows_of(session, kim_id).values())  # something of every kind to delete
+    log_in(client, "kim@example.com")
+    refused = post_form(client, "/account/delete", {"password": "wrong password",
+                                                    "understood": "y"})
+    assert refused.status_code == 422 and 'id="password-error"' in refused.get_data(as_text=True)
+    unticked = post_form(client, "/account/delete", {"password": PASSWORD})
+    assert 'id="understood-error"' in unticked.get_data(as_text=True)
+    refresh(session)
+    assert all(_rows_of(session, kim_id).values())  # refused: nothing gone
+
+    done = post_form(client, "/account/delete", {"password": PASSWORD, "understood": "y"})
+    assert done.status_code == 303 and done.location.endswith("/login")
+    refresh(session)
+    assert set(_rows_of(session, kim_id).values()) == {0}
+    assert _rows_of(session, other.id) == other_before
+    assert client.get("/account").status_code == 302  # logged out
+
+
+def _comparable(document: dict[str, Any]) -> dict[str, Any]:
+    """The export without what must differ between accounts: times of export, e-mail, and
+    the installation-unique ids of own cards (replaced by their fronts)."""
+    document = json.loads(json.dumps(document))
+    own = {card["uid"]: f"own:{card['front']}" for deck in document["own_decks"]
+           for card in deck["cards"]}
+    for deck in document["own_decks"]:
+        for card in deck["cards"]:
+            card["uid"] = own[card["uid"]]
+    for card in document["cards"]:
+        card["item"] = own.get(card["item"], card["item"])
+    del document["exported_at"], document["account"]
+    return document
+
+
+def test_download_then_import_into_a_fresh_account_round_trips(
+        app: Flask, client: FlaskClient, session: Session, clock: FrozenClock) -> None:
+    studied_user(session, clock(), "kim@example.com")
+    log_in(client, "kim@example.com")
+    response = client.get("/account/data.json")
+    assert response.status_code == 200 and "attachment" in response.headers[
+        "Content-Disposition"]
+    exported = response.get_json()
+    assert len(exported["cards"]) >= 5 and exported["exam_attempts"][0]["questions"]
+    assert sum(len(card["reviews"]) for card in exported["cards"]) == 6
+
+    make_user(session, clock(), "newkim@example.com")
+    fresh = app.test_client()
+    log_in(fresh, "newkim@example.com")
+    upload = {"data_file": (io.BytesIO(response.data), "prep-data.json")}
+    imported = post_form(fresh, "/account/import", upload, content_type="multipart/form-data")
+    assert imported.status_code == 303, imported.get_data(as_text=True)
+    again = fresh.get("/account/data.json").get_json()
+    assert _comparable(again) == _comparable(exported)
+    # A second import is refused: the account is no longer fresh, and nothing doubles.
+    twice = post_form(fresh, "/account/import", {
+        "data_file": (io.BytesIO(response.data), "prep-data.json")},
+        content_type="multipart/form-data")
+    assert twice.status_code == 422 and "already has cards" in twice.get_data(as_text=True)
+    assert _comparable(fresh.get("/account/data.json").get_json()) == _comparable(exported)
+
+
+def test_a_bad_data_file_is_refused_with_its_problems_and_imports_nothing(
+        user_client: FlaskClient, user: User, session: Session, clock: FrozenClock) -> None:
+    document = account_data.export_account(session, studied_user(session, clock()), clock())
+    document["cards"][0]["item"] = "no-such-item"
+    document["cards"][1]["reviews"][0]["rating"] = 9
+    document["settings"]["desired_retention"] = 5
+    document["exam_attempts"][0]["started_at"] = "yesterday"
+    before = _rows_of(session, user.id)
+    response = post_form(user_client, "/account/import", {
+        "data_file": (io.BytesIO(json.dumps(document).encode()), "data.json")},
+        content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for expected in ("$.cards[0].item: no item &#39;no-such-item&#39;",
+                     "$.cards[1].reviews[0].rating: expected one of [1, 2, 3, 4]",
+                     "$.settings.desired_retention", "$.exam_attempts[0].started_at"):
+        assert expected in page, expected
+    refresh(session)
+    assert _rows_of(session, user.id) == before
+    assert session.get(User, user.id).desired_retention == 0.9
+    not_json = post_form(user_client, "/account/import", {
+        "data_file": (io.BytesIO(b"\xff\xfe not json"), "data.json")},
+        content_type="multipart/form-data")
+    assert not_json.status_code == 422 and "not JSON" in not_json.get_data(as_text=True)

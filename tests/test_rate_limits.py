@@ -1,0 +1,79 @@
+"""Failed-login rate limits on memory storage and on Redis (shared by every worker).
+
+Redis comes from ``PREP_TEST_REDIS_URL`` (.ci/run sets redis://127.0.0.1:6379/0): locally
+the Redis case skips when it is unset; under CI an unset or unreachable Redis fails.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import IN_CI, csrf_token
+from tests.factories import PASSWORD
+
+PER_ACCOUNT, PER_ADDRESS = 5, 8
+
+
+def redis_url() -> str:
+    url = os.environ.get("PREP_TEST_REDIS_URL")
+    if not url:
+        if IN_CI:
+            pytest.fail("PREP_TEST_REDIS_URL is not set: under CI the Redis tests must run")
+        pytest.skip("PREP_TEST_REDIS_URL is not set")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        if IN_CI:
+            pytest.fail(f"Redis unreachable under CI: {error}")
+        pytest.skip(f"Redis unreachable: {error}")
+    return url
+
+
+@pytest.fixture(params=["memory", "redis"])
+def app_overrides(request: pytest.FixtureRequest) -> dict[str, object]:
+    storage = "memory://" if request.param == "memory" else redis_url()
+    return {
+        "RATELIMIT_STORAGE_URI": storage,
+        # A prefix per test, so that runs sharing one Redis never see each other's counts.
+        "RATELIMIT_KEY_PREFIX": f"prep-test-{uuid.uuid4().hex}",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False,  # a Redis fault must not hide here
+        "RATELIMIT_SWALLOW_ERRORS": False,
+        "PREP_LOGIN_LIMIT_PER_ACCOUNT": f"{PER_ACCOUNT} per 15 minutes",
+        "PREP_LOGIN_LIMIT_PER_ADDRESS": f"{PER_ADDRESS} per 15 minutes",
+    }
+
+
+def attempt(client: FlaskClient, email: str, password: str):  # type: ignore[no-untyped-def]
+    return client.post("/login", data={"csrf_token": csrf_token(client, "/login"),
+                                       "email": email, "password": password})
+
+
+def test_the_next_failed_login_after_the_limit_is_429_with_when_to_retry(
+        client: FlaskClient, user) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(PER_ACCOUNT):
+        assert attempt(client, user.email, "wrong password").status_code == 401
+    locked = attempt(client, user.email, PASSWORD)  # even the right password waits now
+    page = locked.get_data(as_text=True)
+    assert locked.status_code == 429
+    assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
+    assert "try again in 15 minutes" in page and " UTC)" in page
+    # Another account from the same address is not locked by this one's failures.
+    assert attempt(client, "someone@example.com", "wrong password").status_code == 401
+
+
+def test_successful_logins_do_not_count(client: FlaskClient, user) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(PER_ACCOUNT + 2):
+        assert attempt(client, user.email, PASSWORD).status_code == 302
+        client.post("/logout", data={"csrf_token": csrf_token(client)})
+
+
+def test_many_accounts_from_one_address_hit_the_address_limit(client: FlaskClient) -> None:
+    for n in range(PER_ADDRESS):
+        assert attempt(client, f"guess{n}@example.com", "wrong password").status_code == 401
+    assert attempt(client, "fresh@example.com", "wrong password").status_code == 429
