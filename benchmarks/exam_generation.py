@@ -67,7 +67,7 @@ def main() -> None:
         # As in the app: a fresh session per request, objects kept after commit.
         sessions = sessionmaker(engine, expire_on_commit=False)
         with sessions() as session:
-            user_id = register_user(session, "exam@example.com", "benchmark password", now).id
+            user_id = register_user(session, "exam@example.com", "steady measuring stick", now).id
             session.commit()
         for run in range(RUNS):
             moment = now + timedelta(hours=run)

@@ -53,7 +53,7 @@ def build_history(engine: Engine, now: datetime, cards: int, logs: int, seed: in
     """
     rng = random.Random(seed)
     with Session(engine) as session:
-        user = register_user(session, "bench@example.com", "benchmark password", now)
+        user = register_user(session, "bench@example.com", "steady measuring stick", now)
         user.reviews_per_day, user.new_per_day = 1_000_000, 20
         bench_track(session)
         deck = Deck(slug="bench/all", track_id="bench", title="All")

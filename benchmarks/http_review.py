@@ -33,7 +33,7 @@ from prep.study.own_cards import CardDraft, create_own_card
 USERS = int(os.environ.get("PREP_BENCH_HTTP_USERS", 16))
 CARDS_PER_USER = int(os.environ.get("PREP_BENCH_HTTP_CARDS", 1500))
 SECONDS = float(os.environ.get("PREP_BENCH_HTTP_SECONDS", 20))
-PASSWORD = "benchmark password"
+PASSWORD = "steady measuring stick"
 _FIELD = re.compile(r'name="(card_id|reps|review_uid|csrf_token)" value="([^"]*)"')
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import bindparam, case, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from prep.exams.generation import PRACTICE, ExamUnavailable
@@ -209,12 +209,20 @@ def queue_missed(session: Session, user_id: int, missed: list[int], now: datetim
     """Make every missed question due now in the user's review queue; returns how many."""
     if not missed:
         return 0
-    cards = {card.item_id: card for card in session.scalars(
-        select(Card).where(Card.user_id == user_id, Card.item_id.in_(missed)))}
-    for card in cards.values():
-        card.due = min(card.due, now)
-        card.from_exam = card.active = True
-        card.buried_until = None
+    # Plain statements, not ORM objects: a user who keeps missing questions has cards for
+    # most of them, and loading and flushing each one cost more than the grading itself.
+    connection = session.connection()
+    cards = set(connection.scalars(
+        select(Card.item_id).where(Card.user_id == user_id, Card.item_id.in_(missed))))
+    if cards:
+        connection.execute(
+            update(Card.__table__)
+            .where(Card.user_id == user_id, Card.item_id.in_(cards))
+            .values(due=case((Card.due > now, now), else_=Card.due), from_exam=True,
+                    active=True, buried_until=None))
+        for loaded in list(session.identity_map.values()):  # none in a request; tests may
+            if isinstance(loaded, Card) and loaded.user_id == user_id and loaded.item_id in cards:
+                session.expire(loaded)
     # New cards in fsrs's own new-card form (Learning, step 0, no memory state), due now:
     # shown ahead of new cards, outside the daily new limit. One executemany insert.
     fresh = [{"user_id": user_id, "item_id": item_id, "state": LEARNING, "step": 0,
@@ -222,8 +230,7 @@ def queue_missed(session: Session, user_id: int, missed: list[int], now: datetim
               "suspended": False, "flagged": False, "leech": False}
              for item_id in missed if item_id not in cards]
     if fresh:
-        session.connection().execute(insert(Card.__table__), fresh)
-    session.flush()
+        connection.execute(insert(Card.__table__), fresh)
     return len(missed)
 
 

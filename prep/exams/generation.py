@@ -85,28 +85,23 @@ class Draw:
     notes: list[str] = field(default_factory=list)
 
 
-def domain_pools(session: Session, exam: Exam,
-                 numbers: list[int] | None = None) -> dict[ExamDomain, list[int]]:
-    """Ids of the live questions of each domain of ``exam`` (optionally only some domains).
+@dataclass(frozen=True)
+class QuestionPools:
+    """An exam's live question ids per domain id, and each question's option keys."""
+
+    by_domain: dict[int, list[int]]
+    option_keys: dict[int, tuple[str, ...]]
+
+
+def question_pools(session: Session, exam: Exam) -> QuestionPools:
+    """The exam's pools, read once per process and content version.
 
     Pools change only when deck files are loaded, which bumps the content version; each
     process keeps the pools it has read until the version moves (one cheap query to check),
-    so drawing from a bank of 20,000 questions does not re-read 20,000 ids per exam.
+    so drawing from a bank of 20,000 questions re-reads neither their ids nor their options.
     """
     version = session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
-    domains = [d for d in exam.domains if numbers is None or d.number in numbers]
-    ids = _pool_ids(session, exam.id, version)
-    return {domain: ids.get(domain.id, []) for domain in domains}
-
-
-# Per engine (one database), per (exam, content version): the pools' question ids.
-_POOL_CACHE: WeakKeyDictionary[Engine, dict[tuple[str, int], dict[int, list[int]]]] = (
-    WeakKeyDictionary())
-_POOL_CACHE_LOCK = threading.Lock()
-
-
-def _pool_ids(session: Session, exam_id: str, version: int) -> dict[int, list[int]]:
-    key = (exam_id, version)
+    key = (exam.id, version)
     engine = session.get_bind().engine
     with _POOL_CACHE_LOCK:
         cache = _POOL_CACHE.setdefault(engine, {})
@@ -114,20 +109,39 @@ def _pool_ids(session: Session, exam_id: str, version: int) -> dict[int, list[in
     if cached is not None:
         return cached
     rows = session.connection().execute(
-        select(ItemDomain.domain_id, ItemDomain.item_id)
+        select(ItemDomain.domain_id, ItemDomain.item_id, Item.options)
         .join(Item, Item.id == ItemDomain.item_id)
         .join(ExamDomain, ExamDomain.id == ItemDomain.domain_id)
-        .where(ExamDomain.exam_id == exam_id, Item.kind == QUESTION, Item.retired_at.is_(None))
+        .where(ExamDomain.exam_id == exam.id, Item.kind == QUESTION, Item.retired_at.is_(None))
         .order_by(ItemDomain.item_id)
     ).all()
-    pools: dict[int, list[int]] = {}
-    for domain_id, item_id in rows:
-        pools.setdefault(domain_id, []).append(item_id)
+    pools = QuestionPools({}, {})
+    for domain_id, item_id, options in rows:
+        pools.by_domain.setdefault(domain_id, []).append(item_id)
+        pools.option_keys[item_id] = tuple(option["key"] for option in options or ())
     with _POOL_CACHE_LOCK:
-        for stale in [k for k in cache if k[0] == exam_id]:
+        for stale in [k for k in cache if k[0] == exam.id]:
             del cache[stale]
         cache[key] = pools
     return pools
+
+
+def domain_pools(session: Session, exam: Exam,
+                 numbers: list[int] | None = None) -> dict[ExamDomain, list[int]]:
+    """Ids of the live questions of each domain of ``exam`` (optionally only some domains)."""
+    return _chosen_domains(exam, question_pools(session, exam), numbers)
+
+
+def _chosen_domains(exam: Exam, pools: QuestionPools,
+                    numbers: list[int] | None) -> dict[ExamDomain, list[int]]:
+    return {domain: pools.by_domain.get(domain.id, []) for domain in exam.domains
+            if numbers is None or domain.number in numbers}
+
+
+# Per engine (one database), per (exam, content version): the exam's question pools.
+_POOL_CACHE: WeakKeyDictionary[Engine, dict[tuple[str, int], QuestionPools]] = (
+    WeakKeyDictionary())
+_POOL_CACHE_LOCK = threading.Lock()
 
 
 def recently_seen(session: Session, user: User, exam: Exam) -> set[int]:
@@ -256,7 +270,8 @@ def generate_exam(
     total = count if count is not None else exam.question_count
     if not 1 <= total <= 500:
         raise ExamUnavailable("A quiz has 1 to 500 questions.")
-    pools = domain_pools(session, exam, domains)
+    all_pools = question_pools(session, exam)
+    pools = _chosen_domains(exam, all_pools, domains)
     if not pools:
         raise ExamUnavailable("Choose at least one domain of this exam.")
     if (allowed := _source_filter(session, user, source)) is not None:
@@ -278,16 +293,13 @@ def generate_exam(
     )
     if len(draw.item_ids) < total:
         attempt.notes.append(f"A shorter exam: {len(draw.item_ids)} of {total} questions.")
-    # Only the drawn questions are loaded (for their option keys), not the whole pool.
-    keys = dict(session.execute(select(Item.id, Item.options)
-                                .where(Item.id.in_(draw.item_ids))).all())
     session.add(attempt)
     session.flush()
     # One executemany insert (the ORM's unit of work costs more than the drawing itself);
     # the relationship loads on first use.
     session.execute(insert(AttemptQuestion.__table__), [
         {"attempt_id": attempt.id, "position": position, "item_id": item_id,
-         "option_order": shuffled_options([o["key"] for o in keys[item_id]], rng),
+         "option_order": shuffled_options(list(all_pools.option_keys[item_id]), rng),
          "flagged": False, "time_spent_ms": 0}
         for position, item_id in enumerate(draw.item_ids, start=1)
     ])
