@@ -36,6 +36,7 @@ class Browser:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         self.cookie = ""
         self.token = ""
+        self.location: str | None = None  # the last response's Location header
 
     def request(self, method: str, path: str, form: dict[str, Any] | None = None,
                 json_reply: bool = False) -> tuple[int, str]:
@@ -55,6 +56,10 @@ class Browser:
         except (OSError, http.client.HTTPException):
             self.connection.close()  # the next request opens a new connection
             raise
+        self.location = response.getheader("Location")
+        if "html" in (response.getheader("Content-Type") or "") and (
+                token := _META.search(text)):
+            self.token = token.group(1)  # login starts a new session, with a new token
         if cookie := response.getheader("Set-Cookie"):
             self.cookie = cookie.split(";", 1)[0]
         return response.status, text
@@ -69,8 +74,7 @@ class Browser:
 
     def log_in(self, email: str) -> bool:
         """Log in through the login form; True on success."""
-        _, page = self.request("GET", "/login")
-        self.token = _META.search(page).group(1)
+        self.request("GET", "/login")
         status, _ = self.request("POST", "/login", {
             "csrf_token": self.token, "email": email, "password": PASSWORD})
         return status == 302
@@ -78,8 +82,6 @@ class Browser:
     def review_fields(self) -> dict[str, str] | None:
         """GET the review page: the shown card's form fields, or None (done, or an error)."""
         status, page = self.request("GET", "/review")
-        if token := _META.search(page):
-            self.token = token.group(1)  # login starts a new session, with a new token
         fields = dict(_FIELD.findall(page))
         return fields if status == 200 and "card_id" in fields else None
 
@@ -167,14 +169,29 @@ def serving(url: str, **options: Any) -> Iterator[Server]:
             server.stop()
 
 
-def run_users(simulate: Callable[[int, float], None], users: int, seconds: float) -> float:
-    """Run ``simulate(n, deadline)`` for each user in its own thread; the elapsed seconds."""
-    start = time.perf_counter()
-    deadline = start + seconds
-    threads = [threading.Thread(target=simulate, args=(n, deadline), daemon=True)
-               for n in range(users)]
+def run_users(prepare: Callable[[int], Any], simulate: Callable[[Any, float], None],
+              users: int, seconds: float) -> float:
+    """Each user in its own thread: ``prepare(n)`` (log in, say), then, once every user is
+    prepared, ``simulate(prepared, deadline)`` for ``seconds``; the timed window's length."""
+    window: dict[str, float] = {}
+
+    def open_window() -> None:
+        window["start"] = time.perf_counter()
+        window["deadline"] = window["start"] + seconds
+
+    ready = threading.Barrier(users, action=open_window)
+
+    def user(n: int) -> None:
+        prepared = prepare(n)
+        try:
+            ready.wait(timeout=300)
+        except threading.BrokenBarrierError:
+            return
+        simulate(prepared, window["deadline"])
+
+    threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=seconds + 60)
-    return time.perf_counter() - start
+        thread.join(timeout=seconds + 360)
+    return time.perf_counter() - window.get("start", time.perf_counter())

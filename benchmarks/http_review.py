@@ -109,15 +109,19 @@ def run(name: str, url: str) -> None:
     emails = seed(url, USERS)
     tally = Tally()
 
-    def simulate(n: int, deadline: float) -> None:
+    def log_in(n: int) -> Browser | None:
         browser = Browser(server.port)
         if browser.log_in(emails[n]):
+            return browser
+        tally.failures.append("login failed")
+        return None
+
+    def simulate(browser: Browser | None, deadline: float) -> None:
+        if browser is not None:
             review_for(browser, deadline, tally)
-        else:
-            tally.failures.append("login failed")
 
     with serving(url, workers=WORKERS, threads=THREADS, worker_class=WORKER_CLASS) as server:
-        elapsed = run_users(simulate, USERS, SECONDS)
+        elapsed = run_users(log_in, simulate, USERS, SECONDS)
     latencies = tally.latencies
     if tally.failures:
         print("  first failures:", tally.failures[:3])
