@@ -37,6 +37,7 @@ class Browser:
         self.cookie = ""
         self.token = ""
         self.location: str | None = None  # the last response's Location header
+        self.last_headers: dict[str, str] = {}
 
     def request(self, method: str, path: str, form: dict[str, Any] | None = None,
                 json_reply: bool = False) -> tuple[int, str]:
@@ -53,16 +54,21 @@ class Browser:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
             text = response.read().decode()
-        except (OSError, http.client.HTTPException):
+        except (OSError, http.client.HTTPException) as error:
             self.connection.close()  # the next request opens a new connection
-            raise
+            raise ConnectionError(f"{method} {path}: {error!r}") from error
         self.location = response.getheader("Location")
+        self.last_headers = dict(response.getheaders())
         if "html" in (response.getheader("Content-Type") or "") and (
                 token := _META.search(text)):
             self.token = token.group(1)  # login starts a new session, with a new token
         if cookie := response.getheader("Set-Cookie"):
             self.cookie = cookie.split(";", 1)[0]
         return response.status, text
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
 
     def json(self, path: str, form: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """POST a form as the page's script does; the status and the decoded JSON reply."""
@@ -109,11 +115,14 @@ class Server:
         """Wait (bounded) until /healthz answers 200."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
+            probe = Browser(self.port, timeout=2)
             try:
-                if Browser(self.port, timeout=2).request("GET", "/healthz")[0] == 200:
+                if probe.request("GET", "/healthz")[0] == 200:
                     return
             except OSError:
                 pass
+            finally:
+                probe.close()
             time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not come up:\n{self.log.read_text()[-2000:]}")
 
@@ -170,14 +179,17 @@ def serving(url: str, **options: Any) -> Iterator[Server]:
 
 
 def run_users(prepare: Callable[[int], Any], simulate: Callable[[Any, float], None],
-              users: int, seconds: float) -> float:
+              users: int, seconds: float, on_start: Callable[[], None] | None = None) -> float:
     """Each user in its own thread: ``prepare(n)`` (log in, say), then, once every user is
-    prepared, ``simulate(prepared, deadline)`` for ``seconds``; the timed window's length."""
+    prepared, ``simulate(prepared, deadline)`` for ``seconds`` (``on_start()`` is called as
+    the window opens); returns the timed window's length."""
     window: dict[str, float] = {}
 
     def open_window() -> None:
         window["start"] = time.perf_counter()
         window["deadline"] = window["start"] + seconds
+        if on_start is not None:
+            on_start()
 
     ready = threading.Barrier(users, action=open_window)
 

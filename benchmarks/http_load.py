@@ -16,9 +16,11 @@ import re
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,6 +34,7 @@ from prep.decks.check import check_decks
 from prep.decks.sync import sync_decks
 from prep.models import AttemptQuestion, Card, ReviewLog
 
+T = TypeVar("T")
 USERS = int(os.environ.get("PREP_BENCH_LOAD_USERS", 50))
 SECONDS = float(os.environ.get("PREP_BENCH_LOAD_SECONDS", 20))
 EXAM = "mla-c01"
@@ -109,9 +112,19 @@ def prepare(port: int, email: str, load: Load) -> tuple[Browser, Sitting] | None
         sitting = start_exam(browser)
     except (OSError, RuntimeError) as error:
         load.reviews.failures.append(repr(error))
+        browser.close()
         return None
     load.sittings.append(sitting)
     return browser, sitting
+
+
+def retried(action: Callable[[], T]) -> T:
+    """``action()``, sent once more if the connection dropped (as the review page does: the
+    same review id or the same choice, so the server stores it once either way)."""
+    try:
+        return action()
+    except OSError:
+        return action()
 
 
 def study(prepared: tuple[Browser, Sitting] | None, deadline: float, load: Load,
@@ -120,6 +133,16 @@ def study(prepared: tuple[Browser, Sitting] | None, deadline: float, load: Load,
     if prepared is None:
         return
     browser, sitting = prepared
+    try:
+        _study(browser, sitting, deadline, load, steps)
+    except OSError as error:
+        load.reviews.failures.append(repr(error))
+    finally:
+        browser.close()
+
+
+def _study(browser: Browser, sitting: Sitting, deadline: float, load: Load,
+           steps: int) -> None:
     shown = browser.review_fields()
     for step in range(steps):
         if shown is None or time.perf_counter() >= deadline:
@@ -128,10 +151,10 @@ def study(prepared: tuple[Browser, Sitting] | None, deadline: float, load: Load,
         try:
             if step % REVIEWS_PER_EXAM_ANSWER == REVIEWS_PER_EXAM_ANSWER - 1 \
                     and sitting.position <= sitting.questions:
-                answer_question(browser, sitting)
+                retried(lambda: answer_question(browser, sitting))
                 load.exam_latencies.append((time.perf_counter() - began) * 1000)
                 continue
-            following = answer(browser, shown)
+            following = retried(lambda: answer(browser, shown))  # noqa: B023 - called at once
         except (OSError, RuntimeError, KeyError) as error:
             load.reviews.failures.append(repr(error))
             try:

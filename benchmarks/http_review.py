@@ -114,11 +114,17 @@ def run(name: str, url: str) -> None:
         if browser.log_in(emails[n]):
             return browser
         tally.failures.append("login failed")
+        browser.close()
         return None
 
     def simulate(browser: Browser | None, deadline: float) -> None:
         if browser is not None:
-            review_for(browser, deadline, tally)
+            try:
+                review_for(browser, deadline, tally)
+            except OSError as error:
+                tally.failures.append(repr(error))
+            finally:
+                browser.close()
 
     with serving(url, workers=WORKERS, threads=THREADS, worker_class=WORKER_CLASS) as server:
         elapsed = run_users(log_in, simulate, USERS, SECONDS)

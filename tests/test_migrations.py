@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -15,20 +10,6 @@ from sqlalchemy import create_engine, inspect
 
 from prep.cli import alembic_config
 from prep.models import Base
-from tests.conftest import drop_schema, postgres_url, reset_schema
-
-MIGRATION_SCHEMA = f"prep_migrations_{os.getpid()}"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-        return
-    url = postgres_url(MIGRATION_SCHEMA)
-    reset_schema(url, MIGRATION_SCHEMA)
-    yield url
-    drop_schema(url, MIGRATION_SCHEMA)
 
 
 def schema_drift(url: str) -> list:
