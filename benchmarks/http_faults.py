@@ -25,16 +25,37 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import NamedTuple
 
 from benchmarks.http_client import Browser, free_port, run_users, serving, start_server
-from benchmarks.http_load import Load, answer_question, check_database, prepare, seed, study
+from benchmarks.http_load import (
+    EXAM,
+    Load,
+    answer_question,
+    check_database,
+    prepare,
+    seed,
+    study,
+)
+from prep.config import PROJECT_ROOT
 
 Checks = dict[str, bool]
 
 
-def worker_killed(url: str, users: int = 6, seconds: float = 6, kills: int = 2) -> Checks:
+class Content(NamedTuple):
+    """The decks to load and the exam the users sit."""
+
+    decks: Path
+    exam: str
+
+
+SHIPPED = Content(PROJECT_ROOT / "decks", EXAM)
+
+
+def worker_killed(url: str, users: int = 6, seconds: float = 6, kills: int = 2,
+                  content: Content = SHIPPED) -> Checks:
     """Kill a worker ``kills`` times during ``seconds`` of load by ``users`` users."""
-    emails = seed(url, users)
+    emails = seed(url, users, content.decks)
     load = Load()
     killed: list[int] = []
     with serving(url, workers=2, threads=2) as server:
@@ -48,7 +69,7 @@ def worker_killed(url: str, users: int = 6, seconds: float = 6, kills: int = 2) 
                 killed.append(victim)
 
         killer = threading.Thread(target=kill_workers, daemon=True)
-        run_users(lambda n: prepare(server.port, emails[n], load),
+        run_users(lambda n: prepare(server.port, emails[n], load, content.exam),
                   lambda prepared, deadline: study(prepared, deadline, load),
                   users, seconds, on_start=killer.start)
         killer.join(timeout=seconds)
@@ -66,17 +87,17 @@ def worker_killed(url: str, users: int = 6, seconds: float = 6, kills: int = 2) 
     }
 
 
-def server_restarted(url: str, pause: float = 2.0) -> Checks:
+def server_restarted(url: str, pause: float = 2.0, content: Content = SHIPPED) -> Checks:
     """Stop and start the server in the middle of a timed exam; compare the clocks."""
-    emails = seed(url, 1)
+    emails = seed(url, 1, content.decks)
     load = Load()
     with tempfile.TemporaryDirectory() as folder:
         server = start_server(url, Path(folder))
         try:
-            prepared = prepare(server.port, emails[0], load)
+            prepared = prepare(server.port, emails[0], load, content.exam)
             assert prepared is not None, load.reviews.failures
             browser, sitting = prepared
-            for _ in range(3):
+            for _ in range(min(3, sitting.questions - 1)):
                 answer_question(browser, sitting)
             left_before, asked_at = _remaining(browser, sitting.attempt_id), time.monotonic()
             server.stop()
@@ -163,14 +184,14 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def postgres_restarted(pause: float = 2.0) -> Checks:
+def postgres_restarted(pause: float = 2.0, content: Content = SHIPPED) -> Checks:
     """Stop a private PostgreSQL under prep, then start it again."""
     with private_postgres() as cluster:
-        emails = seed(cluster.url, 1)
+        emails = seed(cluster.url, 1, content.decks)
         load = Load()
         with serving(cluster.url, workers=2, threads=2) as server:
             workers = server.worker_pids()
-            prepared = prepare(server.port, emails[0], load)
+            prepared = prepare(server.port, emails[0], load, content.exam)
             assert prepared is not None, load.reviews.failures
             browser, _ = prepared
             shown = browser.review_fields()

@@ -44,13 +44,13 @@ _CHOICE = re.compile(r'name="choice" value="([^"]+)"')
 _COUNT = re.compile(r'data-count="(\d+)"')
 
 
-def seed(url: str, users: int) -> list[str]:
-    """The shipped decks (for the exam) and ``users`` users with CARDS new cards each."""
+def seed(url: str, users: int, decks: Path = PROJECT_ROOT / "decks") -> list[str]:
+    """The decks (for the exam) and ``users`` users with CARDS new cards each."""
     engine = make_engine(url)
     fresh_schema(engine)
     now = datetime.now(UTC)
     with Session(engine) as session:
-        sync_decks(session, check_decks(PROJECT_ROOT / "decks"), now)
+        sync_decks(session, check_decks(decks), now)
         session.commit()
     emails = study_group(engine, users, CARDS, now)
     engine.dispose()
@@ -67,11 +67,11 @@ class Sitting:
     acked: dict[int, list[str]] = field(default_factory=dict)
 
 
-def start_exam(browser: Browser) -> Sitting:
+def start_exam(browser: Browser, exam: str = EXAM) -> Sitting:
     """Start a timed mock exam from its overview page; the attempt the server made."""
-    browser.request("GET", f"/exams/{EXAM}")
-    status, _ = browser.request("POST", f"/exams/{EXAM}/start", {
-        "csrf_token": browser.token, "kind": "full", "mode": "exam"})
+    browser.request("GET", f"/exams/{exam}")
+    status, _ = browser.request("POST", f"/exams/{exam}/start", {
+        "csrf_token": browser.token, "kind": "full", "mode": "exam", "allow_short": "1"})
     found = _ATTEMPT.search(browser.location or "")
     if status != 303 or found is None:
         raise RuntimeError(f"exam not started: {status} {browser.location}")
@@ -103,13 +103,14 @@ class Load:
     sittings: list[Sitting] = field(default_factory=list)
 
 
-def prepare(port: int, email: str, load: Load) -> tuple[Browser, Sitting] | None:
+def prepare(port: int, email: str, load: Load,
+            exam: str = EXAM) -> tuple[Browser, Sitting] | None:
     """Log in and start an exam (before the timed window opens)."""
     browser = Browser(port)
     try:
         if not browser.log_in(email):
             raise RuntimeError("login failed")
-        sitting = start_exam(browser)
+        sitting = start_exam(browser, exam)
     except (OSError, RuntimeError) as error:
         load.reviews.failures.append(repr(error))
         browser.close()

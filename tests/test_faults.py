@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 
 from benchmarks import http_faults
-from tests.conftest import IN_CI
+from tests.conftest import FIXTURE_DECKS, IN_CI
+
+pytestmark = pytest.mark.faults
+
+# The small fixture decks and their four-question exam keep each scenario short.
+CONTENT = http_faults.Content(FIXTURE_DECKS, "alpha-one")
 
 
 def failed(checks: dict[str, bool]) -> list[str]:
@@ -21,11 +26,13 @@ def failed(checks: dict[str, bool]) -> list[str]:
 
 
 def test_killing_a_worker_loses_no_acknowledged_review(empty_database: str) -> None:
-    assert failed(http_faults.worker_killed(empty_database, users=4, seconds=4)) == []
+    assert failed(http_faults.worker_killed(empty_database, users=4, seconds=4,
+                                                content=CONTENT)) == []
 
 
 def test_an_exam_resumes_after_a_server_restart_with_the_right_time(tmp_path: Path) -> None:
-    assert failed(http_faults.server_restarted(f"sqlite:///{tmp_path / 'exam.sqlite3'}")) == []
+    assert failed(http_faults.server_restarted(f"sqlite:///{tmp_path / 'exam.sqlite3'}",
+                                                   content=CONTENT)) == []
 
 
 def test_postgres_restart_gives_503_then_recovers_without_restarting_prep() -> None:
@@ -37,4 +44,4 @@ def test_postgres_restart_gives_503_then_recovers_without_restarting_prep() -> N
         if IN_CI:
             pytest.fail(f"{message}: under CI this test must run")
         pytest.skip(message)
-    assert failed(http_faults.postgres_restarted()) == []
+    assert failed(http_faults.postgres_restarted(content=CONTENT)) == []
