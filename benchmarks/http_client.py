@@ -111,6 +111,17 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the master and its live workers have used so far."""
+        total = 0
+        for pid in [self.process.pid, *self.worker_pids()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a worker that just exited
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        return total / os.sysconf("SC_CLK_TCK")
+
     def wait_ready(self, seconds: float = 20) -> None:
         """Wait (bounded) until /healthz answers 200."""
         deadline = time.monotonic() + seconds

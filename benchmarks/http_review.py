@@ -6,12 +6,15 @@ next card. ``PREP_BENCH_HTTP_MODE=form`` measures the plain form round trip inst
 303, GET: the page without JavaScript). Reports answers per second and latency percentiles,
 then checks that every acknowledged answer is stored exactly once. SQLite by default;
 ``PREP_BENCH_HTTP_POSTGRES_URL`` adds PostgreSQL. Settings (environment): users, seconds,
-workers, threads per worker and worker class (``sync`` or ``gthread``).
+workers, threads per worker and worker class (``sync`` or ``gthread``);
+``PREP_BENCH_HTTP_PROFILE=/tmp/review`` samples a worker with py-spy during the run.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -32,6 +35,8 @@ WORKERS = int(os.environ.get("PREP_BENCH_HTTP_WORKERS", 2))
 THREADS = int(os.environ.get("PREP_BENCH_HTTP_THREADS", 4))
 WORKER_CLASS = os.environ.get("PREP_BENCH_HTTP_WORKER_CLASS", "gthread")
 MODE = os.environ.get("PREP_BENCH_HTTP_MODE", "json")
+# A path prefix: sample a worker with py-spy during the run (collapsed stacks, see README).
+PROFILE = os.environ.get("PREP_BENCH_HTTP_PROFILE")
 CARDS = 1500  # more than a user can answer in the time: Easy takes a card out of today's queue
 
 
@@ -94,6 +99,14 @@ def review_for(browser: Browser, deadline: float, tally: Tally, *, count: int = 
         shown = following
 
 
+def profile_worker(pid: int, seconds: float, out: str) -> subprocess.Popen[bytes]:
+    """Sample one worker with py-spy for ``seconds``: collapsed stacks written to ``out``."""
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid),
+         "--duration", str(max(1, int(seconds))), "--format", "raw", "--output", out,
+         "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def stored_exactly_once(url: str, acked: list[str]) -> bool:
     """Whether the database holds each acknowledged review id once, and no other review."""
     engine = make_engine(url)
@@ -126,15 +139,30 @@ def run(name: str, url: str) -> None:
             finally:
                 browser.close()
 
+    cpu: dict[str, float] = {}
+    profilers: list[subprocess.Popen[bytes]] = []
+
+    def window_opens() -> None:
+        cpu["server"], cpu["client"] = server.cpu_seconds(), time.process_time()
+        if PROFILE:
+            profilers.append(profile_worker(server.worker_pids()[0], SECONDS * 0.8,
+                                            f"{PROFILE}-{name}.txt"))
+
     with serving(url, workers=WORKERS, threads=THREADS, worker_class=WORKER_CLASS) as server:
-        elapsed = run_users(log_in, simulate, USERS, SECONDS)
+        elapsed = run_users(log_in, simulate, USERS, SECONDS, on_start=window_opens)
+        server_cpu = server.cpu_seconds() - cpu["server"]
+    client_cpu = time.process_time() - cpu["client"]
+    for profiler in profilers:
+        profiler.wait(timeout=60)
     latencies = tally.latencies
     if tally.failures:
         print("  first failures:", tally.failures[:3])
     print(f"{name:<11} {USERS:>5} {len(tally.acked) / elapsed:>10.0f} "
           f"{percentile(latencies, 0.5):>8.1f} {percentile(latencies, 0.95):>8.1f} "
           f"{percentile(latencies, 0.99):>8.1f} {len(tally.failures):>6} "
-          f"{stored_exactly_once(url, tally.acked)!s:>10}")
+          f"{stored_exactly_once(url, tally.acked)!s:>10} "
+          f"{1000 * server_cpu / max(1, len(latencies)):>8.2f} "
+          f"{1000 * client_cpu / max(1, len(latencies)):>8.2f}")
 
 
 def main() -> None:
@@ -143,7 +171,8 @@ def main() -> None:
           f"{f' x {THREADS} threads' if WORKER_CLASS == 'gthread' else ''}, {USERS} users, "
           f"{SECONDS:.0f} s")
     print(f"{'database':<11} {'users':>5} {'answers/s':>10} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'p99 ms':>8} {'errors':>6} {'exact-once':>10}")
+          f"{'p99 ms':>8} {'errors':>6} {'exact-once':>10} {'srv CPU':>8} {'cli CPU':>8}")
+    print("(CPU: milliseconds of CPU time per answer, server processes and load client)")
     with tempfile.TemporaryDirectory() as folder:
         run("SQLite", f"sqlite:///{Path(folder) / 'http.sqlite3'}")
     if postgres := os.environ.get("PREP_BENCH_HTTP_POSTGRES_URL"):
