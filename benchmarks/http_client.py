@@ -21,10 +21,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 PASSWORD = "benchmark password"
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+T = TypeVar("T")
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 _FIELD = re.compile(r'name="(card_id|reps|review_uid)" value="([^"]*)"')
 
@@ -50,13 +52,19 @@ class Browser:
         if json_reply:
             headers["Accept"] = "application/json"
             headers["X-CSRFToken"] = self.token
-        try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-            text = response.read().decode()
-        except (OSError, http.client.HTTPException) as error:
-            self.connection.close()  # the next request opens a new connection
-            raise ConnectionError(f"{method} {path}: {error!r}") from error
+        for attempt in (1, 2):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                text = response.read().decode()
+                break
+            except (OSError, http.client.HTTPException) as error:
+                self.connection.close()  # the next request opens a new connection
+                # A keep-alive connection the server closed while idle: a GET is sent again
+                # on a new one, as browsers do (a POST is retried by its caller, if safe).
+                if method == "GET" and attempt == 1 and isinstance(error, _STALE):
+                    continue
+                raise ConnectionError(f"{method} {path}: {error!r}") from error
         self.location = response.getheader("Location")
         self.last_headers = dict(response.getheaders())
         if "html" in (response.getheader("Content-Type") or "") and (
@@ -90,6 +98,15 @@ class Browser:
         status, page = self.request("GET", "/review")
         fields = dict(_FIELD.findall(page))
         return fields if status == 200 and "card_id" in fields else None
+
+
+def retried(action: Callable[[], T]) -> T:
+    """``action()``, sent once more if the connection dropped (as the review page does: the
+    same review id or the same choice, so the server stores it once either way)."""
+    try:
+        return action()
+    except OSError:
+        return action()
 
 
 def percentile(values: list[float], q: float) -> float:

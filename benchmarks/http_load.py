@@ -16,17 +16,15 @@ import re
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from benchmarks.fixtures import fresh_schema, study_group
-from benchmarks.http_client import Browser, percentile, run_users, serving
+from benchmarks.http_client import Browser, percentile, retried, run_users, serving
 from benchmarks.http_review import CARDS, THREADS, WORKER_CLASS, WORKERS, Tally, answer
 from prep.config import PROJECT_ROOT
 from prep.db import make_engine
@@ -34,7 +32,6 @@ from prep.decks.check import check_decks
 from prep.decks.sync import sync_decks
 from prep.models import AttemptQuestion, Card, ReviewLog
 
-T = TypeVar("T")
 USERS = int(os.environ.get("PREP_BENCH_LOAD_USERS", 50))
 SECONDS = float(os.environ.get("PREP_BENCH_LOAD_SECONDS", 20))
 EXAM = "mla-c01"
@@ -117,15 +114,6 @@ def prepare(port: int, email: str, load: Load,
         return None
     load.sittings.append(sitting)
     return browser, sitting
-
-
-def retried(action: Callable[[], T]) -> T:
-    """``action()``, sent once more if the connection dropped (as the review page does: the
-    same review id or the same choice, so the server stores it once either way)."""
-    try:
-        return action()
-    except OSError:
-        return action()
 
 
 def study(prepared: tuple[Browser, Sitting] | None, deadline: float, load: Load,

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from benchmarks.fixtures import fresh_schema, study_group
-from benchmarks.http_client import Browser, percentile, run_users, serving
+from benchmarks.http_client import Browser, percentile, retried, run_users, serving
 from prep.db import make_engine
 from prep.models import ReviewLog
 
@@ -90,7 +90,7 @@ def review_for(browser: Browser, deadline: float, tally: Tally, *, count: int = 
                     raise RuntimeError(f"answer refused: {status}")
                 following = browser.review_fields()
             else:
-                following = answer(browser, shown)
+                following = retried(lambda: answer(browser, shown))  # noqa: B023 - called now
         except (OSError, RuntimeError, KeyError) as error:
             tally.failures.append(repr(error))
             shown = browser.review_fields()  # as a reload would: the queue as it stands
