@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench clean
+.PHONY: run serve test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ run: $(STAMP)
 	$(BIN)/prep decks load
 	@echo "prep is serving on http://$(HOST):$(PORT)"
 	$(BIN)/prep run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn with WEB_CONCURRENCY workers against DATABASE_URL (see prep/serving.py).
+serve: $(STAMP)
+	$(BIN)/prep db upgrade
+	$(BIN)/prep serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check prep tests benchmarks migrations wsgi.py

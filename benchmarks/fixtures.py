@@ -112,3 +112,36 @@ def build_history(engine: Engine, now: datetime, cards: int, logs: int, seed: in
 def bench_user(session: Session, user_id: int) -> User:
     """The benchmark user, loaded in ``session``."""
     return session.get(User, user_id)
+
+
+def study_group(engine: Engine, users: int, cards: int, now: datetime) -> list[str]:
+    """``users`` users studying one track of ``cards`` new flashcards (stored HTML, no daily
+    new-card limit); returns their e-mail addresses (password ``steady measuring stick``)."""
+    from prep.rendering import render_item
+
+    with Session(engine) as session:
+        bench_track(session)
+        deck = Deck(slug="bench/group", track_id="bench", title="Group")
+        session.add(deck)
+        emails = [f"load{n}@example.com" for n in range(users)]
+        accounts = [register_user(session, email, "steady measuring stick", now)
+                    for email in emails]
+        for user in accounts:
+            user.new_per_day = 100_000
+            session.add(Enrollment(user_id=user.id, track_id="bench", created_at=now))
+        session.flush()
+        user_ids, deck_id = [user.id for user in accounts], deck.id
+        session.commit()
+    with engine.begin() as connection:
+        connection.execute(insert(Item), [
+            {"uid": f"group-{n}", "deck_id": deck_id, "kind": "card", "prompt": f"Front **{n}**",
+             "answer_text": f"Back {n}", "tags": [], "content_hash": f"{n:064d}",
+             "rendered": render_item(f"Front **{n}**", f"Back {n}", None, f"{n:064d}"),
+             "created_at": now, "updated_at": now}
+            for n in range(cards)
+        ])
+        item_ids = list(connection.scalars(select(Item.id).where(Item.deck_id == deck_id)))
+        for rows in _chunks([{"user_id": user_id, "item_id": item_id, "due": now}
+                             for user_id in user_ids for item_id in item_ids]):
+            connection.execute(insert(Card), rows)
+    return emails

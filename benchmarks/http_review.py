@@ -1,163 +1,178 @@
-"""Review answers over HTTP: gunicorn (2 workers) on loopback, a bounded load client.
+"""Review answers over HTTP (issue 3's target): gunicorn on loopback, a bounded load client.
 
-Each simulated user logs in, then loops for a fixed time: GET /review (the card and its
-form), POST /review/answer (303 on success), as a browser does. Reports answers per second
-and latency percentiles, then checks the database: every acknowledged answer is stored
-exactly once. SQLite by default; ``PREP_BENCH_HTTP_POSTGRES_URL`` runs it on PostgreSQL too.
+Each simulated user logs in, opens the review page once, then answers for a fixed time as
+the page's script does: one POST /review/answer asking for JSON, whose reply carries the
+next card. ``PREP_BENCH_HTTP_MODE=form`` measures the plain form round trip instead (POST,
+303, GET: the page without JavaScript). Reports answers per second and latency percentiles,
+then checks that every acknowledged answer is stored exactly once. SQLite by default;
+``PREP_BENCH_HTTP_POSTGRES_URL`` adds PostgreSQL. Settings (environment): users, seconds,
+workers, threads per worker and worker class (``sync`` or ``gthread``);
+``PREP_BENCH_HTTP_PROFILE=/tmp/review`` samples a worker with py-spy during the run.
 """
 
 from __future__ import annotations
 
-import http.client
 import os
-import re
-import signal
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from benchmarks.fixtures import fresh_schema
-from prep.accounts import register_user
+from benchmarks.fixtures import fresh_schema, study_group
+from benchmarks.http_client import Browser, percentile, retried, run_users, serving
 from prep.db import make_engine
 from prep.models import ReviewLog
-from prep.study.own_cards import CardDraft, create_own_card
 
 USERS = int(os.environ.get("PREP_BENCH_HTTP_USERS", 16))
-CARDS_PER_USER = int(os.environ.get("PREP_BENCH_HTTP_CARDS", 1500))
 SECONDS = float(os.environ.get("PREP_BENCH_HTTP_SECONDS", 20))
-PASSWORD = "steady measuring stick"
-_FIELD = re.compile(r'name="(card_id|reps|review_uid|csrf_token)" value="([^"]*)"')
-_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+WORKERS = int(os.environ.get("PREP_BENCH_HTTP_WORKERS", 2))
+THREADS = int(os.environ.get("PREP_BENCH_HTTP_THREADS", 4))
+WORKER_CLASS = os.environ.get("PREP_BENCH_HTTP_WORKER_CLASS", "gthread")
+MODE = os.environ.get("PREP_BENCH_HTTP_MODE", "json")
+# A path prefix: sample a worker with py-spy during the run (collapsed stacks, see README).
+PROFILE = os.environ.get("PREP_BENCH_HTTP_PROFILE")
+CARDS = 1500  # more than a user can answer in the time: Easy takes a card out of today's queue
 
 
-def seed(url: str) -> None:
-    """USERS users with CARDS_PER_USER new cards each (new-card limit lifted)."""
+def seed(url: str, users: int) -> list[str]:
+    """A fresh schema with ``users`` users studying CARDS new cards each."""
     engine = make_engine(url)
     fresh_schema(engine)
-    now = datetime.now(UTC)
-    with Session(engine) as session:
-        for n in range(USERS):
-            user = register_user(session, f"load{n}@example.com", PASSWORD, now)
-            user.new_per_day = 100_000
-            for k in range(CARDS_PER_USER):
-                create_own_card(session, user, CardDraft("Load", f"Q{n}-{k}", f"A{n}-{k}"), now)
-        session.commit()
+    emails = study_group(engine, users, CARDS, datetime.now(UTC))
     engine.dispose()
+    return emails
 
 
-class Browser:
-    """A keep-alive HTTP client with a cookie jar of one cookie (Flask's session)."""
+class Tally:
+    """What the simulated users saw: acknowledged review ids, latencies, errors."""
 
-    def __init__(self, port: int):
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.cookie = ""
+    def __init__(self) -> None:
+        self.acked: list[str] = []
+        self.latencies: list[float] = []
+        self.failures: list[str] = []
 
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
-        text = response.read().decode()
-        if cookie := response.getheader("Set-Cookie"):
-            self.cookie = cookie.split(";", 1)[0]
-        return response.status, text
+    def answered(self, review_uid: str, began: float, ended: float) -> None:
+        """An answer the server acknowledged (list appends are atomic under the GIL)."""
+        self.acked.append(review_uid)
+        self.latencies.append((ended - began) * 1000)
 
 
-def encode(fields: dict[str, str]) -> str:
-    from urllib.parse import urlencode
+def answer(browser: Browser, shown: dict[str, Any], rating: int = 4) -> dict[str, Any] | None:
+    """Answer the shown card as the page's script does; the next card's fields, or None
+    (none left). Raises on an error reply."""
+    status, reply = browser.json("/review/answer", {
+        "csrf_token": browser.token, "card_id": shown["card_id"], "reps": shown["reps"],
+        "review_uid": shown["review_uid"], "rating": rating, "duration_ms": 1200})
+    if status != 200:
+        raise RuntimeError(f"answer refused: {status} {reply}")
+    return reply["next"]
 
-    return urlencode(fields)
 
-
-def simulate(port: int, n: int, deadline: float, out: dict) -> None:  # type: ignore[type-arg]
-    """One user: log in, then review until the deadline."""
-    browser = Browser(port)
-    _, page = browser.request("GET", "/login")
-    token = _META.search(page).group(1)
-    status, _ = browser.request("POST", "/login", encode({
-        "csrf_token": token, "email": f"load{n}@example.com", "password": PASSWORD}))
-    if status != 302:
-        out["errors"] += 1
-        return
-    while time.perf_counter() < deadline:
-        began = time.perf_counter()
-        status, page = browser.request("GET", "/review")
-        fields = dict(_FIELD.findall(page))
-        if status != 200 or "card_id" not in fields:
-            out["errors"] += 1
+def review_for(browser: Browser, deadline: float, tally: Tally, *, count: int = 100_000,
+               mode: str = MODE) -> None:
+    """Answer cards until the deadline (or ``count`` answers); errors are counted, not raised."""
+    shown: dict[str, Any] | None = browser.review_fields()
+    for _ in range(count):
+        if shown is None or time.perf_counter() >= deadline:
             break
-        posted = time.perf_counter()
-        status, _ = browser.request("POST", "/review/answer", encode({**fields, "rating": "4"}))
-        done = time.perf_counter()
-        if status == 303:
-            out["acked"] += 1
-            out["post"].append((done - posted) * 1000)
-            out["cycle"].append((done - began) * 1000)
-        else:
-            out["errors"] += 1
-
-
-def run(name: str, url: str, workers: int = 2) -> None:
-    """Seed, serve with gunicorn, load, check; print one table row."""
-    seed(url)
-    port = 5400 + os.getpid() % 500
-    with tempfile.TemporaryDirectory() as instance:
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "PREP_INSTANCE_PATH":
-               instance}
-        log = open(Path(instance) / "gunicorn.log", "w")  # noqa: SIM115 - closed below
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b",
-             f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], env=env,
-            stdout=log, stderr=log)
+        began = time.perf_counter()
         try:
-            for _ in range(100):  # wait (bounded) for the server to answer
-                try:
-                    Browser(port).request("GET", "/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            out = {"acked": 0, "errors": 0, "post": [], "cycle": []}
-            start = time.perf_counter()
-            deadline = start + SECONDS
-            threads = [threading.Thread(target=simulate, args=(port, n, deadline, out))
-                       for n in range(USERS)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=SECONDS + 60)
-            elapsed = time.perf_counter() - start
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-            log.close()
-            if out["errors"]:
-                print((Path(instance) / "gunicorn.log").read_text()[-2000:], file=sys.stderr)
+            if mode == "form":
+                status, _ = browser.request("POST", "/review/answer", {
+                    **shown, "csrf_token": browser.token, "rating": 4})
+                if status != 303:
+                    raise RuntimeError(f"answer refused: {status}")
+                following = browser.review_fields()
+            else:
+                following = retried(lambda: answer(browser, shown))  # noqa: B023 - called now
+        except (OSError, RuntimeError, KeyError) as error:
+            tally.failures.append(repr(error))
+            shown = browser.review_fields()  # as a reload would: the queue as it stands
+            continue
+        tally.answered(shown["review_uid"], began, time.perf_counter())
+        shown = following
+
+
+def profile_worker(pid: int, seconds: float, out: str) -> subprocess.Popen[bytes]:
+    """Sample one worker with py-spy for ``seconds``: collapsed stacks written to ``out``."""
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid),
+         "--duration", str(max(1, int(seconds))), "--format", "raw", "--output", out,
+         "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stored_exactly_once(url: str, acked: list[str]) -> bool:
+    """Whether the database holds each acknowledged review id once, and no other review."""
     engine = make_engine(url)
     with Session(engine) as session:
         stored = session.scalar(select(func.count(ReviewLog.id)))
         distinct = session.scalar(select(func.count(func.distinct(ReviewLog.review_uid))))
     engine.dispose()
-    post, cycle = sorted(out["post"]) or [float("nan")], sorted(out["cycle"]) or [float("nan")]
-    p = lambda values, q: values[min(len(values) - 1, int(q * len(values)))]  # noqa: E731
-    print(f"{name:<11} {USERS:>5} {out['acked'] / elapsed:>10.0f} "
-          f"{statistics.median(post):>8.1f} {p(post, 0.95):>8.1f} {p(post, 0.99):>8.1f} "
-          f"{p(cycle, 0.95):>9.1f} {out['errors']:>6} {stored == out['acked'] == distinct!s:>9}")
+    return stored == distinct == len(set(acked)) == len(acked)
+
+
+def run(name: str, url: str) -> None:
+    """Seed, serve with gunicorn, load, check; print one table row."""
+    emails = seed(url, USERS)
+    tally = Tally()
+
+    def log_in(n: int) -> Browser | None:
+        browser = Browser(server.port)
+        if browser.log_in(emails[n]):
+            return browser
+        tally.failures.append("login failed")
+        browser.close()
+        return None
+
+    def simulate(browser: Browser | None, deadline: float) -> None:
+        if browser is not None:
+            try:
+                review_for(browser, deadline, tally)
+            except OSError as error:
+                tally.failures.append(repr(error))
+            finally:
+                browser.close()
+
+    cpu: dict[str, float] = {}
+    profilers: list[subprocess.Popen[bytes]] = []
+
+    def window_opens() -> None:
+        cpu["server"], cpu["client"] = server.cpu_seconds(), time.process_time()
+        if PROFILE:
+            profilers.append(profile_worker(server.worker_pids()[0], SECONDS * 0.8,
+                                            f"{PROFILE}-{name}.txt"))
+
+    with serving(url, workers=WORKERS, threads=THREADS, worker_class=WORKER_CLASS) as server:
+        elapsed = run_users(log_in, simulate, USERS, SECONDS, on_start=window_opens)
+        server_cpu = server.cpu_seconds() - cpu["server"]
+    client_cpu = time.process_time() - cpu["client"]
+    for profiler in profilers:
+        profiler.wait(timeout=60)
+    latencies = tally.latencies
+    if tally.failures:
+        print("  first failures:", tally.failures[:3])
+    print(f"{name:<11} {USERS:>5} {len(tally.acked) / elapsed:>10.0f} "
+          f"{percentile(latencies, 0.5):>8.1f} {percentile(latencies, 0.95):>8.1f} "
+          f"{percentile(latencies, 0.99):>8.1f} {len(tally.failures):>6} "
+          f"{stored_exactly_once(url, tally.acked)!s:>10} "
+          f"{1000 * server_cpu / max(1, len(latencies)):>8.2f} "
+          f"{1000 * client_cpu / max(1, len(latencies)):>8.2f}")
 
 
 def main() -> None:
     """Print the table."""
-    print(f"review answers over HTTP: gunicorn 2 workers, {USERS} users, {SECONDS:.0f} s")
+    print(f"review answers over HTTP ({MODE}): gunicorn {WORKERS} {WORKER_CLASS} workers"
+          f"{f' x {THREADS} threads' if WORKER_CLASS == 'gthread' else ''}, {USERS} users, "
+          f"{SECONDS:.0f} s")
     print(f"{'database':<11} {'users':>5} {'answers/s':>10} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'p99 ms':>8} {'cycle p95':>9} {'errors':>6} {'exact-once':>9}")
+          f"{'p99 ms':>8} {'errors':>6} {'exact-once':>10} {'srv CPU':>8} {'cli CPU':>8}")
+    print("(CPU: milliseconds of CPU time per answer, server processes and load client)")
     with tempfile.TemporaryDirectory() as folder:
         run("SQLite", f"sqlite:///{Path(folder) / 'http.sqlite3'}")
     if postgres := os.environ.get("PREP_BENCH_HTTP_POSTGRES_URL"):

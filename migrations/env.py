@@ -41,8 +41,26 @@ def run_migrations_online() -> None:
         return
     engine = make_engine(_database_url())
     with engine.connect() as connection:
-        _run(connection)
+        if connection.dialect.name != "sqlite":
+            _run(connection)
+        else:
+            _run_without_foreign_keys(connection)
     engine.dispose()
+
+
+def _run_without_foreign_keys(connection: Connection) -> None:
+    """SQLite: batch migrations rebuild a table by copying it and dropping the old one; with
+    foreign keys on, that drop would cascade and delete the rows that refer to it (every
+    review log of a rebuilt ``cards`` table). So foreign keys are off while migrating (the
+    pragma only takes effect outside a transaction) and checked afterwards."""
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _run(connection)
+        if problems := raw.execute("PRAGMA foreign_key_check").fetchall():
+            raise RuntimeError(f"foreign keys broken by the migration: {problems[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

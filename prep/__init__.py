@@ -2,7 +2,7 @@
 
 ``create_app`` is the application factory; it builds the app in named steps so that each
 concern (configuration, database, extensions, blueprints, errors, headers, commands) is
-set up in one place.
+set up in one place. ``prep.serving`` holds the settings for serving it with gunicorn.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("PREP_CLOCK", utc_now)
 
     from prep.db import init_db
+    from prep.logs import register_logging
     from prep.web import (
         register_blueprints,
         register_errorhandlers,
@@ -37,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         register_security_headers,
     )
 
+    register_logging(app)
     init_db(app)
     register_extensions(app)
     register_blueprints(app)

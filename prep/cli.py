@@ -1,11 +1,13 @@
 """The ``prep`` command line: a Flask CLI group bound to the factory.
 
-``prep run`` serves the app; ``prep db upgrade``, ``prep decks check|load`` and
+``prep run`` serves the app for development, ``prep serve`` with gunicorn for production;
+``prep db upgrade``, ``prep decks check|load`` and
 ``prep user create`` call the same domain functions as the web views.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,6 +31,20 @@ def _create_app():  # type: ignore[no-untyped-def]
 @click.group(cls=FlaskGroup, create_app=_create_app)
 def main() -> None:
     """prep: spaced repetition and mock exams for ML certifications."""
+
+
+@main.command("serve", with_appcontext=False,
+              context_settings={"ignore_unknown_options": True})
+@click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
+def serve(gunicorn_args: tuple[str, ...]) -> None:
+    """Serve with gunicorn for production (settings: prep.serving and the environment).
+
+    Extra arguments go to gunicorn (e.g. ``prep serve --bind 0.0.0.0:8000``). gunicorn
+    replaces this process, so signals (SIGTERM: finish in-flight requests, then stop) reach
+    its master directly.
+    """
+    os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "-c", "python:prep.serving",
+                              *gunicorn_args, "prep:create_app()"])
 
 
 def _now():  # type: ignore[no-untyped-def]

@@ -113,6 +113,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database (no tables) of each kind, for migrations and servers."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    schema = f"prep_empty_{os.getpid()}"
+    url = postgres_url(schema)
+    reset_schema(url, schema)
+    yield url
+    drop_schema(url, schema)
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     """Time stands still at 2026-03-02 09:00 UTC until a test moves it."""

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from prep.models import Card, ReviewLog, User
 from prep.study.enrollment import set_tracks
-from tests.conftest import FrozenClock, post_form, refresh
+from tests.conftest import FrozenClock, csrf_token, post_form, refresh
 from tests.factories import PASSWORD, load_decks
 
 FIELD = r'name="{}" value="([^"]*)"'
@@ -120,3 +120,61 @@ def test_bury_suspend_flag_and_isolation(
     for action in ("bury", "suspend", "flag"):
         assert post_form(other, f"/cards/{card_id}/{action}", {}).status_code == 404
     assert other.get(f"/cards/{card_id}").status_code == 404
+
+
+def post_json(client: FlaskClient, fields: dict[str, str], rating: str, token: str):  # type: ignore[no-untyped-def]
+    """POST an answer as the page's script does: CSRF token in a header, JSON wanted back."""
+    return client.post("/review/answer", data={**fields, "rating": rating},
+                       headers={"Accept": "application/json", "X-CSRFToken": token})
+
+
+def test_json_answer_returns_the_next_card_and_a_repeat_is_a_no_op(
+    user_client: FlaskClient, session: Session, user: User, clock: FrozenClock
+) -> None:
+    enrol(session, user, clock)
+    token = csrf_token(user_client, "/review")
+    fields = shown(user_client)
+    reply = post_json(user_client, fields, "3", token)
+    assert reply.status_code == 200 and reply.is_json
+    body = reply.get_json()
+    log_id = session.scalar(select(ReviewLog.id))
+    following = body["next"]
+    assert body["undo_id"] == log_id and body["message"] is None
+    assert following["card_id"] != int(fields["card_id"]) and following["reps"] == 0
+    assert following["counts"] == {"new": 1, "learning": 1, "review": 0}
+    assert [button["name"] for button in following["buttons"]] == ["Again", "Hard", "Good",
+                                                                     "Easy"]
+    assert f'name="review_uid" value="{following["review_uid"]}"' in following["html"]
+    assert f'name="log_id" value="{log_id}"' in following["html"]
+    repeat = post_json(user_client, fields, "3", token)
+    assert repeat.status_code == 200 and repeat.get_json()["undo_id"] == log_id
+    refresh(session)
+    assert session.scalar(select(func.count(ReviewLog.id))) == 1
+    assert session.get(Card, int(fields["card_id"])).reps == 1
+
+
+def test_json_answer_needs_the_csrf_header_and_refuses_a_stale_card(
+    user_client: FlaskClient, session: Session, user: User, clock: FrozenClock
+) -> None:
+    enrol(session, user, clock)
+    fields = shown(user_client)
+    assert post_json(user_client, fields, "3", "forged").status_code == 403
+    token = csrf_token(user_client, "/review")
+    post_json(user_client, fields, "3", token)
+    stale = post_json(user_client, {**fields, "review_uid": "another-tab-uid"}, "1", token)
+    assert stale.status_code == 409
+    assert "answered elsewhere" in stale.get_json()["message"]
+    assert stale.get_json()["next"]["card_id"] != int(fields["card_id"])
+    refresh(session)
+    assert session.scalar(select(func.count(ReviewLog.id))) == 1
+
+
+def test_json_answer_to_the_last_card_says_there_is_no_next(
+    user_client: FlaskClient, session: Session, user: User, clock: FrozenClock
+) -> None:
+    enrol(session, user, clock)
+    token = csrf_token(user_client, "/review")
+    post_json(user_client, shown(user_client), "4", token)
+    last = post_json(user_client, shown(user_client), "4", token)
+    assert last.status_code == 200 and last.get_json()["next"] is None
+    assert user_client.get("/review").get_data(as_text=True).count("Done for today") >= 1

@@ -29,7 +29,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from prep.models import (
     LEARNING,
@@ -37,6 +37,7 @@ from prep.models import (
     RELEARNING,
     REVIEW,
     Card,
+    Item,
     ReviewLog,
     User,
 )
@@ -175,9 +176,12 @@ def build_queue(session: Session, user: User, now: datetime) -> Queue:
     return Queue(head=head, counts=counts, day=day)
 
 
+_WITH_ITEM = (joinedload(Card.item).joinedload(Item.deck),)
+
+
 def _load(session: Session, card_id: int) -> Card:
-    """A card by id (its item and deck load lazily: cheaper here than a joined load)."""
-    return session.get(Card, card_id)
+    """A card by id with its item and deck (the screen shows all three): one query."""
+    return session.get(Card, card_id, options=_WITH_ITEM)
 
 
 def _new_turn(counts: QueueCounts, done: dict[int, int]) -> bool:

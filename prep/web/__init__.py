@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -87,12 +88,31 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Friendly error pages; a missing or bad CSRF token is a 403."""
+    """Friendly error pages; a missing or bad CSRF token is a 403; a database out of reach
+    is a 503 with Retry-After."""
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> tuple[str, int]:
         message = "The form expired or was not sent from prep. Reload the page and try again."
         return render_template("error.html", code=403, message=message), 403
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError):  # type: ignore[no-untyped-def]
+        # A lost or refused database connection is a 503 the client may retry; the pool
+        # pre-pings, so requests succeed again once the database is back. Other database
+        # errors (constraint, data) are bugs: a 500.
+        if not (error.connection_invalidated or isinstance(error, OperationalError)):
+            raise error
+        current_app.logger.warning("database unavailable: %s", error.orig)
+        message = "The database is unavailable for a moment. Try again in a few seconds."
+        if request.accept_mimetypes.best == "application/json":
+            response = jsonify(error=message)
+        else:
+            response = current_app.make_response(render_template("unavailable.html",
+                                                                 message=message))
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> tuple[str, int]:
@@ -115,8 +135,10 @@ def register_security_headers(app: Flask) -> None:
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security",
                                         "max-age=31536000; includeSubDomains")
-        if request.endpoint != "static" and current_user and current_user.is_authenticated:
-            # A shared computer's back button must not show study data after logout.
+        if request.endpoint != "static":
+            # Pages hold study data and CSRF tokens: a shared computer's back button must not
+            # show them after logout. (Decided per endpoint, not per login: looking the user
+            # up here would query the database after the view, even on the 503 page.)
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -1,15 +1,33 @@
-"""The daily review: show the head of the queue, answer, undo, bury, suspend, flag."""
+"""The daily review: show the head of the queue, answer, undo, bury, suspend, flag.
+
+The review page works as a plain form (POST, 303, GET); with JavaScript it asks for JSON
+(``Accept: application/json``) and gets the stored answer's result and the next card in the
+same response, so that one request is made per answer.
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from prep.db import db_session, write_session
+from prep.models import User
 from prep.study import review
 from prep.study.queue import build_queue, due_tomorrow
 from prep.study.scheduling import RATING_NAMES, SchedulerSettings, format_interval, outcomes
@@ -18,23 +36,66 @@ from prep.web import current_account, local_path, now, parse_int
 blueprint = Blueprint("review", __name__)
 
 
+def review_screen(session: Session, user: User, moment: datetime,
+                  undo_id: int | None) -> dict[str, Any] | None:
+    """What the review screen shows now (the template's context), or None when done."""
+    queue = build_queue(session, user, moment)
+    card = queue.head
+    if card is None:
+        return None
+    buttons = [
+        (result.rating, RATING_NAMES[result.rating], format_interval(result.due - moment))
+        for result in outcomes(card, moment, SchedulerSettings.of(user))
+    ]
+    return {"card": card, "item": card.item, "html": card.item.html(), "counts": queue.counts,
+            "buttons": buttons, "review_uid": uuid.uuid4().hex, "undo_id": undo_id}
+
+
+def _undo_id(session: Session, user: User, moment: datetime) -> int | None:
+    latest = review.last_review(session, user, moment)
+    return latest.id if latest is not None else None
+
+
 @blueprint.get("/review")
 @login_required
 def study() -> ResponseReturnValue:
     """The card at the head of the queue, or the "done for today" screen."""
     session, user, moment = db_session(), current_account(), now()
-    queue = build_queue(session, user, moment)
-    undo = review.last_review(session, user, moment)
-    if queue.head is None:
+    undo_id = _undo_id(session, user, moment)
+    screen = review_screen(session, user, moment, undo_id)
+    if screen is None:
         return render_template("review/done.html", tomorrow=due_tomorrow(session, user, moment),
-                               undo=undo)
-    card = queue.head
-    buttons = [
-        (result.rating, RATING_NAMES[result.rating], format_interval(result.due - moment))
-        for result in outcomes(card, moment, SchedulerSettings.of(user))
-    ]
-    return render_template("review/study.html", card=card, item=card.item, counts=queue.counts,
-                           buttons=buttons, review_uid=uuid.uuid4().hex, undo=undo)
+                               undo_id=undo_id)
+    return render_template("review/study.html", **screen)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _next(message: str | None, undo_id: int | None, status: int = 200) -> ResponseReturnValue:
+    """After an answer: the next card (JSON for the page's script) or a redirect to it."""
+    if not _wants_json():
+        if message:
+            flash(message, "warning")
+        return redirect(url_for("review.study"), 303)
+    session, user, moment = db_session(), current_account(), now()
+    if undo_id is None:
+        undo_id = _undo_id(session, user, moment)
+    screen = review_screen(session, user, moment, undo_id)
+    if screen is None:
+        return jsonify(message=message, next=None, undo_id=undo_id), status
+    card, counts = screen["card"], screen["counts"]
+    return jsonify(
+        message=message, undo_id=undo_id,
+        next={"card_id": card.id, "reps": card.reps, "review_uid": screen["review_uid"],
+              "kind": screen["item"].kind,
+              "counts": {"new": counts.new, "learning": counts.learning,
+                         "review": counts.review},
+              "buttons": [{"rating": rating, "name": name, "interval": interval}
+                          for rating, name, interval in screen["buttons"]],
+              "html": render_template("review/_card.html", **screen)},
+    ), status
 
 
 @blueprint.post("/review/answer")
@@ -59,18 +120,18 @@ def answer() -> ResponseReturnValue:
         abort(404, "No such card.")
     except review.ReviewRefused as refusal:
         session.rollback()
-        flash(str(refusal), "warning")
-        return redirect(url_for("review.study"), 303)
+        return _next(str(refusal), None, 409)
     except IntegrityError:  # the same review id committed by a concurrent request
         session.rollback()
         if review.find_review(session, user, review_uid) is None:
             raise
-        return redirect(url_for("review.study"), 303)
+        return _next(None, None)
+    message = None
     if result.became_leech:
-        flash(f"This card is a leech: it lapsed {review.LEECH_LAPSES} times or more, so it "
-              "was tagged and suspended. Rewrite it or split it up in the card browser.",
-              "warning")
-    return redirect(url_for("review.study"), 303)
+        message = (f"This card is a leech: it lapsed {review.LEECH_LAPSES} times or more, so "
+                   "it was tagged and suspended. Rewrite it or split it up in the card "
+                   "browser.")
+    return _next(message, None if result.duplicate else result.log.id)
 
 
 @blueprint.post("/review/undo")

@@ -1,25 +1,28 @@
 // The review screen's keyboard and reveal logic (no inline scripts: the CSP forbids them).
+// Answers go as one fetch that returns the next card (the server's JSON reply carries the
+// card's HTML, rendered by the same template as the page); without JavaScript the form
+// posts and redirects as usual. Handlers are delegated to the document, so they keep
+// working after a card is swapped in.
 "use strict";
 (() => {
-  const shownAt = performance.now();
-  const review = document.getElementById("review");
-  const form = document.getElementById("answer-form");
-  const reveal = document.getElementById("reveal");
-  let revealed = false;
-  let submitted = false;
-  let proposed = null;
+  const byId = (id) => document.getElementById(id);
+  let card;  // what the current card's page state is: a new object for every card shown
+
+  const fresh = () => { card = { shownAt: performance.now(), revealed: false, sent: false, proposed: null }; };
+  fresh();
 
   const submitForm = (id) => {
-    const target = document.getElementById(id);
-    if (target && !submitted) { submitted = true; target.requestSubmit(); }
+    const target = byId(id);
+    if (target && !card.sent) { card.sent = true; target.requestSubmit(); }
   };
 
   const rate = (rating) => {
-    if (!revealed || !form || form.dataset.sent) return;
+    const form = byId("answer-form");
+    if (!card.revealed || !form || card.sent) return;
     form.requestSubmit(form.querySelector(`button[data-rating="${rating}"]`));
   };
 
-  const checkQuestion = () => {
+  const checkQuestion = (review, form) => {
     const correct = new Set(review.dataset.correct.split(",").filter(Boolean));
     const chosen = new Set([...review.querySelectorAll("input[name=choice]:checked")].map((i) => i.value));
     const right = correct.size === chosen.size && [...correct].every((key) => chosen.has(key));
@@ -29,50 +32,100 @@
       li.querySelector(".explanation").hidden = false;
       li.querySelector("input").disabled = true;
     });
-    document.getElementById("verdict").textContent = right
+    byId("verdict").textContent = right
       ? "Correct. Proposed rating: Good (press Enter to accept, or 1–4)."
       : "Not quite. Proposed rating: Again (press Enter to accept, or 1–4).";
-    proposed = right ? 3 : 1;
-    const button = form.querySelector(`button[data-rating="${proposed}"]`);
+    card.proposed = right ? 3 : 1;
+    const button = form.querySelector(`button[data-rating="${card.proposed}"]`);
     button.classList.add("proposed");
     button.focus();
   };
 
   const show = () => {
-    if (revealed || !review) return;
-    revealed = true;
-    document.getElementById("answer").hidden = false;
+    const review = byId("review");
+    const form = byId("answer-form");
+    if (card.revealed || !review) return;
+    card.revealed = true;
+    byId("answer").hidden = false;
     form.hidden = false;
-    reveal.hidden = true;
-    if (review.dataset.kind === "question") checkQuestion();
+    byId("reveal").hidden = true;
+    if (review.dataset.kind === "question") checkQuestion(review, form);
     else form.querySelector('button[data-rating="3"]').focus();
   };
 
-  if (reveal) reveal.addEventListener("click", show);
-  if (form) form.addEventListener("submit", (event) => {
-    // One answer per page: a double click or key repeat sends nothing more. (The server
+  const say = (message) => {
+    document.querySelectorAll("main > .flash").forEach((flash) => flash.remove());
+    if (!message) return;
+    const flash = document.createElement("p");
+    flash.className = "flash flash-warning";
+    flash.setAttribute("role", "status");
+    flash.textContent = message;
+    byId("review").before(flash);
+  };
+
+  const showNext = (reply) => {
+    if (!reply.next) { window.location.assign(window.location.pathname); return; }  // done
+    byId("review").outerHTML = reply.next.html;
+    fresh();
+    say(reply.message);
+  };
+
+  // On a network or server failure the form posts as usual: the same review id, so the
+  // server stores the answer once even when the failed fetch did reach it.
+  const postPlainly = (form, rating) => {
+    const field = document.createElement("input");
+    Object.assign(field, { type: "hidden", name: "rating", value: rating });
+    form.append(field);
+    form.submit();
+  };
+
+  const send = (form, rating) => {
+    const body = new URLSearchParams(new FormData(form));
+    body.set("rating", rating);
+    const token = document.querySelector("meta[name=csrf-token]").content;
+    fetch(form.action, {
+      method: "POST", body, credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": token },
+    })
+      .then((response) => (response.ok || response.status === 409
+        ? response.json() : Promise.reject(new Error(String(response.status)))))
+      .then(showNext)
+      .catch(() => postPlainly(form, rating));
+  };
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("#reveal")) show();
+  });
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.id !== "answer-form") return;
+    // One answer per card: a double click or key repeat sends nothing more. (The server
     // would store a repeat only once anyway: the form carries one review id.)
-    if (form.dataset.sent) { event.preventDefault(); return; }
+    event.preventDefault();
+    if (form.dataset.sent) return;
     form.dataset.sent = "1";
-    submitted = true;
-    document.getElementById("duration").value ||= String(Math.round(performance.now() - shownAt));
+    card.sent = true;
+    byId("duration").value ||= String(Math.round(performance.now() - card.shownAt));
+    const rating = event.submitter && event.submitter.value;
+    if (rating) send(form, rating);
   });
 
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.metaKey) return;
     const tag = (event.target.tagName || "").toLowerCase();
     if (tag === "textarea" || (tag === "input" && event.target.type === "text")) return;
+    const review = byId("review");
     const key = event.key;
     if ((key === "z" || key === "Z") && event.ctrlKey) { event.preventDefault(); submitForm("undo-form"); return; }
     if (event.ctrlKey) return;
     if (key === " " || key === "Enter") {
       event.preventDefault();
-      if (!revealed) show();
-      else if (proposed !== null) rate(proposed);
-      else rate(3);
+      if (!card.revealed) show();
+      else rate(card.proposed !== null ? card.proposed : 3);
       return;
     }
-    if (!revealed && review && review.dataset.kind === "question" && /^[1-6]$/.test(key)) {
+    if (!card.revealed && review && review.dataset.kind === "question" && /^[1-6]$/.test(key)) {
       // Before the answer is shown, digits pick options (1 = A, 2 = B, ...).
       event.preventDefault();
       const input = review.querySelectorAll("input[name=choice]")[Number(key) - 1];
@@ -86,6 +139,6 @@
     if (lower === "b") submitForm("bury-form");
     else if (lower === "s") submitForm("suspend-form");
     else if (lower === "f") submitForm("flag-form");
-    else if (lower === "e") window.location.assign(document.getElementById("edit-link").href);
+    else if (lower === "e") window.location.assign(byId("edit-link").href);
   });
 })();

@@ -1,0 +1,225 @@
+"""Many users at once (issue 9): logging in, reviewing and sitting a timed exam concurrently.
+
+N simulated users each log in, start a timed mock exam, then for a fixed time answer review
+cards (one JSON request per answer, as the page's script does) and, after every few
+answers, the next exam question (its page, then the autosave). gunicorn serves prep on
+loopback as ``prep serve`` does. Reports throughput, latency percentiles and errors, then
+checks the database (``check_database``): every acknowledged review stored exactly once,
+every acknowledged exam answer in its attempt, every card's state consistent with its
+review log. SQLite by default; ``PREP_BENCH_HTTP_POSTGRES_URL`` adds PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from benchmarks.fixtures import fresh_schema, study_group
+from benchmarks.http_client import Browser, percentile, retried, run_users, serving
+from benchmarks.http_review import CARDS, THREADS, WORKER_CLASS, WORKERS, Tally, answer
+from prep.config import PROJECT_ROOT
+from prep.db import make_engine
+from prep.decks.check import check_decks
+from prep.decks.sync import sync_decks
+from prep.models import AttemptQuestion, Card, ReviewLog
+
+USERS = int(os.environ.get("PREP_BENCH_LOAD_USERS", 50))
+SECONDS = float(os.environ.get("PREP_BENCH_LOAD_SECONDS", 20))
+EXAM = "mla-c01"
+REVIEWS_PER_EXAM_ANSWER = 4
+_ATTEMPT = re.compile(r"/attempts/(\d+)/q/1$")
+_CHOICE = re.compile(r'name="choice" value="([^"]+)"')
+_COUNT = re.compile(r'data-count="(\d+)"')
+
+
+def seed(url: str, users: int, decks: Path = PROJECT_ROOT / "decks") -> list[str]:
+    """The decks (for the exam) and ``users`` users with CARDS new cards each."""
+    engine = make_engine(url)
+    fresh_schema(engine)
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        sync_decks(session, check_decks(decks), now)
+        session.commit()
+    emails = study_group(engine, users, CARDS, now)
+    engine.dispose()
+    return emails
+
+
+@dataclass
+class Sitting:
+    """One user's exam as the client saw it: the attempt and the answers acknowledged."""
+
+    attempt_id: int
+    questions: int
+    position: int = 1
+    acked: dict[int, list[str]] = field(default_factory=dict)
+
+
+def start_exam(browser: Browser, exam: str = EXAM) -> Sitting:
+    """Start a timed mock exam from its overview page; the attempt the server made."""
+    browser.request("GET", f"/exams/{exam}")
+    status, _ = browser.request("POST", f"/exams/{exam}/start", {
+        "csrf_token": browser.token, "kind": "full", "mode": "exam", "allow_short": "1"})
+    found = _ATTEMPT.search(browser.location or "")
+    if status != 303 or found is None:
+        raise RuntimeError(f"exam not started: {status} {browser.location}")
+    _, page = browser.request("GET", browser.location)
+    return Sitting(int(found.group(1)), int(_COUNT.search(page).group(1)))
+
+
+def answer_question(browser: Browser, sitting: Sitting) -> None:
+    """Open the next question and choose its first option (saved as the page autosaves)."""
+    path = f"/attempts/{sitting.attempt_id}/q/{sitting.position}"
+    status, page = browser.request("GET", path)
+    keys = _CHOICE.findall(page)
+    if status != 200 or not keys:
+        raise RuntimeError(f"question page: {status}")
+    status, reply = browser.json(f"{path}/answer", {"csrf_token": browser.token,
+                                                    "choice": keys[0]})
+    if status != 200 or not reply.get("saved"):
+        raise RuntimeError(f"exam answer refused: {status} {reply}")
+    sitting.acked[sitting.position] = reply["chosen"]
+    sitting.position += 1
+
+
+@dataclass
+class Load:
+    """Everything the simulated users saw."""
+
+    reviews: Tally = field(default_factory=Tally)
+    exam_latencies: list[float] = field(default_factory=list)
+    sittings: list[Sitting] = field(default_factory=list)
+
+
+def prepare(port: int, email: str, load: Load,
+            exam: str = EXAM) -> tuple[Browser, Sitting] | None:
+    """Log in and start an exam (before the timed window opens)."""
+    browser = Browser(port)
+    try:
+        if not browser.log_in(email):
+            raise RuntimeError("login failed")
+        sitting = start_exam(browser, exam)
+    except (OSError, RuntimeError) as error:
+        load.reviews.failures.append(repr(error))
+        browser.close()
+        return None
+    load.sittings.append(sitting)
+    return browser, sitting
+
+
+def study(prepared: tuple[Browser, Sitting] | None, deadline: float, load: Load,
+          steps: int = 100_000) -> None:
+    """One user until the deadline: review, and after every few answers an exam question."""
+    if prepared is None:
+        return
+    browser, sitting = prepared
+    try:
+        _study(browser, sitting, deadline, load, steps)
+    except OSError as error:
+        load.reviews.failures.append(repr(error))
+    finally:
+        browser.close()
+
+
+def _study(browser: Browser, sitting: Sitting, deadline: float, load: Load,
+           steps: int) -> None:
+    shown = browser.review_fields()
+    for step in range(steps):
+        if shown is None or time.perf_counter() >= deadline:
+            break
+        began = time.perf_counter()
+        try:
+            if step % REVIEWS_PER_EXAM_ANSWER == REVIEWS_PER_EXAM_ANSWER - 1 \
+                    and sitting.position <= sitting.questions:
+                retried(lambda: answer_question(browser, sitting))
+                load.exam_latencies.append((time.perf_counter() - began) * 1000)
+                continue
+            following = retried(lambda: answer(browser, shown))  # noqa: B023 - called at once
+        except (OSError, RuntimeError, KeyError) as error:
+            load.reviews.failures.append(repr(error))
+            try:
+                shown = browser.review_fields()  # as a reload would
+            except OSError:
+                time.sleep(0.05)
+            continue
+        load.reviews.answered(shown["review_uid"], began, time.perf_counter())
+        shown = following
+
+
+def check_database(url: str, load: Load) -> dict[str, bool]:
+    """The database against what the clients were told (see the module docstring)."""
+    engine = make_engine(url)
+    with Session(engine) as session:
+        stored = defaultdict(int)
+        for review_uid, count in session.execute(
+                select(ReviewLog.review_uid, func.count()).group_by(ReviewLog.review_uid)):
+            stored[review_uid] = count
+        logs = dict(session.execute(
+            select(ReviewLog.card_id, func.count()).group_by(ReviewLog.card_id)).all())
+        latest = dict(session.execute(
+            select(ReviewLog.card_id, func.max(ReviewLog.reviewed_at))
+            .group_by(ReviewLog.card_id)).all())
+        cards = session.execute(select(Card.id, Card.reps, Card.last_review)).all()
+        chosen = {(row.attempt_id, row.position): row.chosen for row in session.execute(
+            select(AttemptQuestion.attempt_id, AttemptQuestion.position,
+                   AttemptQuestion.chosen))}
+    engine.dispose()
+    acked = load.reviews.acked
+    return {
+        "acked reviews stored once": all(stored[uid] == 1 for uid in acked),
+        "no review stored twice": all(count == 1 for count in stored.values()),
+        "exam answers in attempts": all(
+            sorted(chosen.get((sitting.attempt_id, position)) or []) == sorted(keys)
+            for sitting in load.sittings for position, keys in sitting.acked.items()),
+        "cards agree with logs": all(
+            reps == logs.get(card_id, 0) and last_review == latest.get(card_id)
+            for card_id, reps, last_review in cards),
+    }
+
+
+def run(name: str, url: str) -> None:
+    """Seed, serve, load, check; print one table row and the checks."""
+    emails = seed(url, USERS)
+    load = Load()
+    with serving(url, workers=WORKERS, threads=THREADS, worker_class=WORKER_CLASS) as server:
+        elapsed = run_users(lambda n: prepare(server.port, emails[n], load),
+                            lambda prepared, deadline: study(prepared, deadline, load),
+                            USERS, SECONDS)
+    reviews, exam = load.reviews.latencies, load.exam_latencies
+    checks = check_database(url, load)
+    print(f"{name:<11} {USERS:>5} {len(reviews) / elapsed:>10.0f} "
+          f"{percentile(reviews, 0.5):>8.1f} {percentile(reviews, 0.95):>8.1f} "
+          f"{percentile(reviews, 0.99):>8.1f} {len(exam) / elapsed:>7.0f} "
+          f"{percentile(exam, 0.95):>9.1f} {len(load.reviews.failures):>6} "
+          f"{all(checks.values())!s:>7}")
+    for check, passed in checks.items():
+        if not passed:
+            print(f"  FAILED: {check}")
+    if load.reviews.failures:
+        print("  first failures:", load.reviews.failures[:3])
+
+
+def main() -> None:
+    """Print the table."""
+    print(f"{USERS} users reviewing and sitting an exam over HTTP for {SECONDS:.0f} s: gunicorn "
+          f"{WORKERS} {WORKER_CLASS} workers" +
+          (f" x {THREADS} threads" if WORKER_CLASS == "gthread" else ""))
+    print(f"{'database':<11} {'users':>5} {'answers/s':>10} {'p50 ms':>8} {'p95 ms':>8} "
+          f"{'p99 ms':>8} {'exam/s':>7} {'exam p95':>9} {'errors':>6} {'checks':>7}")
+    with tempfile.TemporaryDirectory() as folder:
+        run("SQLite", f"sqlite:///{Path(folder) / 'load.sqlite3'}")
+    if postgres := os.environ.get("PREP_BENCH_HTTP_POSTGRES_URL"):
+        run("PostgreSQL", postgres)
+
+
+if __name__ == "__main__":
+    main()

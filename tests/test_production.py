@@ -1,0 +1,71 @@
+"""Production behaviour: request ids and JSON logs, 503 when the database is out of reach,
+gunicorn settings from the environment."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from prep import create_app
+from tests.conftest import csrf_token
+
+
+def test_each_request_logs_one_json_line_with_its_request_id(
+    client: FlaskClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    given = client.get("/healthz", headers={"X-Request-ID": "proxy-id-1234"})
+    made = client.get("/login")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert given.headers["X-Request-ID"] == "proxy-id-1234"
+    assert len(made.headers["X-Request-ID"]) == 32
+    assert [(line["request_id"], line["path"], line["status"]) for line in lines] == [
+        ("proxy-id-1234", "/healthz", 200), (made.headers["X-Request-ID"], "/login", 200)]
+    assert all(line["level"] == "info" and line["ms"] >= 0 for line in lines)
+
+
+def test_a_malformed_request_id_is_replaced(client: FlaskClient) -> None:
+    response = client.get("/healthz", headers={"X-Request-ID": "bad id <script>"})
+    assert response.headers["X-Request-ID"] != "bad id <script>"
+    assert len(response.headers["X-Request-ID"]) == 32
+
+
+def _closed_port() -> int:
+    """A loopback port with nothing listening (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_database_out_of_reach_is_a_503_with_retry_after(tmp_path: Path) -> None:
+    url = f"postgresql+psycopg://prep@127.0.0.1:{_closed_port()}/prep?connect_timeout=2"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "TESTING": True})
+    client = app.test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.json["database"] == "unreachable"
+    token = csrf_token(client, "/login")
+    page = client.post("/login", data={"csrf_token": token, "email": "a@example.com",
+                                       "password": "whatever password"})
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "database is unavailable" in page.get_data(as_text=True)
+    api = client.post("/login", data={"csrf_token": token, "email": "a@example.com",
+                                      "password": "whatever password"},
+                      headers={"Accept": "application/json"})
+    assert api.status_code == 503 and "unavailable" in api.json["error"]
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import prep.serving
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    monkeypatch.setenv("PREP_THREADS", "8")
+    monkeypatch.setenv("PREP_BIND", "127.0.0.1:9001")
+    settings = importlib.reload(prep.serving)
+    assert (settings.workers, settings.threads, settings.bind) == (5, 8, "127.0.0.1:9001")
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    assert importlib.reload(prep.serving).workers == 2
