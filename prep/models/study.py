@@ -65,6 +65,9 @@ class ReviewLog(Base):
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_ms: Mapped[int | None] = mapped_column(Integer, default=None)
     previous_state: Mapped[int] = mapped_column(Integer)  # the card's state when answered
+    # The interval in days the card was scheduled with when answered (Anki's lastIvl); None
+    # unless it was in review. True retention counts reviews of mature cards (>= 21 days).
+    last_interval: Mapped[int | None] = mapped_column(Integer, default=None)
     # The card's fields before this answer, so that undo restores them exactly.
     state_before: Mapped[dict[str, Any]] = mapped_column(JSON)
 
@@ -73,4 +76,7 @@ class ReviewLog(Base):
         Index("ix_review_logs_card_reviewed_at", "card_id", "reviewed_at"),
         # Today's answers by state (the daily limits) read this index only.
         Index("ix_review_logs_user_reviewed_at", "user_id", "reviewed_at", "previous_state"),
+        # The dashboard's retention and study-time sums over a window read this index only.
+        Index("ix_review_logs_user_retention", "user_id", "reviewed_at", "last_interval",
+              "rating", "duration_ms"),
     )
