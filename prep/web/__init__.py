@@ -68,13 +68,14 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from prep.web.auth import blueprint as auth
     from prep.web.cards import blueprint as cards
+    from prep.web.dashboard import blueprint as dashboard
     from prep.web.exams import blueprint as exams
     from prep.web.health import blueprint as health
     from prep.web.review import blueprint as review
     from prep.web.settings import blueprint as settings
     from prep.web.tracks import blueprint as tracks
 
-    for blueprint in (auth, tracks, review, cards, exams, settings, health):
+    for blueprint in (auth, tracks, review, dashboard, cards, exams, settings, health):
         app.register_blueprint(blueprint)
 
 
