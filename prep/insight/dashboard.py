@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from prep.exams.readiness import DomainReadiness, attempt_history, pass_fraction, readiness
+from prep.insight.exam_plan import ExamPlan, exam_plan
 from prep.insight.statistics import (
     DayCount,
     Retention,
@@ -33,6 +34,7 @@ class TrackInsight:
     readiness: list[DomainReadiness]
     pass_fraction: float | None
     history: list[ExamAttempt]
+    plan: ExamPlan | None  # the exam window, until the exam has passed
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,16 @@ def track_insights(session: Session, user: User, now: datetime) -> list[TrackIns
             readiness=readiness(session, user, exam, now) if exam else [],
             pass_fraction=pass_fraction(exam) if exam else None,
             history=attempt_history(session, user, exam) if exam else [],
+            plan=_plan(session, user, enrollment, now),
         ))
     return insights
+
+
+def _plan(session: Session, user: User, enrollment: Enrollment, now: datetime) -> ExamPlan | None:
+    if enrollment.exam_date is None:
+        return None
+    plan = exam_plan(session, user, enrollment, now)
+    return None if plan.status == "past" else plan
 
 
 def dashboard(session: Session, user: User, now: datetime) -> Dashboard:

@@ -131,3 +131,40 @@ def exam_plan(session: Session, user: User, enrollment: Enrollment, now: datetim
     new = session.scalar(select(func.count()).select_from(Card).where(*track, Card.state == NEW))
     return ExamPlan(track_id=enrollment.track_id, exam_date=exam_date, first_day=first,
                     days=days, unseen=int(unseen or 0), new=int(new or 0), status=status)
+
+
+def parse_exam_date(raw: str) -> date | None:
+    """A date typed as YYYY-MM-DD (empty: no exam date); ValueError with a message."""
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("Enter a date as YYYY-MM-DD, or leave it empty.") from None
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("Enter a date between the years 2000 and 2100.")
+    return value
+
+
+def set_exam_dates(session: Session, user: User, raw: dict[str, str], now: datetime) -> int:
+    """Set the exam date of each studied track in ``raw`` (all or none); bring cards forward.
+
+    Raises SettingsError (field ``exam_date_<track>``) when any date is invalid. Returns how
+    many cards were brought forward into an exam window that is open today.
+    """
+    from prep.study.settings import SettingsError
+
+    parsed, errors = {}, {}
+    for enrollment in user.enrollments:
+        field = f"exam_date_{enrollment.track_id}"
+        try:
+            parsed[enrollment.track_id] = parse_exam_date(str(raw.get(field, ""))[:40])
+        except ValueError as error:
+            errors[field] = str(error)
+    if errors:
+        raise SettingsError(errors)
+    for enrollment in user.enrollments:
+        enrollment.exam_date = parsed[enrollment.track_id]
+    session.flush()
+    return keep_exam_plans(session, user, now)

@@ -10,6 +10,7 @@ from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
 
 from prep.db import db_session, write_session
+from prep.insight.exam_plan import keep_exam_plans, open_windows
 from prep.study import review
 from prep.study.queue import build_queue, due_tomorrow
 from prep.study.scheduling import RATING_NAMES, SchedulerSettings, format_interval, outcomes
@@ -23,6 +24,9 @@ blueprint = Blueprint("review", __name__)
 def study() -> ResponseReturnValue:
     """The card at the head of the queue, or the "done for today" screen."""
     session, user, moment = db_session(), current_account(), now()
+    if open_windows(user, moment):  # an exam is near: its track's cards come forward
+        keep_exam_plans(write_session(), user, moment)
+        session.commit()
     queue = build_queue(session, user, moment)
     undo = review.last_review(session, user, moment)
     if queue.head is None:
