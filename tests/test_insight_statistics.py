@@ -11,7 +11,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from prep.insight.statistics import due_forecast, review_heatmap, streak, true_retention
+from prep.insight.statistics import (
+    due_forecast,
+    review_heatmap,
+    streak,
+    time_studied,
+    true_retention,
+)
 from prep.models import LEARNING, REVIEW, Card, ReviewLog, User
 from tests.conftest import FrozenClock
 from tests.factories import add_flashcards
@@ -88,10 +94,16 @@ def test_streak_runs_back_to_the_first_day_without_reviews(session: Session, stu
 def test_true_retention_counts_mature_first_answers(session: Session, studied: User,
                                                     now: datetime) -> None:
     week, month, year = true_retention(session, studied, now)
-    assert (week.days, week.passed, week.failed, week.minutes) == (7, 2, 1, 5.5)
-    assert (month.passed, month.failed, month.minutes) == (2, 2, 6.5)
-    assert (year.passed, year.failed, year.minutes) == (3, 2, 7.5)
+    assert (week.days, week.passed, week.failed) == (7, 2, 1)
+    assert (month.passed, month.failed) == (2, 2)
+    assert (year.passed, year.failed) == (3, 2)
     assert year.rate == pytest.approx(0.6)
+
+
+def test_time_studied_sums_durations_per_window(session: Session, studied: User,
+                                                now: datetime) -> None:
+    assert [(t.days, t.minutes) for t in time_studied(session, studied, now)] == [
+        (1, 1.5), (7, 5.5), (30, 6.5)]
 
 
 def test_forecast_counts_due_cards_per_day(session: Session, studied: User,

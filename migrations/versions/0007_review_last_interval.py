@@ -43,13 +43,16 @@ def upgrade() -> None:
             sa.text("UPDATE review_logs SET last_interval = :days WHERE id = :id"),
             {"days": _interval(snapshot or {}), "id": row_id},
         )
-    op.create_index(
-        "ix_review_logs_user_retention", "review_logs",
-        ["user_id", "reviewed_at", "last_interval", "rating", "duration_ms"], unique=False,
-    )
+    op.create_index("ix_review_logs_user_time", "review_logs",
+                    ["user_id", "reviewed_at", "duration_ms"], unique=False)
+    mature = sa.text("last_interval >= 21")
+    op.create_index("ix_review_logs_user_mature", "review_logs",
+                    ["user_id", "rating", "reviewed_at", "last_interval"], unique=False,
+                    sqlite_where=mature, postgresql_where=mature)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_review_logs_user_retention", table_name="review_logs")
+    op.drop_index("ix_review_logs_user_mature", table_name="review_logs")
+    op.drop_index("ix_review_logs_user_time", table_name="review_logs")
     with op.batch_alter_table("review_logs", schema=None) as batch_op:
         batch_op.drop_column("last_interval")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -13,9 +14,11 @@ from prep.insight.exam_plan import ExamPlan, exam_plan
 from prep.insight.statistics import (
     DayCount,
     Retention,
+    StudyTime,
     due_forecast,
     review_heatmap,
     streak,
+    time_studied,
     true_retention,
 )
 from prep.models import Enrollment, Exam, ExamAttempt, Track, User
@@ -46,10 +49,11 @@ class Dashboard:
     heatmap: list[DayCount]
     forecast: list[DayCount]
     retention: list[Retention]
+    time: list[StudyTime]
     desired_retention: float
     tracks: list[TrackInsight]
 
-    @property
+    @cached_property
     def heat_max(self) -> int:
         return max((day.count for day in self.heatmap), default=0)
 
@@ -108,6 +112,7 @@ def dashboard(session: Session, user: User, now: datetime) -> Dashboard:
         heatmap=heatmap,
         forecast=due_forecast(session, user, now),
         retention=true_retention(session, user, now),
+        time=time_studied(session, user, now),
         desired_retention=user.desired_retention,
         tracks=track_insights(session, user, now),
     )

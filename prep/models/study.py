@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from prep.models.base import Base, UTCDateTime
@@ -76,7 +86,10 @@ class ReviewLog(Base):
         Index("ix_review_logs_card_reviewed_at", "card_id", "reviewed_at"),
         # Today's answers by state (the daily limits) read this index only.
         Index("ix_review_logs_user_reviewed_at", "user_id", "reviewed_at", "previous_state"),
-        # The dashboard's retention and study-time sums over a window read this index only.
-        Index("ix_review_logs_user_retention", "user_id", "reviewed_at", "last_interval",
-              "rating", "duration_ms"),
+        # The dashboard: time studied sums read this index only; true retention counts
+        # ranges of the partial index of answers to mature cards (interval >= 21 days).
+        Index("ix_review_logs_user_time", "user_id", "reviewed_at", "duration_ms"),
+        Index("ix_review_logs_user_mature", "user_id", "rating", "reviewed_at", "last_interval",
+              sqlite_where=text("last_interval >= 21"),
+              postgresql_where=text("last_interval >= 21")),
     )
