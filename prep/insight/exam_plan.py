@@ -73,12 +73,11 @@ def bring_forward(session: Session, user: User, track_id: str, exam_date: date,
     window_start = day_bounds(user, first, 0)[0]
     slot = Card.id % days
     slot_start = case({k: bindparam(f"s{k}", bounds[k]) for k in range(days)}, value=slot)
-    slot_end = case({k: bindparam(f"e{k}", bounds[k + 1]) for k in range(days)}, value=slot)
     moved = session.execute(
         update(Card)
         .where(*_track_cards(user, track_id), _studied(),
                or_(Card.last_review.is_(None), Card.last_review < window_start),
-               Card.due >= bounds[-1], Card.due >= slot_end)
+               Card.due >= bounds[-1])  # not due before the exam
         .values(due=slot_start)
         .execution_options(synchronize_session=False)
     ).rowcount
