@@ -90,7 +90,7 @@ def bench_dashboard(url: str, cards: int, logs: int) -> dict[str, float]:
 
 def main() -> None:
     """Print the tables."""
-    opt_cards = int(os.environ.get("PREP_BENCH_OPT_CARDS", 11_000))
+    opt_cards = int(os.environ.get("PREP_BENCH_OPT_CARDS", 20_000))
     cards = int(os.environ.get("PREP_BENCH_CARDS", 100_000))
     logs = int(os.environ.get("PREP_BENCH_LOGS", 1_000_000))
     with tempfile.TemporaryDirectory() as folder:

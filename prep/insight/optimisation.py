@@ -195,20 +195,34 @@ def optimise(session: Session, user: User) -> Optimisation:
     )
 
 
-def fresh_copy(card: Card, first_answer: datetime) -> Card:
-    """A detached, never-studied copy of ``card`` (same id, so the same fuzz)."""
-    return Card(id=card.id, user_id=card.user_id, item_id=card.item_id, state=NEW, step=None,
-                stability=None, difficulty=None, due=first_answer, last_review=None, reps=0,
-                lapses=0)
+@dataclass
+class ReplayCard:
+    """The scheduling fields of a card being replayed: a plain object, cheap to update
+    (the scheduler reads and prep's ``outcome`` reads exactly these, as on ``Card``)."""
+
+    id: int
+    due: datetime
+    state: int = NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
 
 
-def replay_steps(copy: Card, history: History,
+def fresh_copy(card_id: int, first_answer: datetime) -> ReplayCard:
+    """A never-studied stand-in for card ``card_id`` (same id, so the same fuzz)."""
+    return ReplayCard(id=card_id, due=first_answer)
+
+
+def replay_steps(copy: ReplayCard, history: History,
                  settings: SchedulerSettings) -> Iterator[tuple[int, int | None]]:
-    """Answer the detached ``copy`` as ``history`` says, yielding the state and scheduled
-    interval it had before each answer."""
+    """Answer ``copy`` as ``history`` says, yielding the state and scheduled interval it
+    had before each answer."""
     for at, rating in history:
-        state, interval = copy.state, scheduled_interval(copy)
-        result = outcome(copy, rating, at, settings)
+        state, interval = copy.state, scheduled_interval(copy)  # type: ignore[arg-type]
+        result = outcome(copy, rating, at, settings)  # type: ignore[arg-type]
         copy.state, copy.step, copy.due = result.state, result.step, result.due
         copy.stability, copy.difficulty = result.stability, result.difficulty
         copy.last_review, copy.reps = at, copy.reps + 1
@@ -216,9 +230,9 @@ def replay_steps(copy: Card, history: History,
         yield state, interval
 
 
-def replay(card: Card, history: History, settings: SchedulerSettings) -> Card:
-    """A detached copy of ``card`` as its answers, replayed from new, leave it."""
-    copy = fresh_copy(card, history[0][0])
+def replay(card_id: int, history: History, settings: SchedulerSettings) -> ReplayCard:
+    """Card ``card_id`` as its answers, replayed from new, leave it."""
+    copy = fresh_copy(card_id, history[0][0])
     for _ in replay_steps(copy, history, settings):
         pass
     return copy
@@ -229,7 +243,7 @@ def plan_rescheduling(session: Session, user: User, parameters: Sequence[float])
     settings = replace(SchedulerSettings.of(user), parameters=tuple(parameters))
     histories = user_histories(session, user)
     cards = session.execute(
-        select(Card.id, Card.user_id, Card.item_id, Card.reps, Card.due, Card.state)
+        select(Card.id, Card.reps, Card.due)
         .where(Card.user_id == user.id, Card.state != NEW)
     ).all()
     moves = []
@@ -237,8 +251,7 @@ def plan_rescheduling(session: Session, user: User, parameters: Sequence[float])
         history = histories.get(row.id)
         if not history or len(history) != row.reps:
             continue  # history incomplete (e.g. an answer was undone mid-way): leave it
-        card = Card(id=row.id, user_id=row.user_id, item_id=row.item_id)
-        after = replay(card, history, settings)
+        after = replay(row.id, history, settings)
         moves.append(CardMove(row.id, row.reps, after.state, after.step, after.stability,
                               after.difficulty, after.due, after.due - row.due))
     return Rescheduling(moves=moves, cards=len(cards))

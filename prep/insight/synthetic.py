@@ -129,7 +129,7 @@ def record(session: Session, user: User, reviews: list[SyntheticReview], now: da
         session.add(card)
         session.flush()
         card_ids[key] = card.id
-        after = fresh_copy(card, history[0][0])
+        after = fresh_copy(card.id, history[0][0])
         for n, (state, interval) in enumerate(replay_steps(after, history, settings)):
             logs.append({"user_id": user.id, "card_id": card.id,
                          "review_uid": f"syn-{card.id}-{n}", "rating": history[n][1],
