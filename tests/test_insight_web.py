@@ -103,3 +103,23 @@ def test_cli_optimize_reports_and_applies(runner, session: Session, user: User, 
     assert "saved;" in applied.output
     refresh(session)
     assert session.get(User, user.id).fsrs_parameters is not None
+
+
+def test_the_review_page_opens_the_exam_window_when_it_starts(
+        client: FlaskClient, session: Session, clock: FrozenClock) -> None:
+    user = enrolled_user(session, clock())
+    for card in session.scalars(select(Card).where(Card.user_id == user.id)):
+        card.state, card.stability, card.difficulty = 2, 50.0, 5.0
+        card.last_review, card.due = clock() - timedelta(days=30), clock() + timedelta(days=40)
+    session.commit()
+    log_in(client, user.email)
+    exam_day = (clock() + timedelta(days=10)).date()
+    post_form(client, "/settings/exam-dates", {"exam_date_alpha": exam_day.isoformat()})
+    assert 'id="done"' in client.get("/review").get_data(as_text=True)  # window not open yet
+    refresh(session)
+    assert min(c.due for c in session.scalars(select(Card))) > clock() + timedelta(days=30)
+    clock.advance(days=3)  # the first day of the window
+    assert client.get("/review").status_code == 200
+    refresh(session)
+    dues = sorted(c.due for c in session.scalars(select(Card)))
+    assert clock().date() <= dues[0].date() and dues[-1].date() < exam_day
