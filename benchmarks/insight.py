@@ -59,7 +59,7 @@ def bench_optimise(url: str, cards: int) -> dict[str, float]:
             runs.append(seconds)
         preview_s, _ = _timed(lambda: plan_rescheduling(session, user, result.proposed))
         session.rollback()
-        apply_s, _ = _timed(lambda: apply_parameters(session, user, result.proposed))
+        apply_s, _ = _timed(lambda: apply_parameters(session, user, result.proposed, NOW))
         session.commit()
     engine.dispose()
     return {"reviews": len(reviews), "optimise": statistics.median(runs), "preview": preview_s,

@@ -222,7 +222,7 @@ def fsrs_optimize(email: str, yes: bool) -> None:
     session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
     session.connection(execution_options={"sqlite_immediate": True})
     try:
-        applied = apply_parameters(session, user, result.proposed)
+        applied = apply_parameters(session, user, result.proposed, _now())
     except NotBetter as error:
         raise click.ClickException(str(error)) from error
     session.commit()

@@ -82,7 +82,7 @@ def test_apply_reschedules_every_card_as_the_new_parameters_would(
     preview = plan_rescheduling(session, user, result.proposed)
     assert preview.moved and preview.median_shift_days > 0
     assert current_parameters(user) == result.current  # a preview changes nothing
-    plan = apply_parameters(session, user, result.proposed)
+    plan = apply_parameters(session, user, result.proposed, clock())
     session.commit()
     assert len(plan.moved) == len(preview.moved)
     assert tuple(user.fsrs_parameters) == result.proposed
@@ -109,7 +109,7 @@ def test_apply_reschedules_every_card_as_the_new_parameters_would(
     assert card.stability == pytest.approx(expected.stability, rel=1e-9)
     # Confirming the same parameters again changes nothing.
     with pytest.raises(NotBetter):
-        apply_parameters(session, user, result.proposed)
+        apply_parameters(session, user, result.proposed, clock())
 
 
 def _logs(session: Session, card: Card) -> list:

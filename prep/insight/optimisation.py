@@ -23,6 +23,7 @@ from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from prep.insight.exam_plan import keep_exam_plans
 from prep.models import NEW, Card, ReviewLog, User
 from prep.study.review import scheduled_interval
 from prep.study.scheduling import SchedulerSettings, outcome
@@ -238,10 +239,12 @@ def replay(card_id: int, history: History, settings: SchedulerSettings) -> Repla
     return copy
 
 
-def plan_rescheduling(session: Session, user: User, parameters: Sequence[float]) -> Rescheduling:
+def plan_rescheduling(session: Session, user: User, parameters: Sequence[float],
+                      histories: dict[int, History] | None = None) -> Rescheduling:
     """What replaying every card's history under ``parameters`` would change (stores nothing)."""
     settings = replace(SchedulerSettings.of(user), parameters=tuple(parameters))
-    histories = user_histories(session, user)
+    if histories is None:
+        histories = user_histories(session, user)
     cards = session.execute(
         select(Card.id, Card.reps, Card.due)
         .where(Card.user_id == user.id, Card.state != NEW)
@@ -266,21 +269,24 @@ _RESCHEDULE = (
 )
 
 
-def apply_parameters(session: Session, user: User, parameters: Sequence[float]) -> Rescheduling:
+def apply_parameters(session: Session, user: User, parameters: Sequence[float],
+                     now: datetime) -> Rescheduling:
     """Store ``parameters`` if they beat the current ones on the user's history; reschedule.
 
     Raises NotBetter when they do not (also when they are already the current ones, so a
     repeated confirmation changes nothing). A card answered meanwhile keeps its new state.
+    Cards of a track in its exam week are brought forward again afterwards.
     """
     proposed = scheduler_parameters(parameters)
-    items = user_items(user, user_histories(session, user))
+    histories = user_histories(session, user)
+    items = user_items(user, histories)
     if not items or evaluate(proposed, items).log_loss >= evaluate(
             current_parameters(user), items).log_loss:
         raise NotBetter("These parameters do not predict your history better than the "
                         "current ones, so nothing was changed.")
     user.fsrs_parameters = list(proposed)
     session.flush()
-    plan = plan_rescheduling(session, user, proposed)
+    plan = plan_rescheduling(session, user, proposed, histories)
     if plan.moves:
         session.connection().execute(_RESCHEDULE, [
             {"card_id": m.card_id, "shown_reps": m.reps, "new_state": m.state,
@@ -289,4 +295,5 @@ def apply_parameters(session: Session, user: User, parameters: Sequence[float]) 
             for m in plan.moves
         ])
     session.expire_all()
+    keep_exam_plans(session, user, now)
     return plan

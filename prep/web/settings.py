@@ -121,7 +121,7 @@ def optimise_apply() -> ResponseReturnValue:
     try:
         if len(parameters) != 21 or not all(map(math.isfinite, parameters)):
             raise NotBetter("The parameters were incomplete; run the optimiser again.")
-        plan = apply_parameters(session, current_account(), parameters)
+        plan = apply_parameters(session, current_account(), parameters, now())
     except NotBetter as error:
         session.rollback()
         flash(str(error), "warning")
