@@ -5,7 +5,8 @@ by prep, stored as review logs), then ``optimise`` (read the log, build items, t
 fsrs-rs, evaluate old and new), the rescheduling preview (replay of every card through
 prep's scheduler) and the confirmed apply. Dashboard: the review-queue fixture (100,000
 cards, 1,000,000 logs over a year), then GET /dashboard through the Flask test client
-(every query and the template), 30 requests. SQLite always; PostgreSQL when
+(every query and the template), 30 requests (on PostgreSQL after VACUUM ANALYZE, as
+autovacuum would do after the bulk load). SQLite always; PostgreSQL when
 ``PREP_BENCH_POSTGRES_URL`` is set. ``PREP_BENCH_OPT_CARDS`` / ``PREP_BENCH_CARDS`` /
 ``PREP_BENCH_LOGS`` lower the sizes for a quick run.
 """
@@ -19,6 +20,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from benchmarks.fixtures import build_history, fresh_schema
@@ -71,6 +73,11 @@ def bench_dashboard(url: str, cards: int, logs: int) -> dict[str, float]:
     engine = make_engine(url)
     fresh_schema(engine)
     build_history(engine, NOW, cards, logs)
+    if engine.dialect.name == "postgresql":
+        # As autovacuum does after a bulk load: index-only scans need the visibility map.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE review_logs"))
+            connection.execute(text("VACUUM ANALYZE cards"))
     engine.dispose()
     with tempfile.TemporaryDirectory() as instance:
         os.environ["PREP_INSTANCE_PATH"] = instance
