@@ -99,7 +99,7 @@ def build_history(engine: Engine, now: datetime, cards: int, logs: int, seed: in
                 "review_uid": f"hist-{n}", "rating": rng.choice((1, 3, 3, 3, 4)),
                 "reviewed_at": now - timedelta(days=rng.uniform(1, 365)),
                 "duration_ms": rng.randint(1500, 20000), "previous_state": REVIEW,
-                "state_before": {},
+                "last_interval": rng.choice((1, 4, 12, 25, 60, 150)), "state_before": {},
             })
             if len(log_rows) == CHUNK:
                 connection.execute(insert(ReviewLog), log_rows)

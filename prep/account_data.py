@@ -39,7 +39,7 @@ SETTINGS = ("desired_retention", "new_per_day", "reviews_per_day", "learning_ste
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
                "lapses", "active", "from_exam", "suspended", "buried_until", "flagged", "leech")
 REVIEW_FIELDS = ("review_uid", "rating", "reviewed_at", "duration_ms", "previous_state",
-                 "state_before")
+                 "last_interval", "state_before")
 ATTEMPT_FIELDS = ("mode", "status", "seed", "started_at", "deadline", "submitted_at",
                   "question_count", "correct_count", "score_scaled", "passed", "notes", "custom",
                   "current_position", "current_since")
@@ -200,7 +200,8 @@ _CHECK = _type_check({
     "difficulty": (float, int, _NONE), "reps": (int,), "lapses": (int,), "active": (bool,),
     "from_exam": (bool,), "suspended": (bool,), "flagged": (bool,), "leech": (bool,),
     "review_uid": (str,), "rating": (int,), "duration_ms": (int, _NONE),
-    "previous_state": (int,), "state_before": (dict,), "mode": (str,), "status": (str,),
+    "previous_state": (int,), "last_interval": (int, _NONE), "state_before": (dict,),
+    "mode": (str,), "status": (str,),
     "seed": (int,), "question_count": (int,), "correct_count": (int, _NONE),
     "score_scaled": (float, int, _NONE), "passed": (bool, _NONE), "notes": (list,),
     "custom": (dict, _NONE), "current_position": (int, _NONE), "position": (int,),

@@ -1,8 +1,8 @@
 """The ``prep`` command line: a Flask CLI group bound to the factory.
 
 ``prep run`` serves the app for development, ``prep serve`` with gunicorn for production;
-``prep db upgrade``, ``prep decks check|load`` and
-``prep user create`` call the same domain functions as the web views.
+``prep db upgrade``, ``prep decks check|load``, ``prep user create``, ``prep export anki``
+and ``prep fsrs optimize`` call the same domain functions as the web views.
 """
 
 from __future__ import annotations
@@ -193,3 +193,52 @@ def export_anki_command(tracks: tuple[str, ...], all_tracks: bool, out: Path,
     click.echo(f"wrote {report.path}: {report.notes} notes in {report.decks} decks, "
                f"{report.media} media files")
 
+
+
+# --- fsrs ---------------------------------------------------------------------------------
+
+fsrs_cli = AppGroup("fsrs", help="FSRS parameters from a user's own history.")
+
+
+@fsrs_cli.command("optimize")
+@click.option("--user", "email", required=True, help="Whose history to train on.")
+@click.option("--yes", is_flag=True, help="Apply without asking when the new ones are better.")
+def fsrs_optimize(email: str, yes: bool) -> None:
+    """Train FSRS parameters, show log loss / RMSE and the cards that move, then apply."""
+    from prep.insight.optimisation import (
+        NotBetter,
+        NotEnoughReviews,
+        apply_parameters,
+        optimise,
+        plan_rescheduling,
+    )
+
+    session = db_session()
+    user = accounts.find_user(session, email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    try:
+        result = optimise(session, user)
+    except NotEnoughReviews as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{result.reviews} answers, {result.items} training items")
+    click.echo(f"log loss   {result.before.log_loss:.4f} -> {result.after.log_loss:.4f}")
+    click.echo(f"RMSE(bins) {result.before.rmse_bins:.4f} -> {result.after.rmse_bins:.4f}")
+    if not result.better:
+        click.echo("the current parameters predict the history as well or better: unchanged")
+        return
+    plan = plan_rescheduling(session, user, result.proposed)
+    click.echo(f"{len(plan.moved)} of {plan.cards} cards would move by a day or more "
+               f"({plan.earlier} earlier, {plan.later} later, median "
+               f"{plan.median_shift_days:.1f} days)")
+    if not yes and not click.confirm("apply the new parameters and reschedule?"):
+        click.echo("unchanged")
+        return
+    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
+    session.connection(execution_options={"sqlite_immediate": True})
+    try:
+        applied = apply_parameters(session, user, result.proposed, _now())
+    except NotBetter as error:
+        raise click.ClickException(str(error)) from error
+    session.commit()
+    click.echo(f"saved; {len(applied.moved)} cards rescheduled")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from prep.models.base import Base, UTCDateTime
+
+if TYPE_CHECKING:
+    from prep.models.content import Track
 
 DEFAULT_LEARNING_STEPS = [60, 600]  # seconds: 1m 10m, as in Anki
 DEFAULT_RELEARNING_STEPS = [600]  # seconds: 10m
@@ -60,3 +64,4 @@ class Enrollment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="enrollments")
+    track: Mapped[Track] = relationship()

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from prep.models.base import Base, UTCDateTime
@@ -65,6 +75,9 @@ class ReviewLog(Base):
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_ms: Mapped[int | None] = mapped_column(Integer, default=None)
     previous_state: Mapped[int] = mapped_column(Integer)  # the card's state when answered
+    # The interval in days the card was scheduled with when answered (Anki's lastIvl); None
+    # unless it was in review. True retention counts reviews of mature cards (>= 21 days).
+    last_interval: Mapped[int | None] = mapped_column(Integer, default=None)
     # The card's fields before this answer, so that undo restores them exactly.
     state_before: Mapped[dict[str, Any]] = mapped_column(JSON)
 
@@ -73,4 +86,10 @@ class ReviewLog(Base):
         Index("ix_review_logs_card_reviewed_at", "card_id", "reviewed_at"),
         # Today's answers by state (the daily limits) read this index only.
         Index("ix_review_logs_user_reviewed_at", "user_id", "reviewed_at", "previous_state"),
+        # The dashboard: time studied sums read this index only; true retention counts
+        # ranges of the partial index of answers to mature cards (interval >= 21 days).
+        Index("ix_review_logs_user_time", "user_id", "reviewed_at", "duration_ms"),
+        Index("ix_review_logs_user_mature", "user_id", "rating", "reviewed_at", "last_interval",
+              sqlite_where=text("last_interval >= 21"),
+              postgresql_where=text("last_interval >= 21")),
     )

@@ -128,7 +128,7 @@ def answer_card(
     # As in Anki: a leech at 8 lapses, and again every 4 lapses after that.
     became_leech = (result.is_lapse and lapses >= LEECH_LAPSES
                     and (lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0)
-    before = _snapshot(card)
+    before, before_interval = _snapshot(card), scheduled_interval(card)
     values = {**result.fields(), "last_review": now, "reps": shown_reps + 1, "lapses": lapses,
               "leech": card.leech or became_leech, "suspended": became_leech}
     # Core execution (not ORM-enabled DML): this is the hot path of every review.
@@ -142,9 +142,16 @@ def answer_card(
     log_id = connection.execute(_LOG, {
         "user_id": user.id, "card_id": card.id, "review_uid": review_uid, "rating": rating,
         "reviewed_at": now, "duration_ms": duration_ms, "previous_state": before["state"],
-        "state_before": before,
+        "state_before": before, "last_interval": before_interval,
     }).scalar_one()
     return AnswerResult(LoggedReview(log_id, card.id, rating, now), became_leech=became_leech)
+
+
+def scheduled_interval(card: Card) -> int | None:
+    """Whole days between a review card's last review and its due date (Anki's lastIvl)."""
+    if card.state != REVIEW or card.last_review is None:
+        return None
+    return max(0, round((card.due - card.last_review).total_seconds() / 86400))
 
 
 def _repeat_or_stale(session: Session, user: User, review_uid: str) -> AnswerResult:

@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from prep.web.admin import blueprint as admin
     from prep.web.auth import blueprint as auth
     from prep.web.cards import blueprint as cards
+    from prep.web.dashboard import blueprint as dashboard
     from prep.web.exams import blueprint as exams
     from prep.web.health import blueprint as health
     from prep.web.limits import register_rate_limits
@@ -81,7 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from prep.web.settings import blueprint as settings
     from prep.web.tracks import blueprint as tracks
 
-    for blueprint in (auth, account, admin, tracks, review, cards, exams, settings,
+    for blueprint in (auth, account, admin, tracks, review, dashboard, cards, exams, settings,
                       health):
         app.register_blueprint(blueprint)
     register_rate_limits(app)

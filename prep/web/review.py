@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prep.db import db_session, write_session
+from prep.insight.exam_plan import keep_exam_plans, open_windows
 from prep.models import User
 from prep.study import review
 from prep.study.queue import build_queue, due_tomorrow
@@ -61,6 +62,9 @@ def _undo_id(session: Session, user: User, moment: datetime) -> int | None:
 def study() -> ResponseReturnValue:
     """The card at the head of the queue, or the "done for today" screen."""
     session, user, moment = db_session(), current_account(), now()
+    if open_windows(user, moment):  # an exam is near: its track's cards come forward
+        keep_exam_plans(write_session(), user, moment)
+        session.commit()
     undo_id = _undo_id(session, user, moment)
     screen = review_screen(session, user, moment, undo_id)
     if screen is None:

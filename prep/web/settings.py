@@ -1,15 +1,27 @@
-"""The settings page: review settings, each error next to its field."""
+"""The settings page: review settings, exam dates, FSRS optimisation and workload."""
 
 from __future__ import annotations
+
+import json
+import math
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from prep.db import write_session
+from prep.db import db_session, write_session
+from prep.insight.exam_plan import set_exam_dates
+from prep.insight.optimisation import (
+    NotBetter,
+    NotEnoughReviews,
+    apply_parameters,
+    optimise,
+    plan_rescheduling,
+)
+from prep.insight.simulation import simulate_workload
 from prep.study.settings import FIELDS, SettingsError, current_values, update_settings
-from prep.web import current_account
+from prep.web import current_account, now
 
 blueprint = Blueprint("settings", __name__)
 
@@ -30,25 +42,99 @@ class SettingsForm(FlaskForm):
     """CSRF only: the fields are validated by prep.study.settings."""
 
 
+def _page(status: int = 200, **context: object) -> ResponseReturnValue:
+    user = current_account()
+    context.setdefault("values", current_values(user))
+    context.setdefault("errors", {})
+    context.setdefault("exam_dates", {f"exam_date_{e.track_id}": (e.exam_date.isoformat()
+                                      if e.exam_date else "") for e in user.enrollments})
+    context.setdefault("exam_errors", {})
+    return render_template("settings/edit.html", form=SettingsForm(), labels=LABELS,
+                           enrollments=sorted(user.enrollments, key=lambda e: e.track.position),
+                           optimised=user.fsrs_parameters is not None, **context), status
+
+
 @blueprint.route("/settings", methods=["GET", "POST"])
 @login_required
 def edit() -> ResponseReturnValue:
     """Show and change the review settings."""
-    user = current_account()
-    form = SettingsForm()
-    values, errors = current_values(user), {}
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and SettingsForm().validate_on_submit():
         values = {name: request.form.get(name, "") for name in FIELDS}
         session = write_session()
         try:
-            update_settings(user, values)
+            update_settings(current_account(), values)
         except SettingsError as error:
             session.rollback()
-            errors = error.errors
-        else:
-            session.commit()
-            flash("Settings saved.", "success")
-            return redirect(url_for("settings.edit"), 303)
-    status = 422 if errors else 200
-    return render_template("settings/edit.html", form=form, values=values, errors=errors,
-                           labels=LABELS), status
+            return _page(422, values=values, errors=error.errors)
+        session.commit()
+        flash("Settings saved.", "success")
+        return redirect(url_for("settings.edit"), 303)
+    return _page()
+
+
+@blueprint.post("/settings/exam-dates")
+@login_required
+def exam_dates() -> ResponseReturnValue:
+    """Set or clear the exam date of each studied track."""
+    if not SettingsForm().validate_on_submit():
+        return redirect(url_for("settings.edit"), 303)
+    session, user = write_session(), current_account()
+    raw = {key: value for key, value in request.form.items() if key.startswith("exam_date_")}
+    try:
+        moved = set_exam_dates(session, user, raw, now())
+    except SettingsError as error:
+        session.rollback()
+        return _page(422, exam_dates=raw, exam_errors=error.errors)
+    session.commit()
+    flash("Exam dates saved." + (f" {moved} cards were brought forward into the week "
+                                 "before the exam." if moved else ""), "success")
+    return redirect(url_for("settings.edit"), 303)
+
+
+@blueprint.post("/settings/fsrs/preview")
+@login_required
+def optimise_preview() -> ResponseReturnValue:
+    """Train parameters on the user's history and show what they would change."""
+    if not SettingsForm().validate_on_submit():
+        return redirect(url_for("settings.edit"), 303)
+    session, user = db_session(), current_account()
+    try:
+        result = optimise(session, user)
+    except NotEnoughReviews as error:
+        return _page(422, optimise_error=str(error))
+    plan = plan_rescheduling(session, user, result.proposed) if result.better else None
+    return render_template("settings/optimise.html", form=SettingsForm(), result=result,
+                           plan=plan, parameters=json.dumps(result.proposed))
+
+
+@blueprint.post("/settings/fsrs/apply")
+@login_required
+def optimise_apply() -> ResponseReturnValue:
+    """Store the previewed parameters (if still better) and reschedule every card."""
+    if not SettingsForm().validate_on_submit():
+        return redirect(url_for("settings.edit"), 303)
+    try:
+        parameters = [float(value) for value in json.loads(request.form.get("parameters", ""))]
+    except (ValueError, TypeError):
+        parameters = []
+    session = write_session()
+    try:
+        if len(parameters) != 21 or not all(map(math.isfinite, parameters)):
+            raise NotBetter("The parameters were incomplete; run the optimiser again.")
+        plan = apply_parameters(session, current_account(), parameters, now())
+    except NotBetter as error:
+        session.rollback()
+        flash(str(error), "warning")
+        return redirect(url_for("settings.edit"), 303)
+    session.commit()
+    flash(f"New FSRS parameters saved; {len(plan.moved)} of {plan.cards} cards moved.",
+          "success")
+    return redirect(url_for("settings.edit"), 303)
+
+
+@blueprint.get("/settings/workload")
+@login_required
+def workload() -> ResponseReturnValue:
+    """Simulated daily reviews at the desired retention and two others."""
+    return render_template("settings/workload.html",
+                           workloads=simulate_workload(db_session(), current_account()))

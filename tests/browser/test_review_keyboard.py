@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -98,4 +99,4 @@ def test_settings_validation_message_in_the_browser(page, session: Session,  # t
     page.get_by_role("button", name="Save settings").click()
     message = page.locator("#desired_retention-error").inner_text()
     assert "Enter a value from 0.7 to 0.99." in message
-    assert page.evaluate("document.activeElement.id") == "desired_retention"
+    expect(page.locator("#desired_retention")).to_be_focused()  # waits for the deferred script

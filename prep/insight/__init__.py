@@ -1,0 +1,1 @@
+"""Insight: review statistics, FSRS optimisation, workload simulation and exam-date plans."""

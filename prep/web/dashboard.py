@@ -1,0 +1,21 @@
+"""The dashboard: today's counts, streak, heatmap, forecast, retention and readiness."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from prep.db import db_session
+from prep.insight.dashboard import dashboard
+from prep.web import current_account, now
+
+blueprint = Blueprint("dashboard", __name__)
+
+
+@blueprint.get("/dashboard")
+@login_required
+def show() -> ResponseReturnValue:
+    """The user's study at a glance, as charts with their numbers."""
+    return render_template("dashboard/index.html",
+                           data=dashboard(db_session(), current_account(), now()))
