@@ -77,3 +77,9 @@ def test_many_accounts_from_one_address_hit_the_address_limit(client: FlaskClien
     for n in range(PER_ADDRESS):
         assert attempt(client, f"guess{n}@example.com", "wrong password").status_code == 401
     assert attempt(client, "fresh@example.com", "wrong password").status_code == 429
+
+
+def test_heavy_pages_are_limited_per_user(app, user_client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
+    app.config["PREP_HEAVY_LIMIT"] = "2 per hour"
+    assert [user_client.get("/settings/workload").status_code for _ in range(3)] == [200, 200,
+                                                                                      429]

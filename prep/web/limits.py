@@ -1,6 +1,7 @@
-"""Rate limits (Flask-Limiter): failed logins per account and per address, sign-ups and
-password checks per address. Memory storage by default; Redis (shared by every worker) when
-``PREP_RATELIMIT_STORAGE_URL`` is set.
+"""Rate limits (Flask-Limiter): failed logins per account and per address, sign-ups per
+address, wrong current passwords and CPU-heavy pages (optimiser, simulator) per user.
+Memory storage by default; Redis (shared by every worker) when ``PREP_RATELIMIT_STORAGE_URL``
+is set.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class RateLimit:
     setting: str
     key: Callable[[], str] = get_remote_address
     only_refused: bool = False
+    methods: tuple[str, ...] = ("POST",)
 
 
 # Failed logins per account (stops guessing one password from many addresses) and per
@@ -58,6 +60,9 @@ LIMITS = {
     "account.change_password": (RateLimit("PREP_LOGIN_LIMIT_PER_ACCOUNT", _user_key,
                                           only_refused=True),),
     "account.delete": (RateLimit("PREP_LOGIN_LIMIT_PER_ACCOUNT", _user_key, only_refused=True),),
+    # Seconds of CPU each (fsrs-rs training, simulation): not a loop anyone should run.
+    "settings.optimise_preview": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
+    "settings.workload": (RateLimit("PREP_HEAVY_LIMIT", _user_key, methods=("GET",)),),
 }
 
 
@@ -81,7 +86,7 @@ def register_rate_limits(app: Flask) -> None:
         view = app.view_functions[endpoint]
         for n, limit in enumerate(limits):
             view = limiter.limit(
-                _configured(limit.setting), key_func=limit.key, methods=["POST"],
+                _configured(limit.setting), key_func=limit.key, methods=list(limit.methods),
                 deduct_when=_refused if limit.only_refused else None,
                 scope=f"{endpoint}-{n}",
             )(view)

@@ -115,7 +115,7 @@ def optimise_apply() -> ResponseReturnValue:
         return redirect(url_for("settings.edit"), 303)
     try:
         parameters = [float(value) for value in json.loads(request.form.get("parameters", ""))]
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         parameters = []
     session = write_session()
     try:
