@@ -6,7 +6,7 @@ the switch to daylight saving time on 2026-03-08 and 08:00 UTC after it.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
@@ -129,3 +129,14 @@ def test_an_answer_records_the_interval_the_card_was_scheduled_with(
     session.commit()
     logs = {log.card_id: log.last_interval for log in session.query(ReviewLog)}
     assert logs == {new_id: None, review_id: 30}
+
+
+def test_a_streak_longer_than_the_heatmap_is_counted_in_full(
+        session: Session, user: User, clock: FrozenClock) -> None:
+    (card_id,) = add_flashcards(session, user, 1, clock())
+    for n in range(400):  # one review a day for 400 days, the last one today
+        session.add(ReviewLog(user_id=user.id, card_id=card_id, review_uid=f"s{n}", rating=3,
+                              reviewed_at=clock() - timedelta(days=n), duration_ms=1000,
+                              previous_state=REVIEW, state_before={}))
+    session.commit()
+    assert streak(session, user, clock()) == 400
