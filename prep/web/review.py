@@ -109,8 +109,12 @@ def answer() -> ResponseReturnValue:
     duration = parse_int(request.form.get("duration_ms"))
     if None in (card_id, rating, shown_reps) or not 8 <= len(review_uid) <= 64:
         abort(400, "The answer was incomplete; reload the page and try again.")
-    session, user = write_session(), current_account()
+    session, user = db_session(), current_account()
     try:
+        # Read the card before taking the write lock, so that the lock is held for less; the
+        # reference keeps it in the session's (weak) identity map for answer_card to find.
+        _loaded = review.own_card(session, user, card_id)
+        session = write_session()
         result = review.answer_card(
             session, user, card_id, rating, review_uid, shown_reps, now(),
             duration_ms=min(max(duration, 0), 3_600_000) if duration is not None else None,
