@@ -31,7 +31,7 @@ from prep.models import User
 from prep.study import review
 from prep.study.queue import build_queue, due_tomorrow
 from prep.study.scheduling import RATING_NAMES, SchedulerSettings, format_interval, outcomes
-from prep.web import current_account, local_path, now, parse_int
+from prep.web import current_account, local_path, now, parse_int, wants_json
 
 blueprint = Blueprint("review", __name__)
 
@@ -69,13 +69,9 @@ def study() -> ResponseReturnValue:
     return render_template("review/study.html", **screen)
 
 
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
-
-
 def _next(message: str | None, undo_id: int | None, status: int = 200) -> ResponseReturnValue:
     """After an answer: the next card (JSON for the page's script) or a redirect to it."""
-    if not _wants_json():
+    if not wants_json():
         if message:
             flash(message, "warning")
         return redirect(url_for("review.study"), 303)
