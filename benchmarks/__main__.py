@@ -1,16 +1,21 @@
-"""Run every benchmark: ``make bench`` (or ``python -m benchmarks``)."""
+"""Run every benchmark: ``make bench`` (or ``python -m benchmarks``).
+
+The fault scenarios print their checks with ``python -m benchmarks.http_faults`` (and run as
+tests in tests/test_faults.py).
+"""
 
 from benchmarks import (
     anki_export,
     deck_load,
     exam_generation,
+    http_load,
     http_review,
     insight,
     review_queue,
 )
 
 if __name__ == "__main__":
-    for benchmark in (deck_load, review_queue, http_review, exam_generation, anki_export,
-                      insight):
+    for benchmark in (deck_load, review_queue, http_review, http_load, exam_generation,
+                      anki_export, insight):
         benchmark.main()
         print()

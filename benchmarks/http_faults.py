@@ -5,6 +5,8 @@
   connection dropped sends the same answer again, as the review page does).
 - ``server_restarted``: stop the whole server in the middle of a timed exam and start it
   again: the attempt resumes where it was, with the remaining time the deadline leaves.
+- ``server_stopped_mid_answer``: SIGTERM to gunicorn while an answer is being served: the
+  answer completes and is acknowledged, then gunicorn exits (graceful shutdown).
 - ``postgres_restarted``: a private, throwaway PostgreSQL cluster (its own port and folder;
   never the shared one) is stopped under prep: requests get a clear 503 with Retry-After;
   once it is back, the same prep processes serve again.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -26,6 +29,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import NamedTuple
+
+from sqlalchemy import make_url
 
 from benchmarks.http_client import Browser, free_port, run_users, serving, start_server
 from benchmarks.http_load import (
@@ -119,6 +124,52 @@ def server_restarted(url: str, pause: float = 2.0, content: Content = SHIPPED) -
         # The server reports whole seconds; the clock kept running while it was down.
         "remaining time is the deadline's": abs(left_after - expected) <= 2,
         "the time went on while it was down": left_after <= left_before - pause + 1,
+        **check_database(url, load),
+    }
+
+
+def server_stopped_mid_answer(url: str, content: Content = SHIPPED) -> Checks:
+    """SIGTERM to gunicorn while an answer is in flight: the answer completes (SQLite only:
+    the test holds SQLite's write lock so that the answer is surely still being served)."""
+    emails = seed(url, 1, content.decks)
+    load = Load()
+    replies: list[tuple[int, dict]] = []  # type: ignore[type-arg]
+    with tempfile.TemporaryDirectory() as folder:
+        server = start_server(url, Path(folder), workers=1, threads=2)
+        blocker = sqlite3.connect(make_url(url).database, isolation_level=None, timeout=30)
+        try:
+            prepared = prepare(server.port, emails[0], load, content.exam)
+            assert prepared is not None, load.reviews.failures
+            browser, _ = prepared
+            shown = browser.review_fields()
+            blocker.execute("BEGIN IMMEDIATE")  # the answer will wait for this lock
+
+            def send() -> None:
+                try:
+                    replies.append(browser.json("/review/answer", {
+                        "csrf_token": browser.token, "rating": 4, **shown}))
+                except OSError as error:
+                    load.reviews.failures.append(repr(error))
+
+            sender = threading.Thread(target=send, daemon=True)
+            sender.start()
+            time.sleep(1.0)  # the request reaches the worker and waits on the lock
+            server.process.send_signal(signal.SIGTERM)
+            time.sleep(1.0)
+            still_serving = server.process.poll() is None
+            blocker.execute("COMMIT")
+            sender.join(timeout=30)
+            exit_code = server.process.wait(timeout=40)
+            browser.close()
+        finally:
+            blocker.close()
+            server.stop()
+    if replies and replies[0][0] == 200:
+        load.reviews.acked.append(shown["review_uid"])
+    return {
+        "the server waited for the answer in flight": still_serving,
+        "the answer in flight was acknowledged": bool(replies) and replies[0][0] == 200,
+        "gunicorn then exited cleanly": exit_code == 0,
         **check_database(url, load),
     }
 
@@ -229,6 +280,8 @@ def main() -> None:
             ("worker killed, SQLite", lambda: worker_killed(f"sqlite:///{folder}/kill.db")),
             ("server restarted, SQLite",
              lambda: server_restarted(f"sqlite:///{folder}/restart.db")),
+            ("server stopped mid-answer, SQLite",
+             lambda: server_stopped_mid_answer(f"sqlite:///{folder}/stop.db")),
             ("PostgreSQL restarted", postgres_restarted),
         ]
         if postgres := os.environ.get("PREP_BENCH_HTTP_POSTGRES_URL"):

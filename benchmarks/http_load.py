@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,7 +24,16 @@ from sqlalchemy.orm import Session
 
 from benchmarks.fixtures import fresh_schema, study_group
 from benchmarks.http_client import Browser, percentile, retried, run_users, serving
-from benchmarks.http_review import CARDS, THREADS, WORKER_CLASS, WORKERS, Tally, answer
+from benchmarks.http_review import (
+    CARDS,
+    THREADS,
+    WORKER_CLASS,
+    WORKERS,
+    Tally,
+    answer,
+    on_each_database,
+    server_setup,
+)
 from prep.config import PROJECT_ROOT
 from prep.db import make_engine
 from prep.decks.check import check_decks
@@ -210,15 +218,11 @@ def run(name: str, url: str) -> None:
 
 def main() -> None:
     """Print the table."""
-    print(f"{USERS} users reviewing and sitting an exam over HTTP for {SECONDS:.0f} s: gunicorn "
-          f"{WORKERS} {WORKER_CLASS} workers" +
-          (f" x {THREADS} threads" if WORKER_CLASS == "gthread" else ""))
+    print(f"{USERS} users reviewing and sitting an exam over HTTP for {SECONDS:.0f} s: "
+          f"{server_setup()}")
     print(f"{'database':<11} {'users':>5} {'answers/s':>10} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'p99 ms':>8} {'exam/s':>7} {'exam p95':>9} {'errors':>6} {'checks':>7}")
-    with tempfile.TemporaryDirectory() as folder:
-        run("SQLite", f"sqlite:///{Path(folder) / 'load.sqlite3'}")
-    if postgres := os.environ.get("PREP_BENCH_HTTP_POSTGRES_URL"):
-        run("PostgreSQL", postgres)
+    on_each_database(run)
 
 
 if __name__ == "__main__":

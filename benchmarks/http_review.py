@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -165,18 +166,27 @@ def run(name: str, url: str) -> None:
           f"{1000 * client_cpu / max(1, len(latencies)):>8.2f}")
 
 
+def server_setup() -> str:
+    """How gunicorn runs in these benchmarks, for the tables' titles."""
+    threads = f" x {THREADS} threads" if WORKER_CLASS == "gthread" else ""
+    return f"gunicorn {WORKERS} {WORKER_CLASS} workers{threads}"
+
+
+def on_each_database(run_on: Callable[[str, str], None]) -> None:
+    """``run_on(name, url)`` on a fresh SQLite file, then on PostgreSQL when configured."""
+    with tempfile.TemporaryDirectory() as folder:
+        run_on("SQLite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+    if postgres := os.environ.get("PREP_BENCH_HTTP_POSTGRES_URL"):
+        run_on("PostgreSQL", postgres)
+
+
 def main() -> None:
     """Print the table."""
-    print(f"review answers over HTTP ({MODE}): gunicorn {WORKERS} {WORKER_CLASS} workers"
-          f"{f' x {THREADS} threads' if WORKER_CLASS == 'gthread' else ''}, {USERS} users, "
-          f"{SECONDS:.0f} s")
+    print(f"review answers over HTTP ({MODE}): {server_setup()}, {USERS} users, {SECONDS:.0f} s")
     print(f"{'database':<11} {'users':>5} {'answers/s':>10} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'p99 ms':>8} {'errors':>6} {'exact-once':>10} {'srv CPU':>8} {'cli CPU':>8}")
     print("(CPU: milliseconds of CPU time per answer, server processes and load client)")
-    with tempfile.TemporaryDirectory() as folder:
-        run("SQLite", f"sqlite:///{Path(folder) / 'http.sqlite3'}")
-    if postgres := os.environ.get("PREP_BENCH_HTTP_POSTGRES_URL"):
-        run("PostgreSQL", postgres)
+    on_each_database(run)
 
 
 if __name__ == "__main__":

@@ -51,14 +51,17 @@ def init_db(app: Flask) -> None:
 def write_session() -> Session:
     """The request's session, for a request that writes: on SQLite it begins IMMEDIATE.
 
-    A read-only transaction already open (say, loading the object to change) is ended
-    first, so that the write transaction takes SQLite's lock before it reads anything: a
-    deferred transaction that reads, then writes, fails at once when another writer got in
-    between, whatever the busy timeout.
+    On SQLite, a read-only transaction already open (loading the user, or the object to
+    change) is ended first, so that the write transaction takes SQLite's lock before it reads
+    anything: a deferred transaction that reads, then writes, fails at once when another
+    writer got in between, whatever the busy timeout. (Reading before this call keeps the
+    lock short; loaded objects stay usable, since sessions do not expire on commit.) On
+    PostgreSQL the open transaction simply goes on: no extra commit, no second checkout.
     """
     session = db_session()
-    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
-        session.commit()  # nothing to write yet; loaded objects stay (expire_on_commit off)
+    if session.get_bind().dialect.name == "sqlite" and session.in_transaction() \
+            and not (session.new or session.dirty or session.deleted):
+        session.commit()  # nothing to write yet
     if not session.in_transaction():
         session.connection(execution_options={"sqlite_immediate": True})
     return session

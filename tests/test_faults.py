@@ -35,6 +35,11 @@ def test_an_exam_resumes_after_a_server_restart_with_the_right_time(tmp_path: Pa
                                                    content=CONTENT)) == []
 
 
+def test_sigterm_lets_the_answer_in_flight_finish(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'stop.sqlite3'}"
+    assert failed(http_faults.server_stopped_mid_answer(url, content=CONTENT)) == []
+
+
 def test_postgres_restart_gives_503_then_recovers_without_restarting_prep() -> None:
     missing = [tool for tool in ("runuser",) if shutil.which(tool) is None]
     if http_faults.POSTGRES_BIN is None or not (http_faults.POSTGRES_BIN / "initdb").exists():

@@ -35,6 +35,11 @@ def current_account() -> User:
     return current_user.user
 
 
+def wants_json() -> bool:
+    """Whether the client (a page's script) asked for JSON rather than a page."""
+    return request.accept_mimetypes.best == "application/json"
+
+
 def local_path(target: str | None, fallback: str) -> str:
     """``target`` if it is a path on this site, else ``fallback`` (no open redirects)."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
@@ -106,7 +111,7 @@ def register_errorhandlers(app: Flask) -> None:
             raise error
         current_app.logger.warning("database unavailable: %s", error.orig)
         message = "The database is unavailable for a moment. Try again in a few seconds."
-        if request.accept_mimetypes.best == "application/json":
+        if wants_json():
             response = jsonify(error=message)
         else:
             response = current_app.make_response(render_template("unavailable.html",

@@ -33,11 +33,9 @@ def load_user(login_id: str) -> LoginUser | None:
     user_id, _, token = login_id.partition(":")
     if not user_id.isdigit():
         return None
-    session = db_session()
-    user = session.get(User, int(user_id))
-    # End the read transaction here: a request that then writes must be able to begin its
-    # own (IMMEDIATE on SQLite) transaction; the loaded user stays usable.
-    session.commit()
+    # The read transaction this opens stays open: a request that then writes calls
+    # write_session(), which ends it first on SQLite (and keeps it on PostgreSQL).
+    user = db_session().get(User, int(user_id))
     if user is None or user.is_disabled or user.session_token != token:
         return None
     return LoginUser(user)

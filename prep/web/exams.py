@@ -32,7 +32,7 @@ from prep.exams.generation import (
 )
 from prep.exams.readiness import attempt_history, pass_fraction, readiness
 from prep.models import OPEN, Exam, ExamAttempt
-from prep.web import current_account, now, parse_int
+from prep.web import current_account, now, parse_int, wants_json
 
 blueprint = Blueprint("exams", __name__)
 
@@ -59,10 +59,6 @@ def _attempt_or_404(attempt_id: int, *, write: bool = False) -> ExamAttempt:
     if was_open and attempt.status != OPEN:
         session.commit()  # graded at its deadline, lazily, on this request
     return attempt
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
 
 
 @blueprint.get("/exams/<exam_id>")
@@ -164,14 +160,14 @@ def answer(attempt_id: int, position: int) -> ResponseReturnValue:
     except (lifecycle.BadAnswer, lifecycle.AttemptClosed) as refusal:
         session.commit()  # nothing of the answer was written; keep a grading at the deadline
         status = 422 if isinstance(refusal, lifecycle.BadAnswer) else 409
-        if _wants_json():
+        if wants_json():
             return jsonify(saved=False, error=str(refusal)), status
         flash(str(refusal), "warning")
         target = (url_for("exams.report", attempt_id=attempt_id) if found.status != OPEN
                   else url_for("exams.question", attempt_id=attempt_id, position=position))
         return redirect(target, 303)
     session.commit()
-    if _wants_json():
+    if wants_json():
         return jsonify(saved=True, chosen=saved.chosen)
     if found.mode == PRACTICE or request.form.get("stay"):
         next_position = position  # show the feedback (practice) or stay put
@@ -192,12 +188,12 @@ def flag(attempt_id: int, position: int) -> ResponseReturnValue:
         abort(404, "No such question in this attempt.")
     except lifecycle.AttemptClosed as refusal:
         session.commit()  # keep a grading at the deadline
-        if _wants_json():
+        if wants_json():
             return jsonify(error=str(refusal)), 409
         flash(str(refusal), "warning")
         return redirect(url_for("exams.report", attempt_id=attempt_id), 303)
     session.commit()
-    if _wants_json():
+    if wants_json():
         return jsonify(flagged=flagged)
     return redirect(url_for("exams.question", attempt_id=attempt_id, position=position), 303)
 

@@ -32,7 +32,7 @@ from prep.models import User
 from prep.study import review
 from prep.study.queue import build_queue, due_tomorrow
 from prep.study.scheduling import RATING_NAMES, SchedulerSettings, format_interval, outcomes
-from prep.web import current_account, local_path, now, parse_int
+from prep.web import current_account, local_path, now, parse_int, wants_json
 
 blueprint = Blueprint("review", __name__)
 
@@ -73,13 +73,9 @@ def study() -> ResponseReturnValue:
     return render_template("review/study.html", **screen)
 
 
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
-
-
 def _next(message: str | None, undo_id: int | None, status: int = 200) -> ResponseReturnValue:
     """After an answer: the next card (JSON for the page's script) or a redirect to it."""
-    if not _wants_json():
+    if not wants_json():
         if message:
             flash(message, "warning")
         return redirect(url_for("review.study"), 303)
@@ -113,8 +109,12 @@ def answer() -> ResponseReturnValue:
     duration = parse_int(request.form.get("duration_ms"))
     if None in (card_id, rating, shown_reps) or not 8 <= len(review_uid) <= 64:
         abort(400, "The answer was incomplete; reload the page and try again.")
-    session, user = write_session(), current_account()
+    session, user = db_session(), current_account()
     try:
+        # Read the card before taking the write lock, so that the lock is held for less; the
+        # reference keeps it in the session's (weak) identity map for answer_card to find.
+        _loaded = review.own_card(session, user, card_id)
+        session = write_session()
         result = review.answer_card(
             session, user, card_id, rating, review_uid, shown_reps, now(),
             duration_ms=min(max(duration, 0), 3_600_000) if duration is not None else None,
