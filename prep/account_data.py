@@ -8,8 +8,10 @@ get new uids on import (a uid is unique per installation).
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import exists, func, insert, select
@@ -28,6 +30,7 @@ from prep.models import (
     User,
 )
 from prep.study.own_cards import CardDraft, new_own_item
+from prep.study.review import restore_values
 
 FORMAT = "prep-account-data"
 VERSION = 1
@@ -45,6 +48,9 @@ ATTEMPT_FIELDS = ("mode", "status", "seed", "started_at", "deadline", "submitted
                   "current_position", "current_since")
 QUESTION_FIELDS = ("position", "option_order", "chosen", "flagged", "correct", "answered_at",
                    "time_spent_ms")
+# Times that record what happened, so none can lie in the future.
+_PAST = {"last_review", "reviewed_at", "started_at", "submitted_at", "answered_at",
+         "created_at", "updated_at"}
 _TIMES = {"due", "last_review", "buried_until", "reviewed_at", "started_at", "deadline",
           "submitted_at", "current_since", "answered_at", "created_at", "updated_at"}
 
@@ -119,8 +125,9 @@ def export_account(session: Session, user: User, now: datetime) -> dict[str, Any
 class _Reader:
     """Walks the document, collecting ``path: message`` problems instead of failing early."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: datetime) -> None:
         self.problems: list[str] = []
+        self.now = now
 
     def fail(self, path: str, message: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -148,20 +155,33 @@ class _Reader:
                 continue
             value = source[name]
             if name in _TIMES and value is not None:
-                value = self.time(value, f"{path}.{name}")
+                value = self.time(value, f"{path}.{name}", past=name in _PAST)
             elif (message := check(name, value)) is not None:
                 self.fail(f"{path}.{name}", message)
+            elif name == "state_before":
+                try:
+                    restore_values(value)
+                except ValueError as error:
+                    self.fail(f"{path}.{name}", str(error))
             values[name] = value
         return values
 
-    def time(self, value: Any, path: str) -> datetime | None:
+    def time(self, value: Any, path: str, *, past: bool = False) -> datetime | None:
         try:
             moment = datetime.fromisoformat(value)
-        except (TypeError, ValueError):
+            if moment.tzinfo is not None:
+                moment.astimezone(UTC)  # overflows at the ends of the calendar
+        except (TypeError, ValueError, OverflowError):
             self.fail(path, "expected an ISO 8601 time")
             return None
         if moment.tzinfo is None:
             self.fail(path, "the time needs a UTC offset")
+            return None
+        if not 2000 <= moment.year <= 2200:
+            self.fail(path, "expected a time between the years 2000 and 2200")
+            return None
+        if past and moment > self.now:
+            self.fail(path, "this time is in the future")
             return None
         return moment
 
@@ -227,12 +247,17 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
     Nothing is written unless the whole document is valid; on DataFileError the caller rolls
     back (the settings may have been applied), otherwise it commits.
     """
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    from prep.insight.exam_plan import parse_exam_date
     from prep.study.settings import SettingsError, update_settings
 
-    reader = _Reader()
+    reader = _Reader(now)
     root = reader.mapping(document, "$")
     if root.get("format") != FORMAT or root.get("version") != VERSION:
         raise DataFileError([f"$: not a {FORMAT} file of version {VERSION}"])
+    if "\\u0000" in json.dumps(document):  # no text field can hold one (PostgreSQL refuses)
+        raise DataFileError(["$: the file contains a NUL character"])
     if not is_fresh(session, user):
         raise DataFileError(["$: this account already has cards or exam attempts; import "
                              "into a new account"])
@@ -247,9 +272,9 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
             reader.fail(f"$.tracks[{n}].track", f"no track {str(entry.get('track'))[:60]!r}")
             continue
         try:
-            exam_date = date.fromisoformat(entry["exam_date"]) if entry.get("exam_date") else None
-        except (TypeError, ValueError):
-            reader.fail(f"$.tracks[{n}].exam_date", "expected a date YYYY-MM-DD")
+            exam_date = parse_exam_date(str(entry.get("exam_date") or ""))
+        except ValueError as error:
+            reader.fail(f"$.tracks[{n}].exam_date", str(error))
             continue
         enrollments.append(Enrollment(user_id=user.id, track_id=entry["track"],
                                       exam_date=exam_date, created_at=now))
@@ -282,7 +307,11 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
         if isinstance(attempt, dict) and isinstance(attempt.get("questions"), list):
             wanted |= {q.get("item") for q in attempt["questions"] if isinstance(q, dict)}
     wanted = {uid for uid in wanted if isinstance(uid, str) and uid not in own_drafts}
-    item_ids = dict(session.execute(select(Item.uid, Item.id).where(Item.uid.in_(wanted))).all())
+    # Only the shared decks' items: another user's own cards are never reachable by uid.
+    shared = {row.uid: row for row in session.execute(
+        select(Item.uid, Item.id, Item.kind, Item.options).join(Deck)
+        .where(Item.uid.in_(wanted), Deck.owner_id.is_(None)))}
+    item_ids = {uid: row.id for uid, row in shared.items()}
 
     def item_of(uid: Any, path: str) -> int | str | None:
         if uid in own_drafts:
@@ -304,6 +333,8 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
                                    f"{path}.reviews[{r}]", _CHECK)
             if review.get("review_uid") in review_uids:
                 reader.fail(f"{path}.reviews[{r}].review_uid", "appears twice")
+            elif not 1 <= len(str(review.get("review_uid", ""))) <= 64:
+                reader.fail(f"{path}.reviews[{r}].review_uid", "expected 1 to 64 characters")
             review_uids.add(review.get("review_uid"))
             reviews.append(review)
         cards.append((item, values, reviews))
@@ -319,8 +350,10 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
         for q, entry in enumerate(reader.listing(raw.get("questions"), f"{path}.questions")):
             entry = reader.mapping(entry, f"{path}.questions[{q}]")
             item = item_of(entry.get("item"), f"{path}.questions[{q}].item")
-            questions.append((item, reader.fields(entry, QUESTION_FIELDS,
-                                                  f"{path}.questions[{q}]", _CHECK)))
+            question = reader.fields(entry, QUESTION_FIELDS, f"{path}.questions[{q}]", _CHECK)
+            _check_options(reader, shared.get(entry.get("item")), question,
+                           f"{path}.questions[{q}]")
+            questions.append((item, question))
         attempts.append((raw.get("exam"), values, questions))
 
     try:
@@ -330,9 +363,15 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
         for name, message in error.errors.items():
             reader.fail(f"$.settings.{name}", message)
     parameters = settings.get("fsrs_parameters")
-    if parameters is not None and not (isinstance(parameters, list) and all(
-            isinstance(p, float | int) and not isinstance(p, bool) for p in parameters)):
-        reader.fail("$.settings.fsrs_parameters", "expected null or a list of numbers")
+    if parameters is not None and not (
+            isinstance(parameters, list) and len(parameters) == len(LOWER_BOUNDS_PARAMETERS)
+            and all(isinstance(p, float | int) and not isinstance(p, bool) and math.isfinite(p)
+                    and low <= p <= high for p, low, high in zip(
+                        parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS,
+                        strict=True))):
+        reader.fail("$.settings.fsrs_parameters",
+                    f"expected null or {len(LOWER_BOUNDS_PARAMETERS)} numbers within FSRS's "
+                    "bounds")
     if reader.problems:
         raise DataFileError(reader.problems)
 
@@ -362,6 +401,20 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
                 for item, question in questions])
     session.flush()
     return count
+
+
+def _check_options(reader: _Reader, item: Any, question: dict[str, Any], path: str) -> None:
+    """An attempt question must be a question, shown in an order of its own options."""
+    if item is None:
+        return  # an unknown item is reported already
+    keys = sorted(option["key"] for option in item.options or ())
+    if item.kind != "question":
+        reader.fail(f"{path}.item", "this item is a flashcard, not a question")
+    elif sorted(map(str, question.get("option_order") or [])) != keys:
+        reader.fail(f"{path}.option_order", "expected an order of the question's options")
+    elif question.get("chosen") is not None and not set(map(str, question["chosen"])) <= set(
+            keys):
+        reader.fail(f"{path}.chosen", "expected some of the question's options")
 
 
 def _setting_text(name: str, value: Any) -> str:

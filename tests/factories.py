@@ -121,16 +121,17 @@ def studied_user(session: Session, now: datetime, email: str = "kim@example.com"
     cards = session.scalars(select(Card).where(Card.user_id == user.id).order_by(Card.id)).all()
     for n, card in enumerate(cards[:4]):
         for k, rating in enumerate((3, 1, 3) if n == 0 else (3,)):
-            at = now + timedelta(minutes=11 * k)
+            at = now - timedelta(minutes=40 - 11 * k)  # a history, all of it in the past
             answer_card(session, user, card.id, rating, f"r-{n}-{k}-{card.id}", card.reps, at,
                         duration_ms=4000 + k)
-    attempt = generate_exam(session, session.get(Exam, "alpha-one"), user, "practice", now, 7,
-                            count=4)
+    started = now - timedelta(minutes=30)
+    attempt = generate_exam(session, session.get(Exam, "alpha-one"), user, "practice", started,
+                            7, count=4)
     for question in attempt.questions[:3]:
         wrong = [key for key in ("a", "b", "c", "d") if key not in question.item.correct][:1]
         keys = question.item.correct if question.position % 2 else wrong
-        record_answer(session, attempt, question.position, keys, now)
+        record_answer(session, attempt, question.position, keys, started)
     attempt.questions[0].flagged = True
-    grade(session, attempt, now + timedelta(minutes=20))
+    grade(session, attempt, now - timedelta(minutes=10))
     session.commit()
     return user

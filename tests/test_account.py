@@ -38,7 +38,7 @@ def test_password_change_needs_the_current_one_and_ends_other_logins(
     wrong = post_form(user_client, "/account/password", {
         "current_password": "not my password", "new_password": NEW_PASSWORD,
         "confirm": NEW_PASSWORD})
-    assert wrong.status_code == 422
+    assert wrong.status_code == 401  # a wrong guess, counted by the rate limit
     assert 'id="current_password-error"' in wrong.get_data(as_text=True)
     common = post_form(user_client, "/account/password", {
         "current_password": PASSWORD, "new_password": "password123", "confirm": "password123"})
@@ -82,7 +82,7 @@ def test_deleting_an_account_removes_every_row_of_it_and_nothing_else(
     log_in(client, "kim@example.com")
     refused = post_form(client, "/account/delete", {"password": "wrong password",
                                                     "understood": "y"})
-    assert refused.status_code == 422 and 'id="password-error"' in refused.get_data(as_text=True)
+    assert refused.status_code == 401 and 'id="password-error"' in refused.get_data(as_text=True)
     unticked = post_form(client, "/account/delete", {"password": PASSWORD})
     assert 'id="understood-error"' in unticked.get_data(as_text=True)
     refresh(session)
@@ -162,3 +162,49 @@ def test_a_bad_data_file_is_refused_with_its_problems_and_imports_nothing(
         "data_file": (io.BytesIO(b"\xff\xfe not json"), "data.json")},
         content_type="multipart/form-data")
     assert not_json.status_code == 422 and "not JSON" in not_json.get_data(as_text=True)
+
+
+def test_an_import_cannot_reach_other_users_or_break_the_schedule(
+        user_client: FlaskClient, user: User, session: Session, clock: FrozenClock) -> None:
+    kim = studied_user(session, clock())
+    document = account_data.export_account(session, kim, clock())
+    own_uid = document["own_decks"][0]["cards"][0]["uid"]  # Kim's own card: not shared
+    document["cards"][2]["item"] = own_uid
+    document["own_decks"] = []
+    review = document["cards"][0]["reviews"][0]
+    review["state_before"] = {**review["state_before"], "item_id": 1, "user_id": kim.id}
+    document["cards"][1]["reviews"][0]["reviewed_at"] = "2099-01-01T00:00:00+00:00"
+    document["settings"]["fsrs_parameters"] = [1, 2]
+    document["tracks"][0]["exam_date"] = "0001-01-02"
+    document["exam_attempts"][0]["questions"][0]["option_order"] = ["z"]
+    response = post_form(user_client, "/account/import", {
+        "data_file": (io.BytesIO(json.dumps(document).encode()), "data.json")},
+        content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for expected in (f"$.cards[2].item: no item &#39;{own_uid}&#39;",
+                     "$.cards[0].reviews[0].state_before: expected exactly the fields",
+                     "$.cards[1].reviews[0].reviewed_at: this time is in the future",
+                     "$.settings.fsrs_parameters", "$.tracks[0].exam_date",
+                     "$.exam_attempts[0].questions[0].option_order"):
+        assert expected in page, expected
+    refresh(session)
+    assert _rows_of(session, user.id)["cards"] == 0
+
+
+def test_undo_never_applies_a_damaged_snapshot(user_client: FlaskClient, session: Session,
+                                               clock: FrozenClock) -> None:
+    kim = studied_user(session, clock(), "kim@example.com")
+    latest = session.scalars(select(ReviewLog).where(ReviewLog.user_id == kim.id)
+                             .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())).first()
+    card = session.get(Card, latest.card_id)
+    item_before = card.item_id
+    latest.state_before = {**latest.state_before, "item_id": 1}
+    session.commit()
+    client = user_client.application.test_client()
+    log_in(client, kim.email)
+    response = post_form(client, "/review/undo", {"log_id": latest.id}, follow_redirects=True)
+    assert "cannot be undone" in response.get_data(as_text=True)
+    refresh(session)
+    assert session.get(Card, card.id).item_id == item_before
+    assert session.get(ReviewLog, latest.id) is not None

@@ -164,3 +164,11 @@ def test_nul_characters_are_refused_before_any_view(user_client: FlaskClient) ->
     response = post_form(user_client, "/settings", {"timezone": "UTC\x00"})
     assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
     assert user_client.get("/cards?q=a%00b").status_code == 400
+    token = csrf_token(user_client)
+    nested = user_client.post("/login", json={"email": ["a\x00@example.com"],
+                                              "password": ["x"], "csrf_token": [token]},
+                              headers={"X-CSRFToken": token})
+    assert nested.status_code == 400
+    deep = user_client.post("/login", data="[" * 100_000, content_type="application/json",
+                            headers={"X-CSRFToken": token})
+    assert deep.status_code == 400

@@ -33,16 +33,24 @@ def upgrade() -> None:
     with op.batch_alter_table("review_logs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("last_interval", sa.Integer(), nullable=True))
     connection = op.get_bind()
-    rows = connection.execute(
-        sa.text("SELECT id, state_before FROM review_logs WHERE previous_state = :state"),
-        {"state": REVIEW},
-    ).all()
-    for row_id, before in rows:
-        snapshot = json.loads(before) if isinstance(before, str) else before
-        connection.execute(
-            sa.text("UPDATE review_logs SET last_interval = :days WHERE id = :id"),
-            {"days": _interval(snapshot or {}), "id": row_id},
-        )
+    # In batches, each written with one executemany: a million-review database neither
+    # holds every snapshot in memory nor pays a round trip per row.
+    last_id, batch = 0, 5000
+    update = sa.text("UPDATE review_logs SET last_interval = :days WHERE id = :id")
+    while True:
+        rows = connection.execute(
+            sa.text("SELECT id, state_before FROM review_logs WHERE previous_state = :state "
+                    "AND id > :after ORDER BY id LIMIT :batch"),
+            {"state": REVIEW, "after": last_id, "batch": batch},
+        ).all()
+        if not rows:
+            break
+        values = []
+        for row_id, before in rows:
+            snapshot = json.loads(before) if isinstance(before, str) else before
+            values.append({"days": _interval(snapshot or {}), "id": row_id})
+        connection.execute(update, values)
+        last_id = rows[-1][0]
     op.create_index("ix_review_logs_user_time", "review_logs",
                     ["user_id", "reviewed_at", "duration_ms"], unique=False)
     mature = sa.text("last_interval >= 21")

@@ -96,11 +96,42 @@ def _snapshot(card: Card) -> dict[str, Any]:
     return values
 
 
-def _restore(snapshot: dict[str, Any]) -> dict[str, Any]:
-    values = dict(snapshot)
-    for name in ("due", "last_review"):
-        values[name] = datetime.fromisoformat(values[name]) if values[name] else None
+_SNAPSHOT_TYPES: dict[str, tuple[type, ...]] = {
+    "state": (int,), "step": (int, type(None)), "stability": (int, float, type(None)),
+    "difficulty": (int, float, type(None)), "due": (str,), "last_review": (str, type(None)),
+    "reps": (int,), "lapses": (int,), "suspended": (bool,), "leech": (bool,),
+}
+
+
+def restore_values(snapshot: Any) -> dict[str, Any]:
+    """The card fields a log's ``state_before`` holds, checked; ValueError if malformed.
+
+    Only the snapshot's own fields, each of its type, ever reach the card: an imported or
+    tampered snapshot cannot move a card to another item or user.
+    """
+    if not isinstance(snapshot, dict) or set(snapshot) != set(_SNAPSHOT_FIELDS):
+        raise ValueError(f"expected exactly the fields {', '.join(_SNAPSHOT_FIELDS)}")
+    values = {}
+    for name in _SNAPSHOT_FIELDS:
+        value, kinds = snapshot[name], _SNAPSHOT_TYPES[name]
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise ValueError(f"{name}: wrong type")
+        if name in ("due", "last_review") and value is not None:
+            value = datetime.fromisoformat(value)
+            if value.tzinfo is None:
+                raise ValueError(f"{name}: the time needs a UTC offset")
+        values[name] = value
+    if values["state"] not in (0, 1, 2, 3) or values["reps"] < 0 or values["lapses"] < 0:
+        raise ValueError("state, reps or lapses out of range")
     return values
+
+
+def _restore(snapshot: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return restore_values(snapshot)
+    except ValueError as error:
+        raise StaleCard(f"This answer's saved card state is damaged ({error}); it cannot be "
+                        "undone.") from None
 
 
 def answer_card(
@@ -182,10 +213,11 @@ def undo_review(session: Session, user: User, log_id: int, now: datetime) -> Car
         raise ReviewRefused("Nothing to undo: that answer was already undone or is not the "
                             "latest one today.")
     card = own_card(session, user, latest.card_id)
+    before = _restore(latest.state_before)
     restored = session.execute(
         update(Card)
-        .where(Card.id == card.id, Card.reps == latest.state_before["reps"] + 1)
-        .values(**_restore(latest.state_before))
+        .where(Card.id == card.id, Card.reps == before["reps"] + 1)
+        .values(**before)
         .execution_options(synchronize_session=False)
     ).rowcount
     if restored != 1:

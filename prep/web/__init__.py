@@ -156,10 +156,14 @@ def register_request_guards(app: Flask) -> None:
     def _no_nul() -> None:
         query = request.query_string.decode("latin-1")
         if request.is_json:  # Flask-WTF reads a JSON body as the form: it must be an object
-            body = request.get_json(silent=True)
+            try:
+                body = request.get_json(silent=True)
+            except RecursionError:
+                body = None
             if not isinstance(body, dict):
                 abort(400, "The request body must be a JSON object.")
-            fields = [str(key) + str(value) for key, value in body.items()]
+            raw = request.get_data(cache=True)
+            fields = ["\x00"] if b"\x00" in raw or b"\\u0000" in raw.lower() else []
         else:
             fields = [key + value for key, value in request.form.items(multi=True)]
         if "\x00" in query or "%00" in query or any("\x00" in field for field in fields):

@@ -68,6 +68,8 @@ def change_password() -> ResponseReturnValue:
         except accounts.AccountError as error:
             session_.rollback()
             getattr(form, error.field).errors.append(error.message)
+            if error.field == "current_password":
+                return _page(401, password_form=form)  # a wrong guess: counts for the limit
         else:
             session_.commit()
             session.clear()
@@ -101,6 +103,8 @@ def import_data() -> ResponseReturnValue:
     try:
         document = json.loads(upload.read(request.max_content_length or 5_000_000)) \
             if upload else None
+    except RecursionError:
+        document, problems = None, ["The file nests its data too deeply to be a prep file."]
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         document, problems = None, [f"The file is not JSON: {error}"]
     if upload is None or not upload.filename:
@@ -135,6 +139,7 @@ def delete() -> ResponseReturnValue:
         except accounts.AccountError as error:
             session_.rollback()
             form.password.errors.append(error.message)
+            return _page(401, delete_form=form)  # a wrong guess: counts for the limit
         else:
             session_.commit()
             logout_user()

@@ -25,8 +25,8 @@ def _configured(name: str):  # type: ignore[no-untyped-def]
 
 
 def _refused(response) -> bool:  # type: ignore[no-untyped-def]
-    """Only refused attempts (wrong password) count towards a lockout."""
-    return response.status_code in (401, 422)
+    """Only wrong passwords (401) count towards a lockout, not other form mistakes."""
+    return response.status_code == 401
 
 
 def _account_key() -> str:
@@ -62,6 +62,7 @@ LIMITS = {
     "account.delete": (RateLimit("PREP_LOGIN_LIMIT_PER_ACCOUNT", _user_key, only_refused=True),),
     # Seconds of CPU each (fsrs-rs training, simulation): not a loop anyone should run.
     "settings.optimise_preview": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
+    "settings.optimise_apply": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
     "settings.workload": (RateLimit("PREP_HEAVY_LIMIT", _user_key, methods=("GET",)),),
 }
 

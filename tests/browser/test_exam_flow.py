@@ -28,11 +28,11 @@ def test_take_flag_review_submit_and_read_the_report(page, session: Session,  # 
     assert "Question 1 of 6" in page.locator(".exam-title").inner_text()
     assert page.locator("#clock-text").inner_text().startswith("0:4")
     page.keyboard.press("1")
-    expect(page.locator("#save-state")).to_have_text("Answer saved.")
+    expect(page.locator("#save-state")).to_have_text("Answer saved.", timeout=15_000)
     with page.expect_navigation():
         page.keyboard.press("n")
     page.keyboard.press("2")
-    expect(page.locator("#save-state")).to_have_text("Answer saved.")
+    expect(page.locator("#save-state")).to_have_text("Answer saved.", timeout=15_000)
     with page.expect_navigation():
         page.keyboard.press("f")
     assert page.locator("#flag-button").get_attribute("aria-pressed") == "true"
