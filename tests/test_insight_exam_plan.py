@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prep.insight.exam_plan import exam_plan, keep_exam_plans
+from prep.insight.exam_plan import exam_plan, keep_exam_plans, plans_need_keeping
 from prep.models import REVIEW, Card, Enrollment, User
 from prep.study.enrollment import add_cards
 from prep.study.queue import build_queue
@@ -76,3 +76,15 @@ def test_a_date_set_inside_the_window_spreads_over_the_days_left(
     assert all(len(answered) <= 2 * len(card_ids) / 3 for answered in per_day)
     plan = exam_plan(session, user, enrollment, clock() + timedelta(days=2, hours=3))
     assert plan.unseen == 0
+
+
+def test_the_review_page_needs_the_write_lock_only_while_cards_are_left_to_move(
+        session: Session, clock: FrozenClock) -> None:
+    user, _ = _track_user(session, clock)
+    session.get(Enrollment, (user.id, "alpha")).exam_date = (clock() + timedelta(days=3)).date()
+    session.commit()
+    assert plans_need_keeping(session, user, clock())
+    assert keep_exam_plans(session, user, clock()) > 0
+    session.commit()
+    assert not plans_need_keeping(session, user, clock())  # all planned: a read, no write
+    assert keep_exam_plans(session, user, clock()) == 0

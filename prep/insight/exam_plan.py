@@ -18,7 +18,18 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, bindparam, case, false, func, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    case,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from prep.insight.statistics import DayCount, day_bounds, today
@@ -70,19 +81,41 @@ def bring_forward(session: Session, user: User, track_id: str, exam_date: date,
         return 0
     days = (last - start).days + 1
     bounds = day_bounds(user, start, days)
-    window_start = day_bounds(user, first, 0)[0]
     slot = Card.id % days
     slot_start = case({k: bindparam(f"s{k}", bounds[k]) for k in range(days)}, value=slot)
     moved = session.execute(
         update(Card)
-        .where(*_track_cards(user, track_id), _studied(),
-               or_(Card.last_review.is_(None), Card.last_review < window_start),
-               Card.due >= bounds[-1])  # not due before the exam
+        .where(*_unplanned(user, track_id, first, bounds[-1]))
         .values(due=slot_start)
         .execution_options(synchronize_session=False)
     ).rowcount
     session.expire_all()
     return moved
+
+
+def _unplanned(user: User, track_id: str, first: date, exam_start: datetime) -> tuple:
+    """The track's studied cards not seen since the window opened and not due before the
+    exam: the ones bring_forward moves."""
+    window_start = day_bounds(user, first, 0)[0]
+    return (*_track_cards(user, track_id), _studied(),
+            or_(Card.last_review.is_(None), Card.last_review < window_start),
+            Card.due >= exam_start)
+
+
+def plans_need_keeping(session: Session, user: User, now: datetime) -> bool:
+    """Whether an open exam window has cards still to bring forward (a read, so that the
+    review page takes the write lock only when there is something to move)."""
+    current = today(user, now)
+    for enrollment in user.enrollments:
+        if enrollment.exam_date is None:
+            continue
+        first, last = window(enrollment.exam_date)
+        if first <= current <= last:
+            exam_start = day_bounds(user, last, 1)[-1]
+            if session.scalar(select(exists().where(
+                    *_unplanned(user, enrollment.track_id, first, exam_start)))):
+                return True
+    return False
 
 
 def keep_exam_plans(session: Session, user: User, now: datetime) -> int:

@@ -269,13 +269,12 @@ _RESCHEDULE = (
 )
 
 
-def apply_parameters(session: Session, user: User, parameters: Sequence[float],
-                     now: datetime) -> Rescheduling:
-    """Store ``parameters`` if they beat the current ones on the user's history; reschedule.
+def check_and_plan(session: Session, user: User,
+                   parameters: Sequence[float]) -> tuple[tuple[float, ...], Rescheduling]:
+    """Read-only half of applying: the parameters as fsrs takes them and the cards they move.
 
-    Raises NotBetter when they do not (also when they are already the current ones, so a
-    repeated confirmation changes nothing). A card answered meanwhile keeps its new state.
-    Cards of a track in its exam week are brought forward again afterwards.
+    Raises NotBetter unless they beat the current ones on the user's history (also when they
+    are already the current ones, so a repeated confirmation changes nothing).
     """
     proposed = scheduler_parameters(parameters)
     histories = user_histories(session, user)
@@ -284,9 +283,15 @@ def apply_parameters(session: Session, user: User, parameters: Sequence[float],
             current_parameters(user), items).log_loss:
         raise NotBetter("These parameters do not predict your history better than the "
                         "current ones, so nothing was changed.")
+    return proposed, plan_rescheduling(session, user, proposed, histories)
+
+
+def store_parameters(session: Session, user: User, proposed: tuple[float, ...],
+                     plan: Rescheduling, now: datetime) -> Rescheduling:
+    """Writing half: store the parameters and the planned cards (a card answered since the
+    plan keeps its new state: compare-and-set on reps); exam weeks are kept."""
     user.fsrs_parameters = list(proposed)
     session.flush()
-    plan = plan_rescheduling(session, user, proposed, histories)
     if plan.moves:
         session.connection().execute(_RESCHEDULE, [
             {"card_id": m.card_id, "shown_reps": m.reps, "new_state": m.state,
@@ -297,3 +302,14 @@ def apply_parameters(session: Session, user: User, parameters: Sequence[float],
     session.expire_all()
     keep_exam_plans(session, user, now)
     return plan
+
+
+def apply_parameters(session: Session, user: User, parameters: Sequence[float],
+                     now: datetime) -> Rescheduling:
+    """Store ``parameters`` if they beat the current ones on the user's history; reschedule.
+
+    The web view runs the two halves in separate transactions, so that SQLite's write lock
+    is held for the UPDATE only, not for the seconds of evaluation and replay.
+    """
+    proposed, plan = check_and_plan(session, user, parameters)
+    return store_parameters(session, user, proposed, plan, now)

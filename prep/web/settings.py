@@ -15,9 +15,10 @@ from prep.insight.exam_plan import set_exam_dates
 from prep.insight.optimisation import (
     NotBetter,
     NotEnoughReviews,
-    apply_parameters,
+    check_and_plan,
     optimise,
     plan_rescheduling,
+    store_parameters,
 )
 from prep.insight.simulation import simulate_workload
 from prep.study.settings import FIELDS, SettingsError, current_values, update_settings
@@ -117,15 +118,18 @@ def optimise_apply() -> ResponseReturnValue:
         parameters = [float(value) for value in json.loads(request.form.get("parameters", ""))]
     except (ValueError, TypeError, RecursionError):
         parameters = []
-    session = write_session()
+    user = current_account()
     try:
         if len(parameters) != 21 or not all(map(math.isfinite, parameters)):
             raise NotBetter("The parameters were incomplete; run the optimiser again.")
-        plan = apply_parameters(session, current_account(), parameters, now())
+        # Evaluate and replay outside the write transaction: on SQLite the write lock is
+        # then held for the card updates only, not for seconds of computation.
+        proposed, plan = check_and_plan(db_session(), user, parameters)
     except NotBetter as error:
-        session.rollback()
         flash(str(error), "warning")
         return redirect(url_for("settings.edit"), 303)
+    session = write_session()
+    store_parameters(session, user, proposed, plan, now())
     session.commit()
     flash(f"New FSRS parameters saved; {len(plan.moved)} of {plan.cards} cards moved.",
           "success")
