@@ -84,3 +84,8 @@ def test_forms_without_csrf_token_are_refused(client: FlaskClient, session: Sess
 def test_logout_needs_a_login(client: FlaskClient) -> None:
     response = post_form(client, "/logout", {})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_head_requests_of_the_forms_are_ok(client: FlaskClient) -> None:
+    assert client.head("/login").status_code == 200
+    assert client.head("/register").status_code == 200

@@ -76,7 +76,8 @@ def register() -> ResponseReturnValue:
             login_user(LoginUser(user))
             flash("Welcome to prep. Pick the tracks you want to study.", "success")
             return redirect(url_for("tracks.home"))
-    return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 422
+    status = 200 if request.method != "POST" else 422
+    return render_template("auth/register.html", form=form), status
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -90,7 +91,7 @@ def login() -> ResponseReturnValue:
             login_user(LoginUser(user))
             return redirect(local_path(request.args.get("next"), url_for("tracks.home")))
         form.password.errors.append("Wrong e-mail or password.")
-    status = 200 if request.method == "GET" else 401
+    status = 200 if request.method != "POST" else 401
     return render_template("auth/login.html", form=form), status
 
 
