@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -145,8 +144,8 @@ class _Reader:
         self.fail(path, "expected a list")
         return []
 
-    def fields(self, source: dict[str, Any], names: tuple[str, ...], path: str,
-               check: Callable[[str, Any], str | None]) -> dict[str, Any]:
+    def fields(self, source: dict[str, Any], names: tuple[str, ...],
+               path: str) -> dict[str, Any]:
         """The named fields, times parsed, each checked; problems recorded."""
         values = {}
         for name in names:
@@ -156,7 +155,7 @@ class _Reader:
             value = source[name]
             if name in _TIMES and value is not None:
                 value = self.time(value, f"{path}.{name}", past=name in _PAST)
-            elif (message := check(name, value)) is not None:
+            elif (message := _problem(name, value)) is not None:
                 self.fail(f"{path}.{name}", message)
             elif name == "state_before":
                 try:
@@ -186,36 +185,9 @@ class _Reader:
         return moment
 
 
-def _type_check(expected: dict[str, tuple[type, ...]]) -> Callable[[str, Any], str | None]:
-    def check(name: str, value: Any) -> str | None:
-        kinds = expected.get(name)
-        if kinds is None or (isinstance(value, kinds) and not (
-                isinstance(value, bool) and bool not in kinds)):
-            if isinstance(value, str) and "\x00" in value:
-                return "contains a NUL character"
-            return None
-        return f"expected {' or '.join('null' if k is type(None) else k.__name__ for k in kinds)}"
-
-    def checked(name: str, value: Any) -> str | None:
-        if (message := check(name, value)) is not None:
-            return message
-        if name in _CHOICES and value not in _CHOICES[name]:
-            return f"expected one of {sorted(_CHOICES[name])}"
-        if isinstance(value, int | float) and not isinstance(value, bool) \
-                and not -(2**31) <= value <= 2**31 - 1:
-            return "out of range"
-        return None
-    return checked
-
-
-_CHOICES: dict[str, set[Any]] = {
-    "state": {0, 1, 2, 3}, "previous_state": {0, 1, 2, 3}, "rating": {1, 2, 3, 4},
-    "mode": {"exam", "practice"}, "status": {"open", "graded"},
-}
-
-
 _NONE = type(None)
-_CHECK = _type_check({
+# The JSON types each field may have.
+_KINDS: dict[str, tuple[type, ...]] = {
     "state": (int,), "step": (int, _NONE), "stability": (float, int, _NONE),
     "difficulty": (float, int, _NONE), "reps": (int,), "lapses": (int,), "active": (bool,),
     "from_exam": (bool,), "suspended": (bool,), "flagged": (bool,), "leech": (bool,),
@@ -227,7 +199,24 @@ _CHECK = _type_check({
     "custom": (dict, _NONE), "current_position": (int, _NONE), "position": (int,),
     "option_order": (list,), "chosen": (list, _NONE), "correct": (bool, _NONE),
     "time_spent_ms": (int,), "front": (str,), "back": (str,), "tags": (list,), "uid": (str,),
-})
+}
+_CHOICES: dict[str, set[Any]] = {
+    "state": {0, 1, 2, 3}, "previous_state": {0, 1, 2, 3}, "rating": {1, 2, 3, 4},
+    "mode": {"exam", "practice"}, "status": {"open", "graded"},
+}
+
+
+def _problem(name: str, value: Any) -> str | None:
+    """What is wrong with one field's value (its type, choice or range), or None."""
+    kinds = _KINDS.get(name, (object,))
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        return f"expected {' or '.join('null' if k is _NONE else k.__name__ for k in kinds)}"
+    if name in _CHOICES and value not in _CHOICES[name]:
+        return f"expected one of {sorted(_CHOICES[name])}"
+    if isinstance(value, int | float) and not isinstance(value, bool) \
+            and not -(2**31) <= value <= 2**31 - 1:
+        return "out of range"
+    return None
 
 
 # --- import -------------------------------------------------------------------------------
@@ -291,7 +280,7 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
             card_path = f"{path}.cards[{c}]"
             values = reader.fields(reader.mapping(raw, card_path),
                                    ("uid", "front", "back", "tags", "created_at", "updated_at"),
-                                   card_path, _CHECK)
+                                   card_path)
             if len(values) < 6 or reader.problems:
                 continue
             draft = CardDraft(title, values["front"], values["back"],
@@ -326,11 +315,11 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
         path = f"$.cards[{n}]"
         raw = reader.mapping(raw, path)
         item = item_of(raw.get("item"), f"{path}.item")
-        values = reader.fields(raw, CARD_FIELDS, path, _CHECK)
+        values = reader.fields(raw, CARD_FIELDS, path)
         reviews = []
         for r, entry in enumerate(reader.listing(raw.get("reviews"), f"{path}.reviews")):
             review = reader.fields(reader.mapping(entry, f"{path}.reviews[{r}]"), REVIEW_FIELDS,
-                                   f"{path}.reviews[{r}]", _CHECK)
+                                   f"{path}.reviews[{r}]")
             if review.get("review_uid") in review_uids:
                 reader.fail(f"{path}.reviews[{r}].review_uid", "appears twice")
             elif not 1 <= len(str(review.get("review_uid", ""))) <= 64:
@@ -345,12 +334,12 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
         raw = reader.mapping(raw, path)
         if raw.get("exam") not in known_exams:
             reader.fail(f"{path}.exam", f"no exam {str(raw.get('exam'))[:60]!r}")
-        values = reader.fields(raw, ATTEMPT_FIELDS, path, _CHECK)
+        values = reader.fields(raw, ATTEMPT_FIELDS, path)
         questions = []
         for q, entry in enumerate(reader.listing(raw.get("questions"), f"{path}.questions")):
             entry = reader.mapping(entry, f"{path}.questions[{q}]")
             item = item_of(entry.get("item"), f"{path}.questions[{q}].item")
-            question = reader.fields(entry, QUESTION_FIELDS, f"{path}.questions[{q}]", _CHECK)
+            question = reader.fields(entry, QUESTION_FIELDS, f"{path}.questions[{q}]")
             _check_options(reader, shared.get(entry.get("item")), question,
                            f"{path}.questions[{q}]")
             questions.append((item, question))

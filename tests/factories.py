@@ -135,3 +135,22 @@ def studied_user(session: Session, now: datetime, email: str = "kim@example.com"
     grade(session, attempt, now - timedelta(minutes=10))
     session.commit()
     return user
+
+
+def in_review(session: Session, user: User, now: datetime, *, stability: float = 50.0,
+              reviewed_days_ago: int = 30, due_in_days: int = 40) -> list[int]:
+    """Put every card of ``user`` in review (seen ``reviewed_days_ago``, due in
+    ``due_in_days``) and commit; returns the card ids."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from prep.models import REVIEW, Card
+
+    cards = list(session.scalars(select(Card).where(Card.user_id == user.id)))
+    for card in cards:
+        card.state, card.stability, card.difficulty = REVIEW, stability, 5.0
+        card.last_review = now - timedelta(days=reviewed_days_ago)
+        card.due = now + timedelta(days=due_in_days)
+    session.commit()
+    return [card.id for card in cards]

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.insight.exam_plan import exam_plan, keep_exam_plans, plans_need_keeping
-from prep.models import REVIEW, Card, Enrollment, User
+from prep.models import Enrollment, User
 from prep.study.enrollment import add_cards
 from prep.study.queue import build_queue
 from prep.study.review import answer_card
 from tests.conftest import FrozenClock
-from tests.factories import enrolled_user, make_question_bank
+from tests.factories import enrolled_user, in_review, make_question_bank
 
 
 def _track_user(session: Session, clock: FrozenClock) -> tuple[User, list[int]]:
@@ -25,12 +25,8 @@ def _track_user(session: Session, clock: FrozenClock) -> tuple[User, list[int]]:
 
     bank = make_question_bank(session, clock(), {1: 35, 2: 35})
     add_cards(session, [user.id], session.scalars(select(Item).where(Item.id.in_(bank))), clock())
-    cards = list(session.scalars(select(Card).where(Card.user_id == user.id)))
-    for card in cards:
-        card.state, card.stability, card.difficulty = REVIEW, 60.0, 5.0
-        card.last_review, card.due = clock() - timedelta(days=20), clock() + timedelta(days=60)
-    session.commit()
-    return user, [card.id for card in cards]
+    return user, in_review(session, user, clock(), stability=60.0, reviewed_days_ago=20,
+                           due_in_days=60)
 
 
 def _study_day(session: Session, user: User, clock: FrozenClock, day: int) -> list[int]:

@@ -14,7 +14,7 @@ from prep.insight.synthetic import prep_answers, record, simulate
 from prep.models import Card, Enrollment, User
 from prep.study.scheduling import SchedulerSettings
 from tests.conftest import FrozenClock, log_in, post_form, refresh
-from tests.factories import enrolled_user
+from tests.factories import enrolled_user, in_review
 
 
 def test_exam_date_errors_show_next_to_the_field(client: FlaskClient, session: Session,
@@ -33,10 +33,7 @@ def test_exam_date_errors_show_next_to_the_field(client: FlaskClient, session: S
 def test_an_exam_date_inside_the_window_brings_cards_forward(
         client: FlaskClient, session: Session, clock: FrozenClock) -> None:
     user = enrolled_user(session, clock())
-    for card in session.scalars(select(Card).where(Card.user_id == user.id)):
-        card.state, card.stability, card.difficulty = 2, 50.0, 5.0
-        card.last_review, card.due = clock() - timedelta(days=30), clock() + timedelta(days=40)
-    session.commit()
+    in_review(session, user, clock())
     log_in(client, user.email)
     exam_day = (clock() + timedelta(days=2)).date()
     response = post_form(client, "/settings/exam-dates", {"exam_date_alpha": exam_day.isoformat()})
@@ -108,10 +105,7 @@ def test_cli_optimize_reports_and_applies(runner, session: Session, user: User, 
 def test_the_review_page_opens_the_exam_window_when_it_starts(
         client: FlaskClient, session: Session, clock: FrozenClock) -> None:
     user = enrolled_user(session, clock())
-    for card in session.scalars(select(Card).where(Card.user_id == user.id)):
-        card.state, card.stability, card.difficulty = 2, 50.0, 5.0
-        card.last_review, card.due = clock() - timedelta(days=30), clock() + timedelta(days=40)
-    session.commit()
+    in_review(session, user, clock())
     log_in(client, user.email)
     exam_day = (clock() + timedelta(days=10)).date()
     post_form(client, "/settings/exam-dates", {"exam_date_alpha": exam_day.isoformat()})

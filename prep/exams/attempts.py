@@ -206,7 +206,10 @@ def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
 
 
 def queue_missed(session: Session, user_id: int, missed: list[int], now: datetime) -> int:
-    """Make every missed question due now in the user's review queue; returns how many."""
+    """Make every missed question due now in the user's review queue; returns how many.
+
+    Plain statements: Card objects already loaded in ``session`` are not refreshed.
+    """
     if not missed:
         return 0
     # Plain statements, not ORM objects: a user who keeps missing questions has cards for
@@ -220,9 +223,6 @@ def queue_missed(session: Session, user_id: int, missed: list[int], now: datetim
             .where(Card.user_id == user_id, Card.item_id.in_(cards))
             .values(due=case((Card.due > now, now), else_=Card.due), from_exam=True,
                     active=True, buried_until=None))
-        for loaded in list(session.identity_map.values()):  # none in a request; tests may
-            if isinstance(loaded, Card) and loaded.user_id == user_id and loaded.item_id in cards:
-                session.expire(loaded)
     # New cards in fsrs's own new-card form (Learning, step 0, no memory state), due now:
     # shown ahead of new cards, outside the daily new limit. One executemany insert.
     fresh = [{"user_id": user_id, "item_id": item_id, "state": LEARNING, "step": 0,

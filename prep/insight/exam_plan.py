@@ -102,40 +102,30 @@ def _unplanned(user: User, track_id: str, first: date, exam_start: datetime) -> 
             Card.due >= exam_start)
 
 
+def open_windows(user: User, now: datetime) -> list[Enrollment]:
+    """The user's tracks whose exam window is open today (no query beyond enrolments)."""
+    current = today(user, now)
+    return [e for e in user.enrollments
+            if e.exam_date is not None and window(e.exam_date)[0] <= current
+            <= window(e.exam_date)[1]]
+
+
 def plans_need_keeping(session: Session, user: User, now: datetime) -> bool:
     """Whether an open exam window has cards still to bring forward (a read, so that the
     review page takes the write lock only when there is something to move)."""
-    current = today(user, now)
-    for enrollment in user.enrollments:
-        if enrollment.exam_date is None:
-            continue
+    for enrollment in open_windows(user, now):
         first, last = window(enrollment.exam_date)
-        if first <= current <= last:
-            exam_start = day_bounds(user, last, 1)[-1]
-            if session.scalar(select(exists().where(
-                    *_unplanned(user, enrollment.track_id, first, exam_start)))):
-                return True
+        exam_start = day_bounds(user, last, 1)[-1]
+        if session.scalar(select(exists().where(
+                *_unplanned(user, enrollment.track_id, first, exam_start)))):
+            return True
     return False
 
 
 def keep_exam_plans(session: Session, user: User, now: datetime) -> int:
     """Bring cards forward for every track whose exam window is open today."""
-    current = today(user, now)
-    moved = 0
-    for enrollment in user.enrollments:
-        if enrollment.exam_date is None:
-            continue
-        first, last = window(enrollment.exam_date)
-        if first <= current <= last:
-            moved += bring_forward(session, user, enrollment.track_id, enrollment.exam_date, now)
-    return moved
-
-
-def open_windows(user: User, now: datetime) -> bool:
-    """Whether any track's exam window is open today (cheap: no query beyond enrolments)."""
-    current = today(user, now)
-    return any(e.exam_date and window(e.exam_date)[0] <= current <= window(e.exam_date)[1]
-               for e in user.enrollments)
+    return sum(bring_forward(session, user, e.track_id, e.exam_date, now)
+               for e in open_windows(user, now))
 
 
 def exam_plan(session: Session, user: User, enrollment: Enrollment, now: datetime) -> ExamPlan:

@@ -154,7 +154,6 @@ def register_request_guards(app: Flask) -> None:
 
     @app.before_request
     def _no_nul() -> None:
-        query = request.query_string.decode("latin-1")
         if request.is_json:  # Flask-WTF reads a JSON body as the form: it must be an object
             try:
                 body = request.get_json(silent=True)
@@ -163,8 +162,10 @@ def register_request_guards(app: Flask) -> None:
             if not isinstance(body, dict):
                 abort(400, "The request body must be a JSON object.")
             raw = request.get_data(cache=True)
-            fields = ["\x00"] if b"\x00" in raw or b"\\u0000" in raw.lower() else []
+            carried = b"\x00" in raw or b"\\u0000" in raw.lower()
         else:
-            fields = [key + value for key, value in request.form.items(multi=True)]
-        if "\x00" in query or "%00" in query or any("\x00" in field for field in fields):
+            carried = any("\x00" in key + value
+                          for key, value in request.form.items(multi=True))
+        if carried or any("\x00" in key + value
+                          for key, value in request.args.items(multi=True)):
             abort(400, "The request contains a NUL character, which no field accepts.")

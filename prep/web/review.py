@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prep.db import db_session, write_session
-from prep.insight.exam_plan import keep_exam_plans, open_windows, plans_need_keeping
+from prep.insight.exam_plan import keep_exam_plans, plans_need_keeping
 from prep.models import User
 from prep.study import review
 from prep.study.queue import build_queue, due_tomorrow
@@ -63,7 +63,7 @@ def study() -> ResponseReturnValue:
     """The card at the head of the queue, or the "done for today" screen."""
     session, user, moment = db_session(), current_account(), now()
     # An exam is near: its track's cards come forward (the write lock only when some move).
-    if open_windows(user, moment) and plans_need_keeping(session, user, moment):
+    if plans_need_keeping(session, user, moment):
         keep_exam_plans(write_session(), user, moment)
         session.commit()
     undo_id = _undo_id(session, user, moment)
