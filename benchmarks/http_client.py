@@ -174,7 +174,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(url: str, folder: Path, *, workers: int = 2, threads: int = 4,
+def start_server(url: str, folder: Path, *, workers: int = 2, threads: int = 2,
                  worker_class: str = "gthread", port: int | None = None) -> Server:
     """Start gunicorn as ``prep serve`` does, on ``url``; returns once it answers."""
     port = port or free_port()

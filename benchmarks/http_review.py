@@ -33,7 +33,7 @@ from prep.models import ReviewLog
 USERS = int(os.environ.get("PREP_BENCH_HTTP_USERS", 16))
 SECONDS = float(os.environ.get("PREP_BENCH_HTTP_SECONDS", 20))
 WORKERS = int(os.environ.get("PREP_BENCH_HTTP_WORKERS", 2))
-THREADS = int(os.environ.get("PREP_BENCH_HTTP_THREADS", 4))
+THREADS = int(os.environ.get("PREP_BENCH_HTTP_THREADS", 2))
 WORKER_CLASS = os.environ.get("PREP_BENCH_HTTP_WORKER_CLASS", "gthread")
 MODE = os.environ.get("PREP_BENCH_HTTP_MODE", "json")
 # A path prefix: sample a worker with py-spy during the run (collapsed stacks, see README).

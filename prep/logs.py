@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -34,7 +35,8 @@ class StdoutHandler(logging.StreamHandler):
 
 
 class JsonFormatter(logging.Formatter):
-    """A log record as one JSON object: time, level, logger, message, request id, extras."""
+    """A log record as one JSON object: time, level, logger, message, process id, request id
+    and extras."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -42,6 +44,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process or os.getpid(),  # which gunicorn worker
         }
         if has_request_context() and "request_id" in g:
             entry["request_id"] = g.request_id

@@ -69,3 +69,30 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch: pytest.MonkeyP
     assert (settings.workers, settings.threads, settings.bind) == (5, 8, "127.0.0.1:9001")
     monkeypatch.delenv("WEB_CONCURRENCY")
     assert importlib.reload(prep.serving).workers == 2
+
+
+def test_gunicorn_spreads_keep_alive_connections_over_its_workers(tmp_path: Path) -> None:
+    """Sixteen clients connect at once and each sends a request on its own keep-alive
+    connection: both workers serve some (their log lines carry the worker's pid)."""
+    import threading
+
+    from benchmarks.http_client import Browser, serving
+
+    with serving(f"sqlite:///{tmp_path / 'spread.sqlite3'}", workers=2) as server:
+        browsers = [Browser(server.port) for _ in range(16)]
+        for browser in browsers:
+            browser.connection.connect()
+        senders = [threading.Thread(target=browser.request, args=("GET", "/healthz"))
+                   for browser in browsers]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(timeout=30)
+        for browser in browsers:
+            browser.close()
+        lines = [json.loads(line) for line in server.log.read_text().splitlines()
+                 if line.startswith("{")]
+    served = [line["pid"] for line in lines if line.get("path") == "/healthz"
+              and line.get("status") == 200]
+    assert len(served) >= 16
+    assert len(set(served)) == 2
