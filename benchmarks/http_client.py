@@ -133,10 +133,9 @@ class Server:
         total = 0
         for pid in [self.process.pid, *self.worker_pids()]:
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += _cpu_of(Path(f"/proc/{pid}/stat").read_text())
             except OSError:
                 continue  # a worker that just exited
-            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
         return total / os.sysconf("SC_CLK_TCK")
 
     def wait_ready(self, seconds: float = 20) -> None:
@@ -163,6 +162,24 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+
+
+def _cpu_of(stat: str) -> int:
+    fields = stat.rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time used so far by this machine's PostgreSQL processes (0 when none run here)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # a process that just exited
+        if "(postgres)" in text:
+            total += _cpu_of(text)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:

@@ -7,11 +7,20 @@ loopback as ``prep serve`` does. Reports throughput, latency percentiles and err
 checks the database (``check_database``): every acknowledged review stored exactly once,
 every acknowledged exam answer in its attempt, every card's state consistent with its
 review log. SQLite by default; ``PREP_BENCH_HTTP_POSTGRES_URL`` adds PostgreSQL.
+
+Pacing: ``PREP_BENCH_LOAD_RATE`` review answers per second are offered by the users
+together (each user keeps its own schedule, with one exam answer after every
+``REVIEWS_PER_EXAM_ANSWER`` reviews). Latency is measured from the moment an action was
+due, not from when it could be sent, so a server that falls behind is charged for the
+queue it builds (no coordinated omission). ``PREP_BENCH_LOAD_RATE=0`` removes the pacing:
+every user sends its next action as soon as the last one is answered (closed loop, the
+server's capacity).
 """
 
 from __future__ import annotations
 
 import os
+import random
 import re
 import time
 from collections import defaultdict
@@ -23,7 +32,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from benchmarks.fixtures import fresh_schema, study_group
-from benchmarks.http_client import Browser, percentile, retried, run_users, serving
+from benchmarks.http_client import (
+    Browser,
+    percentile,
+    postgres_cpu_seconds,
+    retried,
+    run_users,
+    serving,
+)
 from benchmarks.http_review import (
     CARDS,
     THREADS,
@@ -42,8 +58,11 @@ from prep.models import AttemptQuestion, Card, ReviewLog
 
 USERS = int(os.environ.get("PREP_BENCH_LOAD_USERS", 50))
 SECONDS = float(os.environ.get("PREP_BENCH_LOAD_SECONDS", 20))
+RATE = float(os.environ.get("PREP_BENCH_LOAD_RATE", 330))
 EXAM = "mla-c01"
-REVIEWS_PER_EXAM_ANSWER = 4
+# A person spends seconds on a card and a minute or more on an exam question; one exam
+# answer per ten reviews is still far more exam traffic than that.
+REVIEWS_PER_EXAM_ANSWER = 10
 _ATTEMPT = re.compile(r"/attempts/(\d+)/q/1$")
 _CHOICE = re.compile(r'name="choice" value="([^"]+)"')
 _COUNT = re.compile(r'data-count="(\d+)"')
@@ -125,13 +144,14 @@ def prepare(port: int, email: str, load: Load,
 
 
 def study(prepared: tuple[Browser, Sitting] | None, deadline: float, load: Load,
-          steps: int = 100_000) -> None:
-    """One user until the deadline: review, and after every few answers an exam question."""
+          steps: int = 100_000, every: float = 0) -> None:
+    """One user until the deadline: review, and after every few answers an exam question;
+    one action every ``every`` seconds (0: each as soon as the last one is answered)."""
     if prepared is None:
         return
     browser, sitting = prepared
     try:
-        _study(browser, sitting, deadline, load, steps)
+        _study(browser, sitting, deadline, load, steps, every)
     except OSError as error:
         load.reviews.failures.append(repr(error))
     finally:
@@ -139,14 +159,18 @@ def study(prepared: tuple[Browser, Sitting] | None, deadline: float, load: Load,
 
 
 def _study(browser: Browser, sitting: Sitting, deadline: float, load: Load,
-           steps: int) -> None:
+           steps: int, every: float) -> None:
     shown = browser.review_fields()
+    due = time.perf_counter() + random.uniform(0, every)  # users do not start in step
     for step in range(steps):
+        if every:
+            time.sleep(max(0.0, due - time.perf_counter()))
         if shown is None or time.perf_counter() >= deadline:
             break
-        began = time.perf_counter()
+        began = due if every else time.perf_counter()  # latency counts from when it was due
+        due += every
         try:
-            if step % REVIEWS_PER_EXAM_ANSWER == REVIEWS_PER_EXAM_ANSWER - 1 \
+            if step % (REVIEWS_PER_EXAM_ANSWER + 1) == REVIEWS_PER_EXAM_ANSWER \
                     and sitting.position <= sitting.questions:
                 retried(lambda: answer_question(browser, sitting))
                 load.exam_latencies.append((time.perf_counter() - began) * 1000)
@@ -194,21 +218,39 @@ def check_database(url: str, load: Load) -> dict[str, bool]:
     }
 
 
+def step_interval(users: int = USERS, rate: float = RATE) -> float:
+    """Seconds between one user's actions so that all together offer ``rate`` review answers
+    per second (and their exam answers on top); 0 without pacing."""
+    if rate <= 0:
+        return 0.0
+    actions_per_review = 1 + 1 / REVIEWS_PER_EXAM_ANSWER
+    return users / (rate * actions_per_review)
+
+
 def run(name: str, url: str) -> None:
     """Seed, serve, load, check; print one table row and the checks."""
     emails = seed(url, USERS)
     load = Load()
+    cpu: dict[str, float] = {}
+
+    def window_opens() -> None:
+        cpu["server"], cpu["database"] = server.cpu_seconds(), postgres_cpu_seconds()
+
     with serving(url, workers=WORKERS, threads=THREADS, worker_class=WORKER_CLASS) as server:
         elapsed = run_users(lambda n: prepare(server.port, emails[n], load),
-                            lambda prepared, deadline: study(prepared, deadline, load),
-                            USERS, SECONDS)
+                            lambda prepared, deadline: study(prepared, deadline, load,
+                                                             every=step_interval()),
+                            USERS, SECONDS, on_start=window_opens)
+        cpu["server"] = server.cpu_seconds() - cpu["server"]
+        cpu["database"] = postgres_cpu_seconds() - cpu["database"] if name == "PostgreSQL" else 0
     reviews, exam = load.reviews.latencies, load.exam_latencies
+    used = {part: 100 * seconds / elapsed for part, seconds in cpu.items()}  # % of one core
     checks = check_database(url, load)
     print(f"{name:<11} {USERS:>5} {len(reviews) / elapsed:>10.0f} "
           f"{percentile(reviews, 0.5):>8.1f} {percentile(reviews, 0.95):>8.1f} "
           f"{percentile(reviews, 0.99):>8.1f} {len(exam) / elapsed:>7.0f} "
           f"{percentile(exam, 0.95):>9.1f} {len(load.reviews.failures):>6} "
-          f"{all(checks.values())!s:>7}")
+          f"{all(checks.values())!s:>7} {used['server']:>6.0f}% {used['database']:>6.0f}%")
     for check, passed in checks.items():
         if not passed:
             print(f"  FAILED: {check}")
@@ -218,10 +260,15 @@ def run(name: str, url: str) -> None:
 
 def main() -> None:
     """Print the table."""
-    print(f"{USERS} users reviewing and sitting an exam over HTTP for {SECONDS:.0f} s: "
-          f"{server_setup()}")
+    offered = (f"{RATE:.0f} review answers/s offered (one action per user every "
+               f"{1000 * step_interval():.0f} ms)" if RATE > 0 else "no pacing (closed loop)")
+    print(f"{USERS} users reviewing and sitting an exam over HTTP for {SECONDS:.0f} s, "
+          f"{offered}: {server_setup()}")
     print(f"{'database':<11} {'users':>5} {'answers/s':>10} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'p99 ms':>8} {'exam/s':>7} {'exam p95':>9} {'errors':>6} {'checks':>7}")
+          f"{'p99 ms':>8} {'exam/s':>7} {'exam p95':>9} {'errors':>6} {'checks':>7} "
+          f"{'server':>7} {'db':>7}")
+    print("(server, db: CPU used by gunicorn and by PostgreSQL, in % of one core; the "
+          "machine has two)")
     on_each_database(run)
 
 

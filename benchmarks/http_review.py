@@ -26,7 +26,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from benchmarks.fixtures import fresh_schema, study_group
-from benchmarks.http_client import Browser, percentile, retried, run_users, serving
+from benchmarks.http_client import (
+    Browser,
+    percentile,
+    postgres_cpu_seconds,
+    retried,
+    run_users,
+    serving,
+)
 from prep.db import make_engine
 from prep.models import ReviewLog
 
@@ -145,6 +152,7 @@ def run(name: str, url: str) -> None:
 
     def window_opens() -> None:
         cpu["server"], cpu["client"] = server.cpu_seconds(), time.process_time()
+        cpu["database"] = postgres_cpu_seconds()
         if PROFILE:
             profilers.append(profile_worker(server.worker_pids()[0], SECONDS * 0.8,
                                             f"{PROFILE}-{name}.txt"))
@@ -152,6 +160,7 @@ def run(name: str, url: str) -> None:
     with serving(url, workers=WORKERS, threads=THREADS, worker_class=WORKER_CLASS) as server:
         elapsed = run_users(log_in, simulate, USERS, SECONDS, on_start=window_opens)
         server_cpu = server.cpu_seconds() - cpu["server"]
+        database_cpu = postgres_cpu_seconds() - cpu["database"] if name == "PostgreSQL" else 0
     client_cpu = time.process_time() - cpu["client"]
     for profiler in profilers:
         profiler.wait(timeout=60)
@@ -163,6 +172,7 @@ def run(name: str, url: str) -> None:
           f"{percentile(latencies, 0.99):>8.1f} {len(tally.failures):>6} "
           f"{stored_exactly_once(url, tally.acked)!s:>10} "
           f"{1000 * server_cpu / max(1, len(latencies)):>8.2f} "
+          f"{1000 * database_cpu / max(1, len(latencies)):>8.2f} "
           f"{1000 * client_cpu / max(1, len(latencies)):>8.2f}")
 
 
@@ -184,8 +194,10 @@ def main() -> None:
     """Print the table."""
     print(f"review answers over HTTP ({MODE}): {server_setup()}, {USERS} users, {SECONDS:.0f} s")
     print(f"{'database':<11} {'users':>5} {'answers/s':>10} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'p99 ms':>8} {'errors':>6} {'exact-once':>10} {'srv CPU':>8} {'cli CPU':>8}")
-    print("(CPU: milliseconds of CPU time per answer, server processes and load client)")
+          f"{'p99 ms':>8} {'errors':>6} {'exact-once':>10} {'srv CPU':>8} {'db CPU':>8} "
+          f"{'cli CPU':>8}")
+    print("(CPU: milliseconds of CPU time per answer: gunicorn, PostgreSQL's processes and "
+          "the load client)")
     on_each_database(run)
 
 

@@ -48,6 +48,12 @@ def init_db(app: Flask) -> None:
             session.close()
 
 
+def holds_write_lock(session: Session) -> bool:
+    """Whether the session's write transaction locks the whole database (SQLite), so that it
+    should commit before doing anything else; PostgreSQL locks only the rows written."""
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def write_session() -> Session:
     """The request's session, for a request that writes: on SQLite it begins IMMEDIATE.
 
@@ -59,7 +65,7 @@ def write_session() -> Session:
     PostgreSQL the open transaction simply goes on: no extra commit, no second checkout.
     """
     session = db_session()
-    if session.get_bind().dialect.name == "sqlite" and session.in_transaction() \
+    if holds_write_lock(session) and session.in_transaction() \
             and not (session.new or session.dirty or session.deleted):
         session.commit()  # nothing to write yet
     if not session.in_transaction():

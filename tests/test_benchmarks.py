@@ -24,3 +24,17 @@ def test_the_dashboard_benchmark_logs_in_and_renders(tmp_path: Path,
     monkeypatch.setattr(insight, "REQUESTS", 2)
     result = insight.bench_dashboard(f"sqlite:///{tmp_path / 'dash.sqlite3'}", 300, 3_000)
     assert result["median"] > 0
+
+
+def test_the_paced_load_test_runs_and_its_checks_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks import http_load
+
+    monkeypatch.setattr(http_load, "USERS", 3)
+    monkeypatch.setattr(http_load, "SECONDS", 2.0)
+    monkeypatch.setattr(http_load, "RATE", 30.0)  # 10 review answers/s per user, paced
+    http_load.run("SQLite", f"sqlite:///{tmp_path / 'load.sqlite3'}")
+    row = capsys.readouterr().out.splitlines()[0].split()
+    assert row[0] == "SQLite" and row[1] == "3" and 0 < int(row[2]) <= 40
+    assert row[8] == "0" and row[9] == "True"  # no errors; every database check passed
