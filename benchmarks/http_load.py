@@ -161,8 +161,13 @@ def study(prepared: tuple[Browser, Sitting] | None, deadline: float, load: Load,
 def _study(browser: Browser, sitting: Sitting, deadline: float, load: Load,
            steps: int, every: float) -> None:
     shown = browser.review_fields()
-    due = time.perf_counter() + random.uniform(0, every)  # users do not start in step
-    for step in range(steps):
+    # Users are out of step with each other: each starts at a random moment of its first
+    # interval and at a random place in its review/exam cycle (in step, all fifty exam
+    # questions would be asked within one interval).
+    due = time.perf_counter() + random.uniform(0, every)
+    cycle = REVIEWS_PER_EXAM_ANSWER + 1
+    offset = random.randrange(cycle)
+    for step in range(offset, offset + steps):
         if every:
             time.sleep(max(0.0, due - time.perf_counter()))
         if shown is None or time.perf_counter() >= deadline:
@@ -170,7 +175,7 @@ def _study(browser: Browser, sitting: Sitting, deadline: float, load: Load,
         began = due if every else time.perf_counter()  # latency counts from when it was due
         due += every
         try:
-            if step % (REVIEWS_PER_EXAM_ANSWER + 1) == REVIEWS_PER_EXAM_ANSWER \
+            if step % cycle == REVIEWS_PER_EXAM_ANSWER \
                     and sitting.position <= sitting.questions:
                 retried(lambda: answer_question(browser, sitting))
                 load.exam_latencies.append((time.perf_counter() - began) * 1000)
@@ -218,7 +223,7 @@ def check_database(url: str, load: Load) -> dict[str, bool]:
     }
 
 
-def step_interval(users: int = USERS, rate: float = RATE) -> float:
+def step_interval(users: int, rate: float) -> float:
     """Seconds between one user's actions so that all together offer ``rate`` review answers
     per second (and their exam answers on top); 0 without pacing."""
     if rate <= 0:
@@ -239,7 +244,7 @@ def run(name: str, url: str) -> None:
     with serving(url, workers=WORKERS, threads=THREADS, worker_class=WORKER_CLASS) as server:
         elapsed = run_users(lambda n: prepare(server.port, emails[n], load),
                             lambda prepared, deadline: study(prepared, deadline, load,
-                                                             every=step_interval()),
+                                                             every=step_interval(USERS, RATE)),
                             USERS, SECONDS, on_start=window_opens)
         cpu["server"] = server.cpu_seconds() - cpu["server"]
         cpu["database"] = postgres_cpu_seconds() - cpu["database"] if name == "PostgreSQL" else 0
@@ -260,8 +265,10 @@ def run(name: str, url: str) -> None:
 
 def main() -> None:
     """Print the table."""
-    offered = (f"{RATE:.0f} review answers/s offered (one action per user every "
-               f"{1000 * step_interval():.0f} ms)" if RATE > 0 else "no pacing (closed loop)")
+    offered = "no pacing (closed loop)"
+    if RATE > 0:
+        offered = (f"{RATE:.0f} review answers/s offered (one action per user every "
+                   f"{1000 * step_interval(USERS, RATE):.0f} ms)")
     print(f"{USERS} users reviewing and sitting an exam over HTTP for {SECONDS:.0f} s, "
           f"{offered}: {server_setup()}")
     print(f"{'database':<11} {'users':>5} {'answers/s':>10} {'p50 ms':>8} {'p95 ms':>8} "
