@@ -54,6 +54,17 @@ def holds_write_lock(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+def release_write_lock(session: Session) -> None:
+    """For a request that writes, then reads to build its reply: on SQLite, commit now, so
+    that other writers are not held up while the reply is built; on PostgreSQL, flush and
+    go on in the same transaction (one pooled connection, one pre-ping, no second BEGIN).
+    The caller commits again before replying, so nothing is acknowledged uncommitted."""
+    if holds_write_lock(session):
+        session.commit()
+    else:
+        session.flush()
+
+
 def write_session() -> Session:
     """The request's session, for a request that writes: on SQLite it begins IMMEDIATE.
 

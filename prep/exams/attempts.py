@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, case, exists, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from prep.exams.generation import PRACTICE, ExamUnavailable
 from prep.models import (
@@ -122,8 +123,8 @@ def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: l
     if saved != 1:
         session.refresh(attempt)
         raise AttemptClosed("This attempt was submitted meanwhile; the answer was not saved.")
-    for name, value in values.items():
-        setattr(question, name, value)
+    for name, value in values.items():  # written above: keep the loaded row current only
+        set_committed_value(question, name, value)
     visit(attempt, position, now)
     session.flush()
     return question

@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from prep.db import db_session, write_session
+from prep.db import db_session, release_write_lock, write_session
 from prep.exams import attempts as lifecycle
 from prep.exams.generation import (
     EXAM,
@@ -139,11 +139,13 @@ def question(attempt_id: int, position: int) -> ResponseReturnValue:
     except lifecycle.NoSuchAttempt:
         abort(404, "No such question in this attempt.")
     lifecycle.visit(found, position, now())
-    db_session().commit()
+    release_write_lock(db_session())
     left = lifecycle.remaining(found, now())
-    return render_template("exams/question.html", attempt=found, question=shown,
+    page = render_template("exams/question.html", attempt=found, question=shown,
                            item=shown.item, form=CsrfForm(),
                            remaining=int(left.total_seconds()) if left is not None else None)
+    db_session().commit()
+    return page
 
 
 @blueprint.post("/attempts/<int:attempt_id>/q/<int:position>/answer")

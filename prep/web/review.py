@@ -26,7 +26,7 @@ from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from prep.db import db_session, holds_write_lock, write_session
+from prep.db import db_session, release_write_lock, write_session
 from prep.insight.exam_plan import keep_exam_plans, plans_need_keeping
 from prep.models import User
 from prep.study import review
@@ -120,13 +120,7 @@ def answer() -> ResponseReturnValue:
             session, user, card_id, rating, review_uid, shown_reps, now(),
             duration_ms=min(max(duration, 0), 3_600_000) if duration is not None else None,
         )
-        # SQLite: commit now, so that the write lock is not held while the next card is
-        # built. PostgreSQL (row locks): the next card is read in the same transaction and
-        # the commit comes just before the reply, which saves a checkout, its pre-ping, a
-        # BEGIN and a ROLLBACK per answer. Either way nothing is acknowledged uncommitted.
-        one_transaction = wants_json() and not holds_write_lock(session)
-        if not one_transaction:
-            session.commit()
+        release_write_lock(session)
     except review.NoSuchCard:
         abort(404, "No such card.")
     except review.ReviewRefused as refusal:
@@ -143,8 +137,7 @@ def answer() -> ResponseReturnValue:
                    "it was tagged and suspended. Rewrite it or split it up in the card "
                    "browser.")
     reply = _next(message, None if result.duplicate else result.log.id)
-    if one_transaction:
-        session.commit()
+    session.commit()
     return reply
 
 
