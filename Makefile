@@ -5,6 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# What the whole test suite talks to (see README): PostgreSQL, Redis and Debian's Chromium.
+CHROMIUM ?= /usr/bin/chromium
+PREP_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PREP_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+export PREP_TEST_POSTGRES_URL PREP_TEST_REDIS_URL
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run serve test lint bench clean
 
@@ -32,7 +38,11 @@ lint: $(STAMP)
 	$(BIN)/prep decks check
 	$(BIN)/prep decks lint
 
-test: lint
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
+test: lint $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -240,6 +240,7 @@ def run(name: str, url: str) -> None:
 
     def window_opens() -> None:
         cpu["server"], cpu["database"] = server.cpu_seconds(), postgres_cpu_seconds()
+        cpu["client"] = time.process_time()
 
     with serving(url, workers=WORKERS, threads=THREADS, worker_class=WORKER_CLASS) as server:
         elapsed = run_users(lambda n: prepare(server.port, emails[n], load),
@@ -248,6 +249,7 @@ def run(name: str, url: str) -> None:
                             USERS, SECONDS, on_start=window_opens)
         cpu["server"] = server.cpu_seconds() - cpu["server"]
         cpu["database"] = postgres_cpu_seconds() - cpu["database"] if name == "PostgreSQL" else 0
+        cpu["client"] = time.process_time() - cpu["client"]
     reviews, exam = load.reviews.latencies, load.exam_latencies
     used = {part: 100 * seconds / elapsed for part, seconds in cpu.items()}  # % of one core
     checks = check_database(url, load)
@@ -255,7 +257,8 @@ def run(name: str, url: str) -> None:
           f"{percentile(reviews, 0.5):>8.1f} {percentile(reviews, 0.95):>8.1f} "
           f"{percentile(reviews, 0.99):>8.1f} {len(exam) / elapsed:>7.0f} "
           f"{percentile(exam, 0.95):>9.1f} {len(load.reviews.failures):>6} "
-          f"{all(checks.values())!s:>7} {used['server']:>6.0f}% {used['database']:>6.0f}%")
+          f"{all(checks.values())!s:>7} {used['server']:>6.0f}% {used['database']:>6.0f}% "
+          f"{used['client']:>6.0f}%")
     for check, passed in checks.items():
         if not passed:
             print(f"  FAILED: {check}")
@@ -273,9 +276,9 @@ def main() -> None:
           f"{offered}: {server_setup()}")
     print(f"{'database':<11} {'users':>5} {'answers/s':>10} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'p99 ms':>8} {'exam/s':>7} {'exam p95':>9} {'errors':>6} {'checks':>7} "
-          f"{'server':>7} {'db':>7}")
-    print("(server, db: CPU used by gunicorn and by PostgreSQL, in % of one core; the "
-          "machine has two)")
+          f"{'server':>7} {'db':>7} {'client':>7}")
+    print("(server, db, client: CPU used by gunicorn, by PostgreSQL and by the load client, in "
+          "% of one core; the machine has two)")
     on_each_database(run)
 
 

@@ -44,4 +44,3 @@ loglevel = "info"
 preload_app = False
 # gunicorn's control socket sits at one path per OS user: two servers would fight over it.
 control_socket_disable = True
-
