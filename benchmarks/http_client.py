@@ -192,8 +192,9 @@ def free_port() -> int:
 
 
 def start_server(url: str, folder: Path, *, workers: int = 2, threads: int = 2,
-                 worker_class: str = "gthread", port: int | None = None) -> Server:
-    """Start gunicorn as ``prep serve`` does, on ``url``; returns once it answers."""
+                 worker_class: str = "", port: int | None = None) -> Server:
+    """Start gunicorn as ``prep serve`` does, on ``url`` (``worker_class``, when given,
+    replaces prep's own); returns once it answers."""
     port = port or free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench",
            "PREP_INSTANCE_PATH": str(folder), "WEB_CONCURRENCY": str(workers),
@@ -201,8 +202,9 @@ def start_server(url: str, folder: Path, *, workers: int = 2, threads: int = 2,
     log = folder / "gunicorn.log"
     with open(log, "ab") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:prep.serving", "--worker-class",
-             worker_class, "prep:create_app()"], env=env, stdout=output, stderr=output)
+            [sys.executable, "-m", "gunicorn", "-c", "python:prep.serving",
+             *(["--worker-class", worker_class] if worker_class else []), "prep:create_app()"],
+            env=env, stdout=output, stderr=output)
     server = Server(port, process, log)
     try:
         server.wait_ready()

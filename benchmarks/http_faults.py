@@ -17,6 +17,7 @@ started here is stopped in a ``finally``. tests/test_faults.py runs these scenar
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
@@ -89,6 +90,43 @@ def worker_killed(url: str, users: int = 6, seconds: float = 6, kills: int = 2,
         and not set(killed) & set(after),
         "answers went on": len(load.reviews.acked) > 5 * users,
         **check_database(url, load),
+    }
+
+
+def reloaded(url: str, seconds: float = 4, worker_class: str = "") -> Checks:
+    """SIGHUP to the master while idle keep-alive connections hold the old workers in their
+    grace period; meanwhile a client opens a new connection per request, with no retry."""
+    failures: list[str] = []
+    answered = 0
+    with serving(url, workers=2, worker_class=worker_class) as server:
+        held = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+                for _ in range(8)]
+        for connection in held:
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+        old = set(server.worker_pids())
+        os.kill(server.process.pid, signal.SIGHUP)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            probe = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            try:
+                probe.request("GET", "/healthz")
+                status = probe.getresponse().status
+                answered += status == 200
+                if status != 200:
+                    failures.append(str(status))
+            except (OSError, http.client.HTTPException) as error:
+                failures.append(repr(error))
+            finally:
+                probe.close()
+        for connection in held:
+            connection.close()
+        new = set(server.worker_pids())
+    if failures:
+        print("  reload failures:", failures[:3])
+    return {
+        "the workers were replaced": bool(old) and len(new) == 2 and not old & new,
+        "every connection made meanwhile was answered": not failures and answered > 20,
     }
 
 
@@ -282,6 +320,7 @@ def main() -> None:
              lambda: server_restarted(f"sqlite:///{folder}/restart.db")),
             ("server stopped mid-answer, SQLite",
              lambda: server_stopped_mid_answer(f"sqlite:///{folder}/stop.db")),
+            ("workers reloaded (SIGHUP)", lambda: reloaded(f"sqlite:///{folder}/reload.db")),
             ("PostgreSQL restarted", postgres_restarted),
         ]
         if postgres := os.environ.get("PREP_BENCH_HTTP_POSTGRES_URL"):

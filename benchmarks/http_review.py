@@ -41,7 +41,8 @@ USERS = int(os.environ.get("PREP_BENCH_HTTP_USERS", 16))
 SECONDS = float(os.environ.get("PREP_BENCH_HTTP_SECONDS", 20))
 WORKERS = int(os.environ.get("PREP_BENCH_HTTP_WORKERS", 2))
 THREADS = int(os.environ.get("PREP_BENCH_HTTP_THREADS", 2))
-WORKER_CLASS = os.environ.get("PREP_BENCH_HTTP_WORKER_CLASS", "gthread")
+# Empty: prep's own worker (gthread; see prep/serving.py); "sync" measures gunicorn's sync.
+WORKER_CLASS = os.environ.get("PREP_BENCH_HTTP_WORKER_CLASS", "")
 MODE = os.environ.get("PREP_BENCH_HTTP_MODE", "json")
 # A path prefix: sample a worker with py-spy during the run (collapsed stacks, see README).
 PROFILE = os.environ.get("PREP_BENCH_HTTP_PROFILE")
@@ -178,8 +179,11 @@ def run(name: str, url: str) -> None:
 
 def server_setup() -> str:
     """How gunicorn runs in these benchmarks, for the tables' titles."""
-    threads = f" x {THREADS} threads" if WORKER_CLASS == "gthread" else ""
-    return f"gunicorn {WORKERS} {WORKER_CLASS} workers{threads}"
+    from prep.serving import _reuse_port
+
+    threads = f" x {THREADS} threads" if WORKER_CLASS in ("", "gthread") else ""
+    sockets = "a socket per worker" if _reuse_port() else "one shared socket"
+    return f"gunicorn {WORKERS} {WORKER_CLASS or 'gthread'} workers{threads}, {sockets}"
 
 
 def on_each_database(run_on: Callable[[str, str], None]) -> None:

@@ -8,6 +8,8 @@ Every setting has an environment variable, so one image serves any size of machi
 - ``PREP_THREADS`` (default 2): threads per worker (gthread workers: keep-alive connections
   wait in the worker's poller, not in a thread; a second thread overlaps one request's
   database round trips with another's work, more only add GIL contention).
+- ``PREP_REUSE_PORT`` (default: on where ``net.ipv4.tcp_migrate_req`` is 1): one listening
+  socket per worker, so that the kernel spreads connections (see ``_reuse_port``).
 - ``PREP_GRACEFUL_TIMEOUT`` (default 30 s): on SIGTERM or SIGINT, workers stop accepting and
   finish the requests they hold for up to this long before they are killed.
 
@@ -18,6 +20,7 @@ access log is off; its error log goes to stderr.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 
 def _int(name: str, default: int) -> int:
@@ -32,11 +35,29 @@ threads = _int("PREP_THREADS", 2)
 graceful_timeout = _int("PREP_GRACEFUL_TIMEOUT", 30)
 timeout = 60  # a worker silent this long is killed and replaced by the master
 keepalive = 5
-# Each worker listens on its own SO_REUSEPORT socket, so the kernel spreads connections over
-# the workers. On one shared socket the worker that wakes first accepts nearly every
-# keep-alive connection: measured, all 8 clients on one worker in 3 runs of 5, half the
-# throughput with the other worker idle.
-reuse_port = True
+
+
+def _reuse_port() -> bool:
+    """Whether each worker gets its own SO_REUSEPORT socket (``PREP_REUSE_PORT``: 1 or 0;
+    by default, when the kernel migrates a closing socket's waiting connections).
+
+    With one socket per worker the kernel spreads connections over the workers. On one
+    shared socket the worker that wakes first accepts nearly every keep-alive connection:
+    measured, all 8 clients on one worker in 3 runs of 5, half the throughput with the other
+    worker idle. But a worker that stops gracefully (a reload) closes its socket only after
+    its grace period, and connections routed to it meanwhile are reset then, unless Linux's
+    ``net.ipv4.tcp_migrate_req`` is 1, which moves them to the other workers' sockets.
+    """
+    chosen = os.environ.get("PREP_REUSE_PORT", "").strip()
+    if chosen in ("0", "1"):
+        return chosen == "1"
+    try:
+        return Path("/proc/sys/net/ipv4/tcp_migrate_req").read_text().strip() == "1"
+    except OSError:
+        return False
+
+
+reuse_port = _reuse_port()
 accesslog = None
 errorlog = "-"
 loglevel = "info"
@@ -44,3 +65,4 @@ loglevel = "info"
 preload_app = False
 # gunicorn's control socket sits at one path per OS user: two servers would fight over it.
 control_socket_disable = True
+

@@ -50,3 +50,10 @@ def test_postgres_restart_gives_503_then_recovers_without_restarting_prep() -> N
             pytest.fail(f"{message}: under CI this test must run")
         pytest.skip(message)
     assert failed(http_faults.postgres_restarted(content=CONTENT)) == []
+
+
+def test_a_reload_resets_no_connection_made_meanwhile(tmp_path: Path) -> None:
+    """SIGHUP: gunicorn starts new workers and the old ones stop gracefully. Every connection
+    made meanwhile is answered, with prep's default sockets: per worker only where the
+    kernel moves a closing socket's waiting connections to the others, else one shared."""
+    assert failed(http_faults.reloaded(f"sqlite:///{tmp_path / 'reload.sqlite3'}")) == []

@@ -69,14 +69,26 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch: pytest.MonkeyP
     assert (settings.workers, settings.threads, settings.bind) == (5, 8, "127.0.0.1:9001")
     monkeypatch.delenv("WEB_CONCURRENCY")
     assert importlib.reload(prep.serving).workers == 2
+    for chosen in ("0", "1"):
+        monkeypatch.setenv("PREP_REUSE_PORT", chosen)
+        assert importlib.reload(prep.serving).reuse_port is (chosen == "1")
+    monkeypatch.delenv("PREP_REUSE_PORT")
+    migrates = Path("/proc/sys/net/ipv4/tcp_migrate_req")
+    expected = migrates.exists() and migrates.read_text().strip() == "1"
+    assert importlib.reload(prep.serving).reuse_port is expected
 
 
-def test_gunicorn_spreads_keep_alive_connections_over_its_workers(tmp_path: Path) -> None:
-    """Sixteen clients connect at once and each sends a request on its own keep-alive
-    connection: both workers serve some (their log lines carry the worker's pid)."""
+def test_gunicorn_spreads_keep_alive_connections_over_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a socket per worker, sixteen clients connect at once and each sends a request on
+    its own keep-alive connection: both workers serve some (their log lines carry the
+    worker's pid)."""
     import threading
 
     from benchmarks.http_client import Browser, serving
+
+    monkeypatch.setenv("PREP_REUSE_PORT", "1")
 
     with serving(f"sqlite:///{tmp_path / 'spread.sqlite3'}", workers=2) as server:
         browsers = [Browser(server.port) for _ in range(16)]
