@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -73,8 +74,17 @@ def _row(obj: object, names: tuple[str, ...]) -> dict[str, Any]:
 # --- export -------------------------------------------------------------------------------
 
 
+EXPORT_BATCH = 500  # cards (with their reviews) read and written at a time
+
+
 def export_account(session: Session, user: User, now: datetime) -> dict[str, Any]:
-    """Everything of ``user``'s as one JSON-ready dict."""
+    """Everything of ``user``'s as one JSON-ready dict (the file ``export_json`` writes)."""
+    return json.loads("".join(export_json(session, user, now)))
+
+
+def export_json(session: Session, user: User, now: datetime) -> Iterator[str]:
+    """Everything of ``user``'s as JSON text, piece by piece: cards and their reviews are
+    read and written a batch at a time, so memory stays flat however long the history."""
     uid_of = dict(session.execute(
         select(Item.id, Item.uid).join(Card, Card.item_id == Item.id)
         .where(Card.user_id == user.id)).all())
@@ -82,15 +92,8 @@ def export_account(session: Session, user: User, now: datetime) -> dict[str, Any
         select(Item.id, Item.uid).join(AttemptQuestion, AttemptQuestion.item_id == Item.id)
         .join(ExamAttempt, ExamAttempt.id == AttemptQuestion.attempt_id)
         .where(ExamAttempt.user_id == user.id)).all())
-    reviews: dict[int, list[dict[str, Any]]] = {}
-    for log in session.scalars(select(ReviewLog).where(ReviewLog.user_id == user.id)
-                               .order_by(ReviewLog.reviewed_at, ReviewLog.id)):
-        reviews.setdefault(log.card_id, []).append(_row(log, REVIEW_FIELDS))
-    cards = session.scalars(select(Card).where(Card.user_id == user.id).order_by(Card.id))
     decks = session.scalars(select(Deck).where(Deck.owner_id == user.id).order_by(Deck.id))
-    attempts = session.scalars(select(ExamAttempt).where(ExamAttempt.user_id == user.id)
-                               .order_by(ExamAttempt.started_at, ExamAttempt.id))
-    return {
+    head = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": now.isoformat(),
@@ -107,15 +110,47 @@ def export_account(session: Session, user: User, now: datetime) -> dict[str, Any
                                             .order_by(Item.id))]}
             for deck in decks
         ],
-        "cards": [{"item": uid_of[card.item_id], **_row(card, CARD_FIELDS),
-                   "reviews": reviews.get(card.id, [])} for card in cards],
-        "exam_attempts": [
-            {"exam": attempt.exam_id, **_row(attempt, ATTEMPT_FIELDS), "questions": [
-                {"item": uid_of[question.item_id], **_row(question, QUESTION_FIELDS)}
-                for question in attempt.questions]}
-            for attempt in attempts
-        ],
     }
+    opening = json.dumps(head, ensure_ascii=False, indent=1)
+    yield opening[:-2] + ',\n "cards": [\n'  # the head's closing "\n}" comes last
+    separator = ""
+    for batch in _card_batches(session, user):
+        yield separator + ",\n".join(
+            json.dumps({"item": uid_of[card.item_id], **_row(card, CARD_FIELDS),
+                        "reviews": reviews}, ensure_ascii=False)
+            for card, reviews in batch)
+        separator = ",\n"
+    attempts = session.scalars(select(ExamAttempt).where(ExamAttempt.user_id == user.id)
+                               .order_by(ExamAttempt.started_at, ExamAttempt.id))
+    yield "\n ],\n \"exam_attempts\": " + json.dumps([
+        {"exam": attempt.exam_id, **_row(attempt, ATTEMPT_FIELDS), "questions": [
+            {"item": uid_of[question.item_id], **_row(question, QUESTION_FIELDS)}
+            for question in attempt.questions]}
+        for attempt in attempts
+    ], ensure_ascii=False, indent=1) + "\n}\n"
+
+
+_CARD_COLUMNS = (Card.id, Card.item_id, *(getattr(Card, name) for name in CARD_FIELDS))
+_REVIEW_COLUMNS = (ReviewLog.card_id, *(getattr(ReviewLog, name) for name in REVIEW_FIELDS))
+
+
+def _card_batches(session: Session, user: User
+                  ) -> Iterator[list[tuple[Any, list[dict[str, Any]]]]]:
+    """The user's cards in id order, EXPORT_BATCH at a time, each with its reviews."""
+    after = 0
+    while cards := session.execute(
+            select(*_CARD_COLUMNS).where(Card.user_id == user.id, Card.id > after)
+            .order_by(Card.id).limit(EXPORT_BATCH)).all():
+        after = cards[-1].id
+        reviews: dict[int, list[dict[str, Any]]] = {}
+        # The reviews of these cards: a range scan of the (card, time) index. Every review
+        # of a card is its owner's, and these cards were selected by owner.
+        for log in session.execute(
+                select(*_REVIEW_COLUMNS)
+                .where(ReviewLog.card_id.in_([card.id for card in cards]))
+                .order_by(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.id)):
+            reviews.setdefault(log.card_id, []).append(_row(log, REVIEW_FIELDS))
+        yield [(card, reviews.get(card.id, [])) for card in cards]
 
 
 # --- reading a file -----------------------------------------------------------------------

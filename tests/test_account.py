@@ -6,6 +6,7 @@ import io
 import json
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -109,6 +110,24 @@ def _comparable(document: dict[str, Any]) -> dict[str, Any]:
         card["item"] = own.get(card["item"], card["item"])
     del document["exported_at"], document["account"]
     return document
+
+
+def test_the_data_file_streams_in_batches_with_each_card_keeping_its_reviews(
+        client: FlaskClient, session: Session, clock: FrozenClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    kim = studied_user(session, clock(), "kim@example.com")
+    whole = account_data.export_account(session, kim, clock())
+    log_in(client, "kim@example.com")
+    monkeypatch.setattr(account_data, "EXPORT_BATCH", 2)  # batch edges fall between cards
+    response = client.get("/account/data.json")
+    assert response.status_code == 200 and response.is_streamed
+    pieces = list(response.response)
+    streamed = json.loads(b"".join(
+        piece if isinstance(piece, bytes) else piece.encode() for piece in pieces))
+    assert len(pieces) >= 2 + len(whole["cards"]) // 2  # head, card batches, attempts
+    assert streamed == whole
+    reviewed = [card for card in streamed["cards"] if card["reviews"]]
+    assert reviewed and all(card["reps"] == len(card["reviews"]) for card in reviewed)
 
 
 def test_download_then_import_into_a_fresh_account_round_trips(

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -15,6 +26,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from prep import account_data, accounts
 from prep.db import db_session, write_session
+from prep.models import User
 from prep.web import current_account, now
 from prep.web.auth import LoginUser
 
@@ -83,11 +95,20 @@ def change_password() -> ResponseReturnValue:
 @login_required
 def download() -> Response:
     """Everything of the user's as a JSON file."""
-    moment = now()
-    document = account_data.export_account(db_session(), current_account(), moment)
+    moment, user_id = now(), current_account().id
+    sessions = current_app.extensions["prep.sessions"]
+
+    def chunks() -> Iterator[str]:
+        # Streamed as it is read, so a long history never sits in memory whole. The request's
+        # session is closed once the view returns: the file is read in a session of its own,
+        # one transaction (on PostgreSQL REPEATABLE READ: one snapshot, as SQLite gives).
+        with sessions() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            yield from account_data.export_json(session, session.get(User, user_id), moment)
+
     filename = f"prep-data-{moment:%Y-%m-%d}.json"
-    return Response(json.dumps(document, ensure_ascii=False, indent=1),
-                    mimetype="application/json",
+    return Response(chunks(), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
