@@ -84,7 +84,7 @@ def export_account(session: Session, user: User, now: datetime) -> dict[str, Any
 
 def export_json(session: Session, user: User, now: datetime) -> Iterator[str]:
     """Everything of ``user``'s as JSON text, piece by piece: cards and their reviews are
-    read and written a batch at a time, so memory stays flat however long the history."""
+    read and converted a batch at a time, so memory stays flat however long the history."""
     uid_of = dict(session.execute(
         select(Item.id, Item.uid).join(Card, Card.item_id == Item.id)
         .where(Card.user_id == user.id)).all())
@@ -143,13 +143,14 @@ def _card_batches(session: Session, user: User
             .order_by(Card.id).limit(EXPORT_BATCH)).all():
         after = cards[-1].id
         reviews: dict[int, list[dict[str, Any]]] = {}
-        # The reviews of these cards: a range scan of the (card, time) index. Every review
-        # of a card is its owner's, and these cards were selected by owner.
+        # The reviews of these cards, by the (card, time) index (a condition on the user
+        # would steer SQLite to the user's whole log); the owner is checked here instead.
         for log in session.execute(
-                select(*_REVIEW_COLUMNS)
+                select(ReviewLog.user_id, *_REVIEW_COLUMNS)
                 .where(ReviewLog.card_id.in_([card.id for card in cards]))
                 .order_by(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.id)):
-            reviews.setdefault(log.card_id, []).append(_row(log, REVIEW_FIELDS))
+            if log.user_id == user.id:
+                reviews.setdefault(log.card_id, []).append(_row(log, REVIEW_FIELDS))
         yield [(card, reviews.get(card.id, [])) for card in cards]
 
 

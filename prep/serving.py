@@ -20,6 +20,7 @@ access log is off; its error log goes to stderr.
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 
@@ -66,3 +67,21 @@ preload_app = False
 # gunicorn's control socket sits at one path per OS user: two servers would fight over it.
 control_socket_disable = True
 
+
+def on_starting(server) -> None:  # type: ignore[no-untyped-def]
+    """With a socket per worker the master binds nothing, so a taken port would not stop
+    gunicorn: its workers would fail to bind, one after another, or join whatever holds the
+    port. Try the address first (without SO_REUSEPORT) and refuse to start if it is taken."""
+    if not server.cfg.reuse_port:
+        return
+    for address in server.cfg.address:
+        if not isinstance(address, tuple):
+            continue  # a Unix socket path
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                raise SystemExit(f"prep: cannot listen on {address[0]}:{address[1]}: "
+                                 f"{error.strerror}") from None

@@ -138,6 +138,15 @@ def app_overrides() -> dict[str, object]:
     return {}
 
 
+class ServerLikeClient(FlaskClient):
+    """The test client, reading each response whole and then closing it as a WSGI server
+    does (so that, say, the file ``send_file`` sends is closed)."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(
     database_url: str, tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch,
@@ -153,6 +162,7 @@ def app(
         "PREP_CLOCK": clock,
         **app_overrides,
     })
+    app.test_client_class = ServerLikeClient
     yield app
     app.extensions["prep.engine"].dispose()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import socket
 from pathlib import Path
 
@@ -108,3 +109,23 @@ def test_gunicorn_spreads_keep_alive_connections_over_its_workers(
               and line.get("status") == 200]
     assert len(served) >= 16
     assert len(set(served)) == 2
+
+
+def test_gunicorn_refuses_a_taken_port_at_once(tmp_path: Path) -> None:
+    """With a socket per worker the master binds nothing itself; prep checks the address
+    first, so a taken port stops it with a message instead of workers failing in a loop."""
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'taken.sqlite3'}",
+               "SECRET_KEY": "test", "PREP_INSTANCE_PATH": str(tmp_path),
+               "PREP_BIND": f"127.0.0.1:{port}", "PREP_REUSE_PORT": "1"}
+        started = subprocess.run(
+            [sys.executable, "-m", "gunicorn", "-c", "python:prep.serving", "prep:create_app()"],
+            env=env, capture_output=True, text=True, timeout=60)
+    assert started.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in started.stderr

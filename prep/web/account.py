@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import tempfile
 
 from flask import (
     Blueprint,
@@ -13,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -31,6 +32,7 @@ from prep.web import current_account, now
 from prep.web.auth import LoginUser
 
 blueprint = Blueprint("account", __name__)
+EXPORT_SPOOL = 8 * 1024 * 1024  # bytes of a data file kept in memory before it spills to disk
 
 
 class PasswordForm(FlaskForm):
@@ -96,20 +98,23 @@ def change_password() -> ResponseReturnValue:
 def download() -> Response:
     """Everything of the user's as a JSON file."""
     moment, user_id = now(), current_account().id
-    sessions = current_app.extensions["prep.sessions"]
-
-    def chunks() -> Iterator[str]:
-        # Streamed as it is read, so a long history never sits in memory whole. The request's
-        # session is closed once the view returns: the file is read in a session of its own,
-        # one transaction (on PostgreSQL REPEATABLE READ: one snapshot, as SQLite gives).
-        with sessions() as session:
+    # Written to a spooled file (memory up to EXPORT_SPOOL, then disk) from one snapshot
+    # (REPEATABLE READ on PostgreSQL; SQLite's read transaction is one), then sent from
+    # there: a long history never sits in memory whole, and the database connection is
+    # free again before a slow client has read a byte.
+    spool = tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL)  # noqa: SIM115 - the response closes it
+    try:
+        with current_app.extensions["prep.sessions"]() as session:
             if session.get_bind().dialect.name == "postgresql":
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            yield from account_data.export_json(session, session.get(User, user_id), moment)
-
-    filename = f"prep-data-{moment:%Y-%m-%d}.json"
-    return Response(chunks(), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+            for chunk in account_data.export_json(session, session.get(User, user_id), moment):
+                spool.write(chunk.encode())
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return send_file(spool, mimetype="application/json", as_attachment=True,
+                     download_name=f"prep-data-{moment:%Y-%m-%d}.json", max_age=0)
 
 
 @blueprint.post("/account/import")
