@@ -93,12 +93,12 @@ def worker_killed(url: str, users: int = 6, seconds: float = 6, kills: int = 2,
     }
 
 
-def reloaded(url: str, seconds: float = 4, worker_class: str = "") -> Checks:
+def reloaded(url: str, seconds: float = 4) -> Checks:
     """SIGHUP to the master while idle keep-alive connections hold the old workers in their
     grace period; meanwhile a client opens a new connection per request, with no retry."""
     failures: list[str] = []
     answered = 0
-    with serving(url, workers=2, worker_class=worker_class) as server:
+    with serving(url, workers=2) as server:
         held = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
                 for _ in range(8)]
         for connection in held:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import math
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import exists, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from prep.models import (
     AttemptQuestion,
@@ -75,11 +76,26 @@ def _row(obj: object, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 EXPORT_BATCH = 500  # cards (with their reviews) read and written at a time
+EXPORT_SPOOL = 8 * 1024 * 1024  # bytes of a data file kept in memory before it spills to disk
 
 
 def export_account(session: Session, user: User, now: datetime) -> dict[str, Any]:
     """Everything of ``user``'s as one JSON-ready dict (the file ``export_json`` writes)."""
     return json.loads("".join(export_json(session, user, now)))
+
+
+def export_file(session: Session, user: User, now: datetime) -> IO[bytes]:
+    """The data file, written to a temporary file (in memory up to EXPORT_SPOOL bytes, then
+    on disk) and rewound; the caller closes it (``send_file`` does once it is sent)."""
+    spool = tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL)  # noqa: SIM115 - see above
+    try:
+        for chunk in export_json(session, user, now):
+            spool.write(chunk.encode())
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
 
 
 def export_json(session: Session, user: User, now: datetime) -> Iterator[str]:
@@ -121,7 +137,8 @@ def export_json(session: Session, user: User, now: datetime) -> Iterator[str]:
             for card, reviews in batch)
         separator = ",\n"
     attempts = session.scalars(select(ExamAttempt).where(ExamAttempt.user_id == user.id)
-                               .order_by(ExamAttempt.started_at, ExamAttempt.id))
+                               .order_by(ExamAttempt.started_at, ExamAttempt.id)
+                               .options(selectinload(ExamAttempt.questions)))
     yield "\n ],\n \"exam_attempts\": " + json.dumps([
         {"exam": attempt.exam_id, **_row(attempt, ATTEMPT_FIELDS), "questions": [
             {"item": uid_of[question.item_id], **_row(question, QUESTION_FIELDS)}

@@ -65,6 +65,14 @@ def release_write_lock(session: Session) -> None:
         session.flush()
 
 
+def read_snapshot(session: Session) -> None:
+    """Begin ``session``'s (read) transaction so that every statement in it sees the same
+    snapshot: SQLite's read transaction does already; PostgreSQL's default, READ COMMITTED,
+    takes a new one per statement, so it is asked for REPEATABLE READ."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def write_session() -> Session:
     """The request's session, for a request that writes: on SQLite it begins IMMEDIATE.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 
 from flask import (
     Blueprint,
@@ -26,13 +25,12 @@ from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from prep import account_data, accounts
-from prep.db import db_session, write_session
+from prep.db import db_session, read_snapshot, write_session
 from prep.models import User
 from prep.web import current_account, now
 from prep.web.auth import LoginUser
 
 blueprint = Blueprint("account", __name__)
-EXPORT_SPOOL = 8 * 1024 * 1024  # bytes of a data file kept in memory before it spills to disk
 
 
 class PasswordForm(FlaskForm):
@@ -98,22 +96,13 @@ def change_password() -> ResponseReturnValue:
 def download() -> Response:
     """Everything of the user's as a JSON file."""
     moment, user_id = now(), current_account().id
-    # Written to a spooled file (memory up to EXPORT_SPOOL, then disk) from one snapshot
-    # (REPEATABLE READ on PostgreSQL; SQLite's read transaction is one), then sent from
-    # there: a long history never sits in memory whole, and the database connection is
-    # free again before a slow client has read a byte.
-    spool = tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL)  # noqa: SIM115 - the response closes it
-    try:
-        with current_app.extensions["prep.sessions"]() as session:
-            if session.get_bind().dialect.name == "postgresql":
-                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            for chunk in account_data.export_json(session, session.get(User, user_id), moment):
-                spool.write(chunk.encode())
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-    return send_file(spool, mimetype="application/json", as_attachment=True,
+    # Written from one snapshot, which must be asked for as a transaction begins: hence a
+    # session of its own (the request's began when the user was loaded). Then sent from the
+    # file, so the database connection is free before a slow client has read a byte.
+    with current_app.extensions["prep.sessions"]() as session:
+        read_snapshot(session)
+        data = account_data.export_file(session, session.get(User, user_id), moment)
+    return send_file(data, mimetype="application/json", as_attachment=True,
                      download_name=f"prep-data-{moment:%Y-%m-%d}.json", max_age=0)
 
 
