@@ -10,7 +10,7 @@ import pytest
 
 from prep.config import PROJECT_ROOT
 from prep.decks.check import check_decks
-from tests.factories import FIXTURE_DECKS
+from tests.factories import FIXTURE_DECKS, date_fixture_items
 
 
 @pytest.fixture
@@ -190,9 +190,7 @@ def test_bad_checked_month_names_its_line(decks: Path, value: str, message: str)
 
 def test_checked_month_on_questions_and_cards(decks: Path) -> None:
     path = decks / "alpha" / "basics.yaml"
-    edit(path, "    reference: Apache", "    checked: 2026-12\n    reference: Apache")
-    edit(path, "      `tf.keras.layers.Dropout`\n",
-         "      `tf.keras.layers.Dropout`\n    checked: 2025-03\n")
+    date_fixture_items(decks, {"al-q001": "2026-12", "al-c002": "2025-03"})
     bundle = check_decks(decks, today=TODAY)
     assert bundle.ok, bundle.faults
     checked = {item.uid: item.checked for item in bundle.items}

@@ -13,7 +13,7 @@ from prep.decks.check import check_decks
 from prep.decks.cues import giveaways, length_cue, stem_asks
 from prep.decks.lint import lint_bundle, lint_report
 from prep.decks.spec import ItemSpec, OptionSpec
-from tests.factories import FIXTURE_DECKS
+from tests.factories import FIXTURE_DECKS, date_fixture_items
 
 
 @pytest.fixture
@@ -220,12 +220,7 @@ def test_giveaway_terms_must_be_rare_in_the_bank() -> None:
 
 
 def test_currency_warnings_and_figures(decks: Path) -> None:
-    path = decks / "alpha" / "basics.yaml"
-    path.write_text(path.read_text()
-                    .replace("    reference: Apache", "    checked: 2026-11\n    reference: Apache")
-                    .replace("    reference: Keras", "    checked: 2025-11\n    reference: Keras")
-                    .replace("      `tf.keras.layers.Dropout`\n",
-                             "      `tf.keras.layers.Dropout`\n    checked: 2025-12\n"))
+    date_fixture_items(decks, {"al-q001": "2026-11", "al-q002": "2025-11", "al-c002": "2025-12"})
     report = lint_report(check_decks(decks), today=date(2026, 12, 6))
     assert report.warnings == ["alpha: 2/4 items not checked since 2025-12 (1 never)",
                                "beta: 1/1 items not checked since 2025-12 (1 never)"]
