@@ -17,8 +17,9 @@ from flask.cli import AppGroup, FlaskGroup
 
 from prep import accounts
 from prep.db import db_session
-from prep.decks.check import check_decks
+from prep.decks.check import MONTH_PATTERN, check_decks
 from prep.decks.lint import lint_report
+from prep.decks.stamp import StampError, stamp_file, topic_files
 from prep.decks.sync import sync_decks
 
 
@@ -149,6 +150,27 @@ def decks_load(path: str | None) -> None:
     report = sync_decks(session, bundle, _now())
     session.commit()
     click.echo(f"loaded {bundle.summary()}: {report.summary()}")
+
+
+@decks_cli.command("stamp-checked")
+@click.option("--month", help="Fallback month YYYY-MM for uncommitted items (default: now).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def decks_stamp_checked(month: str | None, paths: tuple[Path, ...]) -> None:
+    """Add 'checked: YYYY-MM' to items without one: the month of the last commit that
+    touched the item (git blame), else --month. Topic files or folders; idempotent."""
+    fallback = month or f"{_now():%Y-%m}"
+    if not MONTH_PATTERN.match(fallback):
+        raise click.BadParameter(f"{fallback!r} is not a month YYYY-MM", param_hint="--month")
+    total = 0
+    for path in topic_files(list(paths)):
+        try:
+            count = stamp_file(path, fallback)
+        except StampError as error:
+            raise click.ClickException(str(error)) from error
+        if count:
+            click.echo(f"{path}: {count} items stamped")
+        total += count
+    click.echo(f"{total} items stamped")
 
 
 # --- users --------------------------------------------------------------------------------
