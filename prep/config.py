@@ -48,6 +48,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
                                                        "20 per 15 minutes"),
         "PREP_REGISTER_LIMIT": os.environ.get("PREP_REGISTER_LIMIT", "10 per hour"),
         "PREP_HEAVY_LIMIT": os.environ.get("PREP_HEAVY_LIMIT", "20 per hour"),
+        "PREP_REPORT_LIMIT": os.environ.get("PREP_REPORT_LIMIT", "10 per hour"),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0 = none).
         "PREP_PROXY_HOPS": int(os.environ.get("PREP_PROXY_HOPS", "0")),
     }

@@ -14,6 +14,7 @@ from prep.models.content import (
     Track,
 )
 from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
+from prep.models.reports import REASONS, ItemReport
 from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, ReviewLog
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "NEW",
     "OPEN",
     "QUESTION",
+    "REASONS",
     "RELEARNING",
     "REVIEW",
     "AttemptQuestion",
@@ -36,6 +38,7 @@ __all__ = [
     "ExamDomain",
     "Item",
     "ItemDomain",
+    "ItemReport",
     "ReviewLog",
     "Track",
     "UTCDateTime",

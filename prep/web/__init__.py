@@ -83,12 +83,13 @@ def register_blueprints(app: Flask) -> None:
     from prep.web.exams import blueprint as exams
     from prep.web.health import blueprint as health
     from prep.web.limits import register_rate_limits
+    from prep.web.reports import blueprint as reports
     from prep.web.review import blueprint as review
     from prep.web.settings import blueprint as settings
     from prep.web.tracks import blueprint as tracks
 
     for blueprint in (auth, account, admin, tracks, review, dashboard, cards, exams, settings,
-                      health):
+                      reports, health):
         app.register_blueprint(blueprint)
     register_rate_limits(app)
 
