@@ -182,7 +182,7 @@ _TERM_WORD = re.compile(r"[a-z][a-z0-9]*")
 
 
 def _normal(word: str) -> str:
-    """Lowercase, and a plural ``s`` dropped, so "endpoints" matches "endpoint"."""
+    """A lowercase word with a plural ``s`` dropped, so "endpoints" matches "endpoint"."""
     plural = len(word) > 5 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
     return word[:-1] if plural else word
 
