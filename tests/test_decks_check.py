@@ -46,7 +46,8 @@ def test_shipped_decks_are_clean_and_cover_every_track() -> None:
         "sagemaker", "vertex-ai", "azure-ai", "mlflow", "tensorflow",
     }
     assert {exam.id for exam in bundle.exams} == {
-        "mla-c01", "mls-c01", "pmle", "ai-102", "databricks-ml-associate", "tf-developer",
+        "mla-c01", "mls-c01", "pmle", "ai-102", "ai-103", "databricks-ml-associate",
+        "tf-developer",
     }
     for track in bundle.tracks:
         kinds = [item.kind for item in bundle.items if item.deck_slug.startswith(f"{track.id}/")]
@@ -63,6 +64,11 @@ def test_shipped_blueprints_match_the_published_facts() -> None:
     ai102 = exams["ai-102"]
     assert sum(d.weight for d in ai102.domains) == pytest.approx(100)
     assert ai102.domains[0].weight == pytest.approx(22.5 * 100 / 95)
+    assert ai102.status == "retired" and ai102.successor == "ai-103"
+    ai103 = exams["ai-103"]
+    assert (ai103.status, ai103.questions, ai103.minutes, ai103.pass_mark) == (
+        "active", 50, 100, 700)
+    assert [round(d.weight, 1) for d in ai103.domains] == [28.2, 33.3, 12.8, 12.8, 12.8]
     assert [d.weight for d in exams["databricks-ml-associate"].domains] == [38, 19, 31, 12]
     assert [d.weight for d in exams["pmle"].domains] == [13, 14, 18, 20, 22, 13]
     assert exams["tf-developer"].status == "closed"
