@@ -154,3 +154,17 @@ def in_review(session: Session, user: User, now: datetime, *, stability: float =
         card.due = now + timedelta(days=due_in_days)
     session.commit()
     return [card.id for card in cards]
+
+
+# Lines inside the fixture's alpha/basics.yaml items, for tests that date them.
+CHECKED_BEFORE = {"al-q001": "    reference: Apache", "al-q002": "    reference: Keras",
+                  "al-c002": "    front: |\n      Which Keras layer"}
+
+
+def date_fixture_items(root: Path, months: dict[str, str]) -> None:
+    """Give items of a fixture-decks copy ``checked`` months: {uid: "YYYY-MM"}."""
+    path = root / "alpha" / "basics.yaml"
+    text = path.read_text()
+    for uid, month in months.items():
+        text = text.replace(CHECKED_BEFORE[uid], f"    checked: {month}\n{CHECKED_BEFORE[uid]}")
+    path.write_text(text)

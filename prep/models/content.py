@@ -48,6 +48,7 @@ class Exam(Base):
     retired_on: Mapped[date | None] = mapped_column(Date, default=None)
     successor_id: Mapped[str | None] = mapped_column(String(64), default=None)
     successor_note: Mapped[str | None] = mapped_column(Text, default=None)
+    status_note: Mapped[str | None] = mapped_column(Text, default=None)  # e.g. "beta"
     question_count: Mapped[int] = mapped_column(Integer)
     scored_question_count: Mapped[int | None] = mapped_column(Integer, default=None)
     minutes: Mapped[int] = mapped_column(Integer)
@@ -120,6 +121,9 @@ class Item(Base):
     reference: Mapped[str | None] = mapped_column(Text, default=None)
     image: Mapped[str | None] = mapped_column(String(500), default=None)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # "YYYY-MM": when the facts were last checked against the source; not content (a
+    # re-check changes neither the hash nor updated_at).
+    checked: Mapped[str | None] = mapped_column(String(7), default=None)
     content_hash: Mapped[str] = mapped_column(String(64))
     # The Markdown fields as sanitised HTML (prep.rendering.render_item), made when the
     # content is loaded or edited, so exports need not render ten thousand notes again.
