@@ -18,7 +18,7 @@ from flask.cli import AppGroup, FlaskGroup
 from prep import accounts
 from prep.db import db_session
 from prep.decks.check import check_decks
-from prep.decks.lint import lint_bundle
+from prep.decks.lint import lint_report
 from prep.decks.sync import sync_decks
 
 
@@ -97,7 +97,7 @@ def _decks_path(path: str | None) -> Path:
 
 def _valid_bundle(path: str | None, outcome: str):  # type: ignore[no-untyped-def]
     """The checked bundle; on any fault, print each one and exit 1 saying ``outcome``."""
-    bundle = check_decks(_decks_path(path))
+    bundle = check_decks(_decks_path(path), today=_now().date())
     for fault in bundle.faults:
         click.echo(str(fault), err=True)
     if bundle.faults:
@@ -116,10 +116,22 @@ def decks_check(path: str | None) -> None:
 
 @decks_cli.command("lint")
 @click.argument("path", required=False)
-def decks_lint(path: str | None) -> None:
-    """Check content quality under PATH (after validity); print each finding, exit 1 if any."""
+@click.option("--stale", is_flag=True, help="List every item not checked in the last 12 months.")
+def decks_lint(path: str | None, stale: bool) -> None:
+    """Check content quality under PATH (after validity); print each finding, exit 1 if any.
+
+    Figures per track and exam go to stdout; warnings (items not checked in the last 12
+    months, never failing) and findings to stderr.
+    """
     bundle = _valid_bundle(path, "fix them before linting")
-    findings = lint_bundle(bundle)
+    report = lint_report(bundle, today=_now().date())
+    for figure in report.figures:
+        click.echo(figure)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for item in report.stale if stale else ():
+        click.echo(f"warning: {item}", err=True)
+    findings = report.findings
     for finding in findings:
         click.echo(str(finding), err=True)
     if findings:

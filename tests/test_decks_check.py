@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,54 @@ def test_single_track_folder_can_be_checked(decks: Path) -> None:
     bundle = check_decks(decks / "alpha")
     assert bundle.ok
     assert [track.id for track in bundle.tracks] == ["alpha"]
+
+
+TODAY = date(2026, 12, 6)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-13", "'checked' must be a month YYYY-MM (e.g. 2026-12), not 2026-13"),
+        ("2026-12-01", "'checked' must be a month YYYY-MM (e.g. 2026-12), not 2026-12-01"),
+        ("Dec 2026", "'checked' must be a month YYYY-MM (e.g. 2026-12), not Dec 2026"),
+        ("2027-01", "'checked' 2027-01 is in the future"),
+    ],
+)
+def test_bad_checked_month_names_its_line(decks: Path, value: str, message: str) -> None:
+    path = decks / "alpha" / "basics.yaml"
+    edit(path, "    reference: Apache", f"    checked: {value}\n    reference: Apache")
+    faults = [f"{Path(f.path).name}:{f.line}: {f.message}"
+              for f in check_decks(decks, today=TODAY).faults]
+    assert faults == [f"basics.yaml:{line_of(path, 'checked:')}: {message}"]
+
+
+def test_checked_month_on_questions_and_cards(decks: Path) -> None:
+    path = decks / "alpha" / "basics.yaml"
+    edit(path, "    reference: Apache", "    checked: 2026-12\n    reference: Apache")
+    edit(path, "      `tf.keras.layers.Dropout`\n",
+         "      `tf.keras.layers.Dropout`\n    checked: 2025-03\n")
+    bundle = check_decks(decks, today=TODAY)
+    assert bundle.ok, bundle.faults
+    checked = {item.uid: item.checked for item in bundle.items}
+    assert checked == {"al-c001": None, "al-c002": "2025-03", "al-q001": "2026-12",
+                       "al-q002": None, "be-c001": None}
+    # Without a day to compare with, only the form is checked.
+    edit(path, "checked: 2026-12", "checked: 2030-01")
+    assert check_decks(decks).ok
+
+
+def test_exam_file_for_a_beta_exam_with_unverified_weights(decks: Path) -> None:
+    path = decks / "alpha" / "alpha-one.exam.yaml"
+    edit(path, "status: active\n",
+         "status: active\nstatus_note: beta since 2026-04; general availability unverified\n")
+    edit(path, "domains:\n", "unverified: [domain weights, general availability]\ndomains:\n")
+    edit(path, "weight: 60", "weight: [55, 65]")
+    edit(path, "weight: 40", "weight: [35, 45]")
+    bundle = check_decks(decks, today=TODAY)
+    assert bundle.ok, bundle.faults
+    exam = next(exam for exam in bundle.exams if exam.id == "alpha-one")
+    assert exam.status == "active"
+    assert exam.status_note == "beta since 2026-04; general availability unverified"
+    assert exam.unverified == ["domain weights", "general availability"]
+    assert [d.weight for d in exam.domains] == [60, 40]
