@@ -10,7 +10,7 @@ import pytest
 
 from prep.config import PROJECT_ROOT
 from prep.decks.check import check_decks
-from prep.decks.cues import giveaways, length_cue, stem_asks
+from prep.decks.cues import giveaways, has_qualifier, length_cue, stem_asks
 from prep.decks.lint import lint_bundle, lint_report
 from prep.decks.spec import ItemSpec, OptionSpec
 from tests.factories import FIXTURE_DECKS, date_fixture_items
@@ -232,3 +232,18 @@ def test_currency_warnings_and_figures(decks: Path) -> None:
     assert ("alpha: checked newest 2026-11, median 2025-12, oldest 2025-11; "
             "1/4 items unchecked") in report.figures
     assert report.findings == lint_bundle(check_decks(decks))  # warnings never fail
+
+
+@pytest.mark.parametrize(
+    ("stem", "qualified"),
+    [
+        ("Which solution meets these requirements MOST cost-effectively?", True),
+        ("Which approach needs the least operational overhead?", True),
+        ("What is the most likely cause?", True),
+        ("Which layer is needed?", False),
+        ("Most tweets are short. Which pooling fits?", False),
+        ("Which policy follows least privilege?", False),
+    ],
+)
+def test_qualifier_is_recognised(stem: str, qualified: bool) -> None:
+    assert has_qualifier(stem) is qualified

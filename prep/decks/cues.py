@@ -37,6 +37,14 @@ GIVEAWAY_MIN_LETTERS = 5
 _FENCE = re.compile(r"\n?(```|~~~)[^\n]*\n.*?\n\s*\1[ \t]*\s*$", re.DOTALL)
 _CLOSERS = "\"')]*_`»”’ \t\n"
 _SENTENCE_END = re.compile(r"(?<=[.?!:])\s+")
+# A qualifier real exams put in stems ("MOST cost-effective", "least operational overhead"):
+# counted (a figure for authors), not required.
+_QUALIFIER = re.compile(
+    r"\b(LEAST|MOST|BEST|FEWEST|LOWEST|FASTEST)\b"
+    r"|\b(least|most|best|lowest|fewest|minimal|minimum) (operational|cost|effort|development|"
+    r"management|administrative|latency|amount|overhead|custom|code|changes|expensive|"
+    r"efficient|effective|secure|scalable|appropriate|suitable|direct|reliable|setup|"
+    r"configuration|rework|additional|rewriting|likely|fit|fix)")
 INSTRUCTION_VERBS = frozenset({
     "choose", "select", "pick", "identify", "put", "order", "arrange", "rank", "match",
     "complete", "fill", "name", "give", "determine", "indicate", "list", "drag",
@@ -60,6 +68,11 @@ def stem_asks(stem: str) -> bool:
     last = _SENTENCE_END.split(text[:-1])[-1].lstrip("(*_\"' ")
     first_word = re.match(r"[A-Za-z]+", last)
     return bool(first_word) and first_word.group(0).lower() in INSTRUCTION_VERBS
+
+
+def has_qualifier(stem: str) -> bool:
+    """True when the stem carries a qualifier such as MOST or "least operational overhead"."""
+    return bool(_QUALIFIER.search(stem))
 
 
 # --- length cue -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from prep.decks.cues import (
     LENGTH_CUE_POINTS,
     LengthCue,
     giveaways,
+    has_qualifier,
     length_cue,
     stem_asks,
 )
@@ -171,7 +172,8 @@ def _track_figures(track: TrackSpec, items: list[ItemSpec], exams: list[ExamSpec
     asking = sum(stem_asks(q.prompt) for q in questions)
     report.figures.append(
         f"{track.id}: {len(questions) - asking}/{len(questions)} stems ask nothing; "
-        f"{sum(q.uid in flagged for q in questions)} stems give the answer away")
+        f"{sum(q.uid in flagged for q in questions)} stems give the answer away; "
+        f"{sum(has_qualifier(q.prompt) for q in questions)} carry a qualifier (MOST, LEAST...)")
     summary = summarise_checked(item.checked for item in items)
     report.figures.append(
         f"{track.id}: checked newest {summary.newest or '-'}, median {summary.median or '-'}, "
