@@ -175,6 +175,8 @@ def test_length_ties_split_credit() -> None:
         ("What does this print?\n\n```python\nprint(1 + 1)\n```\n", True),
         ("The team wants the least operational overhead.", False),
         ("The team runs this code:\n\n```python\nfit()\n```", False),
+        ("Given:\n```\na = 1\n```\nWhat is b?\n```python\nb = a + 1\n```", True),
+        ("Given:\n```\na = 1\n```\nThe team then runs:\n```\nb = 2\n```", False),
         ("The team needs a solution", False),
         ("Choose wisely what to do next, the team said, and stopped", False),
     ],

@@ -34,7 +34,6 @@ LENGTH_CUE_MINIMUM = 20  # fewer single-answer questions: the figure is printed,
 GIVEAWAY_RARE_ITEMS = 3  # a term in more questions than this is common vocabulary
 GIVEAWAY_MIN_LETTERS = 5
 
-_FENCE = re.compile(r"\n?(```|~~~)[^\n]*\n.*?\n\s*\1[ \t]*\s*$", re.DOTALL)
 _CLOSERS = "\"')]*_`»”’ \t\n"
 _SENTENCE_END = re.compile(r"(?<=[.?!:])\s+")
 # A qualifier real exams put in stems ("MOST cost-effective", "least operational overhead"):
@@ -52,10 +51,16 @@ INSTRUCTION_VERBS = frozenset({
 
 
 def _strip_trailing_code(text: str) -> str:
-    text = text.rstrip()
-    while (stripped := _FENCE.sub("", text).rstrip()) != text:
-        text = stripped
-    return text
+    """The text without the fenced code blocks that end it (line by line: fences pair up)."""
+    lines = text.rstrip().split("\n")
+    while lines and lines[-1].strip() in ("```", "~~~"):
+        fence = lines[-1].strip()
+        opener = next((i for i in range(len(lines) - 2, -1, -1)
+                       if lines[i].lstrip().startswith(fence)), None)
+        if opener is None:
+            break
+        lines = "\n".join(lines[:opener]).rstrip().split("\n")
+    return "\n".join(lines)
 
 
 def stem_asks(stem: str) -> bool:
@@ -177,7 +182,7 @@ _TERM_WORD = re.compile(r"[a-z][a-z0-9]*")
 
 
 def _normal(word: str) -> str:
-    """Lowercase, and a plural ``s`` dropped, so "endpoints" matches "endpoint"."""
+    """A lowercase word with a plural ``s`` dropped, so "endpoints" matches "endpoint"."""
     plural = len(word) > 5 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
     return word[:-1] if plural else word
 
