@@ -85,13 +85,15 @@ def test_practice_blueprint_shows_no_certification(
     shutil.copytree(FIXTURE_DECKS, root)
     exam = root / "beta" / "beta-one.exam.yaml"
     exam.write_text(exam.read_text().replace("status: retired\nretired_on: 2025-01-31\n",
-                                             "status: practice\n"))
+                                             "status: practice\nunverified: [pass]\n"))
     load_decks(session, clock(), root)
     home = user_client.get("/").get_data(as_text=True)
     assert '<span class="badge badge-practice">Practice — no certification</span>' in home
     page = user_client.get("/tracks/beta").get_data(as_text=True)
     assert "Practice — no certification" in page and 'id="practice-note"' in page
     assert "<dt>Target score</dt>" in page and "Pass mark" not in page
+    assert "prep's own choices, configurable in the deck files: pass." in page
+    assert "Not verified against an official source" not in page
     assert "retired on" not in page and "2025-01-31" not in page and "None" not in page
     overview = user_client.get("/exams/beta-one").get_data(as_text=True)
     assert "Practice — no certification" in overview and "Target score: 70%" in overview
