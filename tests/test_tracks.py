@@ -97,6 +97,7 @@ def test_practice_blueprint_shows_no_certification(
     assert "retired on" not in page and "2025-01-31" not in page and "None" not in page
     overview = user_client.get("/exams/beta-one").get_data(as_text=True)
     assert "Practice — no certification" in overview and "Target score: 70%" in overview
+    assert "The target score is 70%." in overview and "pass mark" not in overview.lower()
     # A real exam keeps its pass mark and shows no practice wording.
     alpha = user_client.get("/tracks/alpha").get_data(as_text=True)
     assert "<dt>Pass mark</dt>" in alpha and "Practice" not in alpha
