@@ -43,11 +43,11 @@ def test_shipped_decks_are_clean_and_cover_every_track() -> None:
     bundle = check_decks(PROJECT_ROOT / "decks")
     assert [str(fault) for fault in bundle.faults] == []
     assert {track.id for track in bundle.tracks} == {
-        "sagemaker", "vertex-ai", "azure-ai", "mlflow", "tensorflow",
+        "sagemaker", "vertex-ai", "azure-ai", "mlflow", "tensorflow", "foundations",
     }
     assert {exam.id for exam in bundle.exams} == {
         "mla-c01", "mls-c01", "pmle", "ai-102", "ai-103", "databricks-ml-associate",
-        "tf-developer",
+        "tf-developer", "foundations",
     }
     for track in bundle.tracks:
         kinds = [item.kind for item in bundle.items if item.deck_slug.startswith(f"{track.id}/")]
@@ -72,6 +72,10 @@ def test_shipped_blueprints_match_the_published_facts() -> None:
     assert [d.weight for d in exams["databricks-ml-associate"].domains] == [38, 19, 31, 12]
     assert [d.weight for d in exams["pmle"].domains] == [13, 14, 18, 20, 22, 13]
     assert exams["tf-developer"].status == "closed"
+    foundations = exams["foundations"]  # prep's own blueprint: no certification behind it
+    assert (foundations.status, foundations.retired_on, foundations.pass_mark) == (
+        "practice", None, 70)
+    assert [d.weight for d in foundations.domains] == [10, 10, 15, 15, 12, 15, 13, 10]
 
 
 def test_fixture_decks_parse_into_specs(decks: Path) -> None:
@@ -118,6 +122,10 @@ def test_malformed_yaml_reports_its_line(decks: Path) -> None:
          "option 'c' repeats the text of another option"),
         ("beta/beta-one.exam.yaml", "retired_on: 2025-01-31\n", "", "status: retired",
          "a retired exam needs 'retired_on'"),
+        ("beta/beta-one.exam.yaml", "status: retired", "status: practice", "retired_on:",
+         "a practice blueprint belongs to no certification: drop 'retired_on'"),
+        ("beta/beta-one.exam.yaml", "status: retired", "status: graded", "status: graded",
+         "status must be one of active, retiring, retired, closed, practice"),
     ],
 )
 def test_each_fault_names_file_and_line(
@@ -221,3 +229,12 @@ def test_exam_file_for_a_beta_exam_with_unverified_weights(decks: Path) -> None:
     assert exam.status_note == "beta since 2026-04; general availability unverified"
     assert exam.unverified == ["domain weights", "general availability"]
     assert [d.weight for d in exam.domains] == [60, 40]
+
+
+def test_practice_blueprint_needs_no_retirement_date(decks: Path) -> None:
+    path = decks / "beta" / "beta-one.exam.yaml"
+    edit(path, "status: retired\nretired_on: 2025-01-31\n", "status: practice\n")
+    bundle = check_decks(decks, today=TODAY)
+    assert bundle.ok, bundle.faults
+    exam = next(exam for exam in bundle.exams if exam.id == "beta-one")
+    assert (exam.status, exam.retired_on) == ("practice", None)

@@ -269,6 +269,9 @@ def _read_exam(path: Path, track: TrackSpec, bundle: DeckBundle) -> None:
     retired_on = reader.date(data, "retired_on")
     if status in ("retiring", "retired", "closed") and retired_on is None:
         reader.fault(data.line_of("status"), f"a {status} exam needs 'retired_on'")
+    if status == "practice" and "retired_on" in data:
+        reader.fault(data.line_of("retired_on"),
+                     "a practice blueprint belongs to no certification: drop 'retired_on'")
     questions = reader.integer(data, "questions", minimum=1)
     minutes = reader.integer(data, "minutes", minimum=1)
     scored = reader.integer(data, "scored_questions", minimum=1)

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from prep.decks.source import Fault
 
-EXAM_STATUSES = ("active", "retiring", "retired", "closed")
+# "practice": a blueprint of prep's own that belongs to no certification (e.g. the
+# foundations track): studied and used for mocks, but no pass/fail as a certificate.
+EXAM_STATUSES = ("active", "retiring", "retired", "closed", "practice")
 
 
 @dataclass
