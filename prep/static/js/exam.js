@@ -72,8 +72,7 @@
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey || !exam || !exam.dataset.position) return;
-    const tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "textarea" || (tag === "input" && event.target.type === "text")) return;
+    if (window.keyBelongsToControl(event)) return;
     const key = event.key.toLowerCase();
     const go = (id) => { const link = document.getElementById(id); if (link) window.location.assign(link.href); };
     if (/^[1-6]$/.test(key) && form) {

@@ -1,0 +1,161 @@
+"""The review screen as a person sees it, at desktop and phone size: what is visible before
+and after the reveal, keys on focused controls, "choose two", touch hints, the phone layout."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from prep.models import Card, Item, ReviewLog
+from prep.study.enrollment import add_cards
+from tests.browser.conftest import in_viewport
+from tests.browser.test_review_keyboard import log_in
+from tests.conftest import FrozenClock, refresh
+from tests.factories import add_flashcards, enrolled_user, make_user
+
+RATINGS = "#answer-form .rating"
+
+
+def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A screenshot for a person to look at (not compared by the test)."""
+    page.screenshot(path=f"/tmp/shots/{name}-{page.size_name}.png", full_page=True)
+
+
+def reviews(session: Session) -> int:
+    refresh(session)
+    return session.scalar(select(func.count(ReviewLog.id)))
+
+
+def test_only_the_reveal_shows_before_and_only_the_ratings_after(
+    sized_page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    page = sized_page
+    user = make_user(session, clock(), "blind@example.com")
+    add_flashcards(session, user, 3, clock())
+    log_in(page, user.email)
+    page.goto("/review")
+    shoot(page, "review-front")
+    assert page.locator("#reveal").is_visible()
+    assert all(not button.is_visible() for button in page.locator(RATINGS).all())
+    page.keyboard.press("Space")
+    shoot(page, "review-back")
+    assert page.locator("#reveal").is_hidden()
+    assert all(button.is_visible() for button in page.locator(RATINGS).all())
+    good = page.locator("#answer-form .rating-3").bounding_box()
+    assert good is not None
+    # Before the next reveal, a tap where Good sits must not rate the card blind.
+    page.reload()
+    answers: list[str] = []
+    page.on("request", lambda request: answers.append(request.url)
+            if "/review/answer" in request.url else None)
+    page.mouse.click(good["x"] + good["width"] / 2, good["y"] + good["height"] / 2)
+    page.wait_for_timeout(300)
+    assert answers == []
+    assert reviews(session) == 0
+
+
+def test_the_card_and_its_ratings_fit_one_phone_screen(
+    sized_page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    page = sized_page
+    user = make_user(session, clock(), "fit@example.com")
+    add_flashcards(session, user, 2, clock())
+    log_in(page, user.email)
+    page.goto("/review")
+    assert in_viewport(page, "#reveal")
+    page.keyboard.press("Space")
+    assert in_viewport(page, ".card-face .prompt")
+    for button in page.locator(RATINGS).all():
+        box = button.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= page.viewport_size["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def test_enter_and_space_on_a_focused_button_press_that_button(
+    sized_page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    page = sized_page
+    user = make_user(session, clock(), "focus@example.com")
+    first, _second = add_flashcards(session, user, 2, clock())
+    log_in(page, user.email)
+    page.goto("/review")
+    page.locator("#flag-form button").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Card flagged." in page.locator(".flash").inner_text()
+    assert page.locator("#answer").is_hidden()  # not revealed
+    page.locator("#bury-form button").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert "Card buried until tomorrow." in page.locator(".flash").inner_text()
+    refresh(session)
+    assert session.get(Card, first).flagged and session.get(Card, first).buried_until
+    assert reviews(session) == 0
+
+
+def test_typing_in_a_text_field_triggers_no_shortcut(
+    page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    user = make_user(session, clock(), "typing@example.com")
+    (card_id,) = add_flashcards(session, user, 1, clock())
+    log_in(page, user.email)
+    page.goto("/review")
+    page.evaluate("""() => {
+        const field = Object.assign(document.createElement('input'), {type: 'search', id: 'q'});
+        document.querySelector('main').prepend(field);
+    }""")
+    page.locator("#q").focus()
+    page.keyboard.type("sbf 3")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert page.locator("#q").input_value() == "sbf 3"
+    assert page.locator("#answer").is_hidden()
+    refresh(session)
+    card = session.get(Card, card_id)
+    assert not (card.suspended or card.buried_until or card.flagged)
+
+
+def _question_user(session: Session, clock: FrozenClock, email: str):  # type: ignore[no-untyped-def]
+    """A user whose queue holds only al-q002, a "choose two" question."""
+    user = enrolled_user(session, clock(), email)
+    for card in session.scalars(select(Card).where(Card.user_id == user.id)):
+        card.suspended = True
+    add_cards(session, [user.id], [session.scalar(select(Item).where(Item.uid == "al-q002"))],
+              clock())
+    session.commit()
+    return user
+
+
+def test_choose_two_counts_and_warns_before_checking(
+    sized_page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    page = sized_page
+    user = _question_user(session, clock, "two@example.com")
+    log_in(page, user.email)
+    page.goto("/review")
+    count = page.locator("#choice-count")
+    assert count.is_visible() and count.inner_text() == "0 of 2 chosen"
+    page.keyboard.press("1")
+    assert count.inner_text() == "1 of 2 chosen"
+    page.keyboard.press("Space")  # one of two: a warning, not the answer
+    warning = page.locator("#choice-warning")
+    assert warning.is_visible() and "1 of 2" in warning.inner_text()
+    assert page.locator("#answer").is_hidden()
+    shoot(page, "review-choose-two")
+    page.keyboard.press("3")
+    assert count.inner_text() == "2 of 2 chosen"
+    page.keyboard.press("Space")
+    assert page.locator("#answer").is_visible()
+    assert "Proposed rating: Good" in page.locator("#verdict").inner_text()
+
+
+def test_checking_anyway_after_the_warning(page, session: Session,  # type: ignore[no-untyped-def]
+                                           clock: FrozenClock) -> None:
+    user = _question_user(session, clock, "anyway@example.com")
+    log_in(page, user.email)
+    page.goto("/review")
+    page.keyboard.press("1")
+    page.locator("#reveal").click()
+    assert page.locator("#choice-warning").is_visible()
+    page.locator("#reveal").click()  # a second press checks the answer as it stands
+    assert "Proposed rating: Again" in page.locator("#verdict").inner_text()
