@@ -14,7 +14,7 @@ from prep.models.content import (
     Track,
 )
 from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
-from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, ReviewLog
+from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, CardAction, ReviewLog
 
 __all__ = [
     "CARD",
@@ -28,6 +28,7 @@ __all__ = [
     "AttemptQuestion",
     "Base",
     "Card",
+    "CardAction",
     "ContentVersion",
     "Deck",
     "Enrollment",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from prep.models import Card, Item, ReviewLog
 from prep.study.enrollment import add_cards
 from tests.browser.conftest import in_viewport
-from tests.browser.test_review_keyboard import log_in
+from tests.browser.test_review_keyboard import answer_with, log_in
 from tests.conftest import FrozenClock, refresh
 from tests.factories import add_flashcards, enrolled_user, make_user
 
@@ -159,3 +159,33 @@ def test_checking_anyway_after_the_warning(page, session: Session,  # type: igno
     assert page.locator("#choice-warning").is_visible()
     page.locator("#reveal").click()  # a second press checks the answer as it stands
     assert "Proposed rating: Again" in page.locator("#verdict").inner_text()
+
+
+def test_undo_after_suspend_or_bury_reverts_that_action(
+    sized_page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    page = sized_page
+    user = make_user(session, clock(), "undo@example.com")
+    add_flashcards(session, user, 3, clock())
+    log_in(page, user.email)
+    page.goto("/review")
+    page.keyboard.press("Space")
+    answer_with(page, "4")
+    shown = page.locator(".prompt").inner_text()
+    for key, done in (("s", "Card suspended."), ("b", "Card buried until tomorrow.")):
+        with page.expect_navigation():
+            page.keyboard.press(key)
+        assert done in page.locator(".flash").inner_text()
+        assert page.locator(".prompt").inner_text() != shown
+        with page.expect_navigation():
+            page.keyboard.press("u")
+        assert "Action undone." in page.locator(".flash").inner_text()
+        assert page.locator(".prompt").inner_text() == shown  # back, as it was
+        assert reviews(session) == 1  # the earlier answer stands
+    refresh(session)
+    assert session.scalar(select(func.count(Card.id)).where(
+        Card.suspended.is_(True) | Card.buried_until.is_not(None))) == 0
+    with page.expect_navigation():
+        page.keyboard.press("u")  # and then the answer before them
+    assert "Answer undone." in page.locator(".flash").inner_text()
+    assert reviews(session) == 0
