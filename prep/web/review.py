@@ -65,6 +65,10 @@ def study() -> ResponseReturnValue:
         session.commit()
     undo = undo_target(session, user, moment)
     screen = review_screen(session, user, moment, undo)
+    if screen is None and not user.enrollments and undo is None:
+        # Nothing studied yet: choosing a track comes first, not "done for today".
+        flash("Choose the tracks you want to study first: tick them and save.", "info")
+        return redirect(url_for("tracks.home"))
     if screen is None:
         return render_template("review/done.html", tomorrow=due_tomorrow(session, user, moment),
                                undo=undo)
