@@ -33,6 +33,7 @@ from prep.study import review
 from prep.study import undo as undo_log
 from prep.study.queue import build_queue, due_tomorrow
 from prep.study.scheduling import RATING_NAMES, SchedulerSettings, format_interval, outcomes
+from prep.study.study_more import MAX_AHEAD_DAYS, MAX_EXTRA_NEW, StudyMoreRefused, study_more
 from prep.study.undo import ACTION, REVIEW, UndoTarget, record_action, undo_target
 from prep.web import current_account, local_path, now, parse_int, wants_json
 
@@ -65,13 +66,13 @@ def study() -> ResponseReturnValue:
         session.commit()
     undo = undo_target(session, user, moment)
     screen = review_screen(session, user, moment, undo)
-    if screen is None and not user.enrollments and undo is None:
+    if screen is None and not user.enrollments and not review.has_cards(session, user):
         # Nothing studied yet: choosing a track comes first, not "done for today".
         flash("Choose the tracks you want to study first: tick them and save.", "info")
         return redirect(url_for("tracks.home"))
     if screen is None:
         return render_template("review/done.html", tomorrow=due_tomorrow(session, user, moment),
-                               undo=undo)
+                               undo=undo, max_new=MAX_EXTRA_NEW, max_ahead=MAX_AHEAD_DAYS)
     return render_template("review/study.html", **screen)
 
 
@@ -142,6 +143,27 @@ def answer() -> ResponseReturnValue:
     reply = _next(message, None if result.duplicate else result.log.id)
     session.commit()
     return reply
+
+
+@blueprint.post("/review/more")
+@login_required
+def more() -> ResponseReturnValue:
+    """Study more today: more new cards or reviews ahead, for today only."""
+    extra_new = parse_int(request.form.get("extra_new") or "0")
+    ahead_days = parse_int(request.form.get("ahead_days") or "0")
+    session = write_session()
+    try:
+        study_more(session, current_account(), now(), extra_new=extra_new if extra_new is not None
+                   else -1, ahead_days=ahead_days if ahead_days is not None else -1)
+    except StudyMoreRefused as refusal:
+        session.rollback()
+        flash(str(refusal), "warning")
+        return redirect(url_for("review.study"), 303)
+    session.commit()
+    flash(f"{extra_new} more new cards today." if extra_new else
+          f"Reviews due in the next {ahead_days} day{'s' if ahead_days != 1 else ''} are in "
+          "today's queue.", "success")
+    return redirect(url_for("review.study"), 303)
 
 
 @blueprint.post("/review/undo")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prep.models import Card, Item, ReviewLog
+from prep.models import Card, Item, ReviewLog, User
 from prep.study.enrollment import add_cards
-from tests.browser.conftest import in_viewport
+from tests.browser.conftest import SIZES, in_viewport
 from tests.browser.test_review_keyboard import answer_with, log_in
 from tests.conftest import FrozenClock, refresh
 from tests.factories import add_flashcards, enrolled_user, make_user
@@ -16,9 +16,9 @@ from tests.factories import add_flashcards, enrolled_user, make_user
 RATINGS = "#answer-form .rating"
 
 
-def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str, *, full_page: bool = True) -> None:  # type: ignore[no-untyped-def]
     """A screenshot for a person to look at (not compared by the test)."""
-    page.screenshot(path=f"/tmp/shots/{name}-{page.size_name}.png", full_page=True)
+    page.screenshot(path=f"/tmp/shots/{name}-{page.size_name}.png", full_page=full_page)
 
 
 def reviews(session: Session) -> int:
@@ -57,13 +57,19 @@ def test_only_the_reveal_shows_before_and_only_the_ratings_after(
 def test_the_card_and_its_ratings_fit_one_phone_screen(
     sized_page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
 ) -> None:
+    from prep.study.own_cards import CardDraft, create_own_card
+
     page = sized_page
     user = make_user(session, clock(), "fit@example.com")
-    add_flashcards(session, user, 2, clock())
+    long_back = "\n\n".join(f"Point {n}: a line of the answer to read." for n in range(14))
+    create_own_card(session, user, CardDraft(deck="Long", front="A long answer", back=long_back,
+                                             tags=[]), clock())
+    session.commit()
     log_in(page, user.email)
     page.goto("/review")
     assert in_viewport(page, "#reveal")
     page.keyboard.press("Space")
+    shoot(page, "review-long-answer", full_page=False)
     assert in_viewport(page, ".card-face .prompt")
     for button in page.locator(RATINGS).all():
         box = button.bounding_box()
@@ -189,3 +195,45 @@ def test_undo_after_suspend_or_bury_reverts_that_action(
         page.keyboard.press("u")  # and then the answer before them
     assert "Answer undone." in page.locator(".flash").inner_text()
     assert reviews(session) == 0
+
+
+def test_key_hints_are_hidden_on_touch_screens(
+    browser, live_server: str, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    user = make_user(session, clock(), "touch@example.com")
+    add_flashcards(session, user, 2, clock())
+    for touch, size in ((True, SIZES["phone"]), (False, SIZES["desktop"])):
+        context = browser.new_context(base_url=live_server, viewport=size, has_touch=touch,
+                                      is_mobile=touch)
+        page = context.new_page()
+        log_in(page, user.email)
+        page.goto("/review")
+        assert page.locator("#reveal").is_visible()
+        assert page.locator("#reveal kbd").is_visible() is not touch
+        assert page.locator(".hint.keys").is_visible() is not touch
+        context.close()
+
+
+def test_study_more_today_from_the_done_page(
+    sized_page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    page = sized_page
+    user = make_user(session, clock(), "more@example.com")
+    user.new_per_day = 1
+    add_flashcards(session, user, 4, clock())
+    log_in(page, user.email)
+    page.goto("/review")
+    page.keyboard.press("Space")
+    answer_with_reload = page.locator("#answer-form .rating-4")
+    with page.expect_navigation():
+        answer_with_reload.click()  # the last new card of the day: the done page follows
+    assert page.locator("h1").inner_text() == "Done for today"
+    shoot(page, "review-done")
+    assert in_viewport(page, "#more-new button") or page.size_name == "phone"
+    page.locator("#extra_new").fill("2")
+    with page.expect_navigation():
+        page.locator("#more-new button").click()
+    assert "2 more new cards today." in page.locator(".flash").inner_text()
+    assert [int(page.locator(f".count-{k}").inner_text()) for k in ("new", "learning")] == [2, 0]
+    refresh(session)
+    assert session.get(User, user.id).new_per_day == 1

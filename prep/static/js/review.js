@@ -40,7 +40,7 @@
     card.proposed = right ? 3 : 1;
     const button = form.querySelector(`button[data-rating="${card.proposed}"]`);
     button.classList.add("proposed");
-    button.focus();
+    button.focus({ preventScroll: true });
   };
 
   // "Choose two": how many are ticked, and one warning before checking with another count.
@@ -72,7 +72,7 @@
     form.hidden = false;
     byId("reveal").hidden = true;
     if (review.dataset.kind === "question") checkQuestion(review, form);
-    else form.querySelector('button[data-rating="3"]').focus();
+    else form.querySelector('button[data-rating="3"]').focus({ preventScroll: true });
   };
 
   const say = (message) => {
