@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from prep.models import (
     AttemptQuestion,
     Card,
+    CardAction,
     Deck,
     Enrollment,
     ExamAttempt,
@@ -148,6 +149,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
         delete(AttemptQuestion).where(AttemptQuestion.attempt_id.in_(attempts)),
         delete(ExamAttempt).where(ExamAttempt.user_id == user.id),
         delete(ReviewLog).where(ReviewLog.user_id == user.id),
+        delete(CardAction).where(CardAction.user_id == user.id),
         delete(Card).where(Card.user_id == user.id),
         delete(Item).where(Item.deck_id.in_(own_decks)),
         delete(Deck).where(Deck.owner_id == user.id),

@@ -8,12 +8,13 @@ and ``prep fsrs optimize`` call the same domain functions as the web views.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, run_command
 
 from prep import accounts
 from prep.db import db_session
@@ -46,6 +47,34 @@ def serve(gunicorn_args: tuple[str, ...]) -> None:
     """
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "-c", "python:prep.serving",
                               *gunicorn_args, "prep:create_app()"])
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether something already listens on ``host:port``."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _run(**_params: object) -> None:
+    """Flask's development server, after checking that its port is free."""
+    context = click.get_current_context()
+    host, port = context.params["host"], context.params["port"]
+    if port_taken(host, port):
+        raise click.ClickException(
+            f"port {port} on {host} is already in use (another prep, or another program). "
+            f"Serve on a free port: make run PORT={port + 1}  (or: prep run --port {port + 1})")
+    context.forward(run_command)
+
+
+# ``prep run`` is Flask's, with a clear message when the port is taken (Flask's own says
+# "Address already in use" and names no way out).
+main.add_command(click.Command("run", callback=_run, params=run_command.params,
+                               help=run_command.help, short_help=run_command.short_help))
 
 
 def _now():  # type: ignore[no-untyped-def]

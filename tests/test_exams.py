@@ -313,3 +313,58 @@ def test_items_of_a_retired_exam_only_never_reach_its_successors_mocks(
         drawn[exam_id] = {question.item.uid for question in attempt.questions}
     assert drawn["alpha-one"] == {"al-q001", "al-q002", "al-both"}
     assert drawn["alpha-legacy"] == {f"al-old{n}" for n in range(6)} | {"al-both"}
+
+
+def _answer_some(session: Session, attempt: ExamAttempt, clock: FrozenClock) -> tuple[int, int]:
+    """Answer question 1 right and question 2 wrong, leave the rest; returns their item ids."""
+    first, second = question_at(attempt, 1), question_at(attempt, 2)
+    record_answer(session, attempt, 1, first.item.correct, clock())
+    wrong = [key for key in "abcd" if key not in second.item.correct][:1]
+    record_answer(session, attempt, 2, wrong, clock())
+    return first.item_id, second.item_id
+
+
+def _queued(session: Session, user: User) -> set[int]:
+    return set(session.scalars(select(Card.item_id).where(Card.user_id == user.id)))
+
+
+def test_unanswered_questions_are_not_queued_nor_counted_as_missed(
+    session: Session, clock: FrozenClock, bank
+) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(session, clock(), "blank@example.com")
+    exam_ = exam(session)
+    exam_.question_count, exam_.minutes = 10, 30
+    attempt = start(session, user, clock)
+    _right, wrong = _answer_some(session, attempt, clock)
+    submit(session, attempt, clock())
+    session.commit()
+    assert attempt.correct_count == 1
+    assert _queued(session, user) == {wrong}  # only the wrong answer, not the 8 unanswered
+    assert build_queue(session, user, clock()).counts.learning == 1
+    assert [q.correct for q in attempt.questions[2:]] == [None] * 8
+    assert sum(r.unanswered for r in domain_results(session, attempt)) == 8
+    ready = readiness(session, user, exam_, clock())
+    assert sum(r.exam_total for r in ready) == 2 and sum(r.exam_correct for r in ready) == 1
+    assert sum(r.exam_unanswered for r in ready) == 8
+    quiz = start(session, user, clock, seed=9, count=10, source="missed", mode=PRACTICE,
+                 allow_short=True)
+    assert {q.item_id for q in quiz.questions} == {wrong}
+
+
+def test_a_timed_out_attempt_queues_only_wrong_answers(
+    session: Session, clock: FrozenClock, bank
+) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(session, clock(), "timeout@example.com")
+    exam_ = exam(session)
+    exam_.question_count, exam_.minutes = 10, 10
+    attempt = start(session, user, clock)
+    _right, wrong = _answer_some(session, attempt, clock)
+    session.commit()
+    clock.advance(minutes=11)
+    session.expire_all()
+    with pytest.raises(AttemptClosed, match="Time is up"):
+        record_answer(session, own_attempt(session, user, attempt.id), 3, ["a"], clock())
+    session.commit()
+    graded = own_attempt(session, user, attempt.id)
+    assert graded.status == GRADED and graded.correct_count == 1
+    assert _queued(session, user) == {wrong}

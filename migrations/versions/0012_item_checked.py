@@ -1,7 +1,7 @@
 """item checked month and exam status note: how current the content is
 
 Revision ID: 0012_item_checked
-Revises: 0007_review_last_interval
+Revises: 0011_undo_actions
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_item_checked"
-down_revision: str | None = "0007_review_last_interval"
+down_revision: str | None = "0011_undo_actions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -15,7 +15,7 @@ from prep.models.content import (
 )
 from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
 from prep.models.reports import REASONS, ItemReport
-from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, ReviewLog
+from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, CardAction, ReviewLog
 
 __all__ = [
     "CARD",
@@ -30,6 +30,7 @@ __all__ = [
     "AttemptQuestion",
     "Base",
     "Card",
+    "CardAction",
     "ContentVersion",
     "Deck",
     "Enrollment",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -59,6 +59,11 @@ class AnswerResult:
     log: LoggedReview | ReviewLog
     duplicate: bool = False
     became_leech: bool = False
+
+
+def has_cards(session: Session, user: User) -> bool:
+    """Whether the user has any card at all (a track's, an own one or a missed question's)."""
+    return session.scalar(select(exists().where(Card.user_id == user.id))) or False
 
 
 def own_card(session: Session, user: User, card_id: int) -> Card:

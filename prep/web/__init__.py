@@ -86,10 +86,11 @@ def register_blueprints(app: Flask) -> None:
     from prep.web.reports import blueprint as reports
     from prep.web.review import blueprint as review
     from prep.web.settings import blueprint as settings
+    from prep.web.today import blueprint as today
     from prep.web.tracks import blueprint as tracks
 
-    for blueprint in (auth, account, admin, tracks, review, dashboard, cards, exams, settings,
-                      reports, health):
+    for blueprint in (auth, account, admin, tracks, today, review, dashboard, cards, exams,
+                      settings, reports, health):
         app.register_blueprint(blueprint)
     register_rate_limits(app)
 
