@@ -1,8 +1,9 @@
 """The ``prep`` command line: a Flask CLI group bound to the factory.
 
 ``prep run`` serves the app for development, ``prep serve`` with gunicorn for production;
-``prep db upgrade``, ``prep decks check|load``, ``prep user create``, ``prep export anki``
-and ``prep fsrs optimize`` call the same domain functions as the web views.
+``prep db upgrade``, ``prep decks check|load``, ``prep user create``, ``prep export anki``,
+``prep fsrs optimize`` and ``prep anki import`` call the same domain functions as the web
+views.
 """
 
 from __future__ import annotations
@@ -193,6 +194,39 @@ def export_anki_command(tracks: tuple[str, ...], all_tracks: bool, out: Path,
     click.echo(f"wrote {report.path}: {report.notes} notes in {report.decks} decks, "
                f"{report.media} media files")
 
+
+# --- anki ---------------------------------------------------------------------------------
+
+anki_cli = AppGroup("anki", help="One study history with Anki: import its exports, sync.")
+
+
+@anki_cli.command("import")
+@click.option("--user", "email", required=True, help="Whose history the answers join.")
+@click.option("--import-unmatched", is_flag=True,
+              help="Import notes that match no prep item as the user's own cards.")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def anki_import(email: str, import_unmatched: bool, file: Path) -> None:
+    """Add the answers of a .colpkg or .apkg (exported with scheduling) to a user's history."""
+    from prep.anki.history import apply_plan, plan_ingest
+    from prep.anki.packages import AnkiImportError, read_package
+
+    session = db_session()
+    user = accounts.find_user(session, email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    try:
+        history = read_package(file)  # Anki reads the file before any transaction
+    except AnkiImportError as error:
+        raise click.ClickException(str(error)) from error
+    plan = plan_ingest(session, user, history, import_unmatched=import_unmatched)
+    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
+    session.connection(execution_options={"sqlite_immediate": True})
+    summary = apply_plan(session, user, plan, _now())
+    session.commit()
+    for line in summary.lines():
+        click.echo(line)
+    for label in summary.unmatched_notes:
+        click.echo(f"  unmatched: {label}")
 
 
 # --- fsrs ---------------------------------------------------------------------------------

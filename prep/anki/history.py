@@ -373,7 +373,7 @@ def _write(session: Session, user: User, plan: IngestPlan, now: datetime) -> Ing
     reps: dict[int, int] = {}
     for chunk in _chunks(planned):  # lock the cards: a web answer now waits for this import
         reps.update(session.execute(select(Card.id, Card.reps).where(Card.id.in_(chunk))
-                                    .with_for_update()).tuples())
+                                    .with_for_update()).all())
     known = _known_revlog_ids(session, user)
     settings = SchedulerSettings.of(user)
     results: list[Replayed] = []
