@@ -2,8 +2,8 @@
 
 ``prep run`` serves the app for development, ``prep serve`` with gunicorn for production;
 ``prep db upgrade``, ``prep decks check|load``, ``prep user create``, ``prep export anki``,
-``prep fsrs optimize`` and ``prep anki import`` call the same domain functions as the web
-views.
+``prep fsrs optimize`` and ``prep anki import|link|sync|unlink`` call the same domain
+functions as the web views.
 """
 
 from __future__ import annotations
@@ -227,6 +227,68 @@ def anki_import(email: str, import_unmatched: bool, file: Path) -> None:
         click.echo(line)
     for label in summary.unmatched_notes:
         click.echo(f"  unmatched: {label}")
+
+
+def _linked_user(email: str):  # type: ignore[no-untyped-def]
+    user = accounts.find_user(db_session(), email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    return user
+
+
+@anki_cli.command("link")
+@click.option("--user", "email", required=True, help="The prep account to link.")
+@click.option("--endpoint", required=True, help="The sync server, e.g. http://127.0.0.1:8080/")
+@click.option("--username", required=True, help="The account on the sync server.")
+def anki_link(email: str, endpoint: str, username: str) -> None:
+    """Link a user to an Anki sync server (the password is read from standard input and
+    only the key the server returns is kept)."""
+    from prep.anki.sync import AnkiSyncError, link, login
+
+    user = _linked_user(email)
+    password = sys.stdin.readline().rstrip("\r\n")
+    db_session().rollback()  # no transaction open while the server is asked
+    try:
+        auth = login(endpoint, username, password)
+    except AnkiSyncError as error:
+        raise click.ClickException(str(error)) from error
+    session = db_session()
+    session.connection(execution_options={"sqlite_immediate": True})
+    link(session, user, auth, username, _now())
+    session.commit()
+    click.echo(f"{email} is linked to {auth.endpoint} as {username}")
+
+
+@anki_cli.command("sync")
+@click.option("--user", "email", required=True, help="Whose history to sync.")
+def anki_sync(email: str) -> None:
+    """Sync a user's history with the linked Anki sync server; prints one summary line."""
+    from prep.anki.sync import AnkiSyncError, sync
+
+    user = _linked_user(email)
+    db_session().rollback()
+    try:
+        summary = sync(current_app.extensions["prep.sessions"], user.id,
+                       Path(current_app.config["PREP_ANKI_DIR"]),
+                       Path(current_app.config["PREP_DECKS_DIR"]), _now())
+    except AnkiSyncError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(summary.line())
+
+
+@anki_cli.command("unlink")
+@click.option("--user", "email", required=True, help="Whose link to remove.")
+def anki_unlink(email: str) -> None:
+    """Forget a user's sync server link and delete the cached collection."""
+    from prep.anki.sync import unlink
+
+    session = db_session()
+    user = _linked_user(email)
+    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
+    session.connection(execution_options={"sqlite_immediate": True})
+    removed = unlink(session, user, Path(current_app.config["PREP_ANKI_DIR"]))
+    session.commit()
+    click.echo(f"{email} is unlinked" if removed else f"{email} was not linked")
 
 
 # --- fsrs ---------------------------------------------------------------------------------

@@ -305,3 +305,33 @@ def test_full_sync_demanded_by_the_server_loses_nothing(
     assert "full sync" in summary.line()
     phone.sync()
     assert len(phone.revlog()) == 5 and len(answers) == 3
+
+
+def test_command_line_links_syncs_and_unlinks(app: Flask, session: Session, clock: FrozenClock,
+                                              sync_server: SyncServer,
+                                              phone: SyncingPhone) -> None:
+    clock.current = datetime.now(UTC).replace(microsecond=0)
+    user = enrolled_user(session, clock())
+    runner = app.test_cli_runner()
+    base = ["anki", "link", "--user", user.email, "--endpoint", sync_server.endpoint,
+            "--username", USERNAME]
+    refused = runner.invoke(args=base, input="wrong\n")
+    assert refused.exit_code == 1 and "refused" in refused.output
+    linked = runner.invoke(args=base, input=f"{PASSWORD}\n")
+    assert linked.exit_code == 0, linked.output
+    refresh(session)
+    stored = session.get(AnkiLink, user.id)
+    assert stored.hkey and PASSWORD not in repr(vars(stored))
+    synced = runner.invoke(args=["anki", "sync", "--user", user.email])
+    assert synced.exit_code == 0, synced.output
+    assert synced.output.strip().startswith("0 reviews pulled from Anki, 0 pushed to Anki, ")
+    assert len(synced.output.strip().splitlines()) == 1
+    phone.sync()
+    assert phone.col.note_count() > 0
+    cache = Path(app.config["PREP_ANKI_DIR"])
+    assert any(cache.iterdir())
+    unlinked = runner.invoke(args=["anki", "unlink", "--user", user.email])
+    assert unlinked.exit_code == 0 and "unlinked" in unlinked.output
+    refresh(session)
+    assert session.get(AnkiLink, user.id) is None and not any(cache.iterdir())
+    assert runner.invoke(args=["anki", "sync", "--user", user.email]).exit_code == 1
