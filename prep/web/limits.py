@@ -64,6 +64,9 @@ LIMITS = {
     "settings.optimise_preview": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
     "settings.optimise_apply": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
     "settings.workload": (RateLimit("PREP_HEAVY_LIMIT", _user_key, methods=("GET",)),),
+    # Each asks the Anki sync server (a login, or a whole sync in the background).
+    "anki.link_account": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
+    "anki.start_sync": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
 }
 
 
