@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from prep.export.anki import export_anki
 from prep.models import User
+from tests.factories import FIXTURE_DECKS, add_flashcards, enrolled_user
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Mixed ratings (Again, Hard, Good, Easy), repeated through a session of answers.
@@ -112,7 +113,15 @@ class Phone:
         return self.col.db.scalar("select count() from revlog")
 
 
-def phone_with_prep_decks(session: Session, user: User, folder: Path, decks_root: Path,
+def studying_user(session: Session, now: datetime, own_cards: int = 26) -> User:
+    """A user studying the fixture track "alpha" (4 items), with ``own_cards`` own cards."""
+    user = enrolled_user(session, now, tracks=("alpha",))
+    add_flashcards(session, user, own_cards, now)
+    return user
+
+
+def phone_with_prep_decks(session: Session, user: User, folder: Path,
+                          decks_root: Path = FIXTURE_DECKS,
                           tracks: list[str] | None = None) -> Phone:
     """A phone that imported prep's .apkg export of ``tracks`` and the user's own cards."""
     package = folder / "prep.apkg"

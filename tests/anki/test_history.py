@@ -19,19 +19,15 @@ from prep.insight.optimisation import fresh_copy, replay_answers
 from prep.models import Card, Item, ReviewLog, User
 from prep.study.review import answer_card, scheduled_interval, snapshot, undo_review
 from prep.study.scheduling import SchedulerSettings
-from tests.anki.phone import Phone, PhoneAnswer, phone_with_prep_decks
+from tests.anki.phone import Phone, PhoneAnswer, phone_with_prep_decks, studying_user
 from tests.conftest import FIXTURE_DECKS, FrozenClock, refresh
-from tests.factories import add_flashcards, enrolled_user
 
 ANSWERS = 30
 
 
 @pytest.fixture
 def user(session: Session, clock: FrozenClock) -> User:
-    """A user studying the fixture track "alpha", with 26 own cards."""
-    user = enrolled_user(session, clock(), tracks=("alpha",))
-    add_flashcards(session, user, 26, clock())
-    return user
+    return studying_user(session, clock())
 
 
 @pytest.fixture
