@@ -291,6 +291,31 @@ def anki_unlink(email: str) -> None:
     click.echo(f"{email} is unlinked" if removed else f"{email} was not linked")
 
 
+@anki_cli.command("server", with_appcontext=False)
+@click.option("--accounts", "accounts_file", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="name:password per line (default: PREP_ANKI_ACCOUNTS or "
+              "instance/anki-accounts).")
+@click.option("--base", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where the server keeps collections (default: PREP_ANKI_SERVER_DIR or "
+              "instance/anki-server).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+def anki_server(accounts_file: Path | None, base: Path | None, host: str, port: int) -> None:
+    """Run Anki's own sync server (python -m anki.syncserver) with the accounts file."""
+    from prep.anki.server import ServerSetupError, run_server
+    from prep.config import PROJECT_ROOT
+
+    instance = Path(os.environ.get("PREP_INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    accounts_file = accounts_file or Path(os.environ.get("PREP_ANKI_ACCOUNTS")
+                                          or instance / "anki-accounts")
+    base = base or Path(os.environ.get("PREP_ANKI_SERVER_DIR") or instance / "anki-server")
+    click.echo(f"Anki sync server on http://{host}:{port}/ (data in {base})")
+    try:
+        run_server(accounts_file, base, host, port)
+    except ServerSetupError as error:
+        raise click.ClickException(str(error)) from error
+
+
 # --- fsrs ---------------------------------------------------------------------------------
 
 fsrs_cli = AppGroup("fsrs", help="FSRS parameters from a user's own history.")
