@@ -10,13 +10,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from prep.anki.mirror import CardState, WebReview
 from prep.export.anki import note_guid
-from prep.models import Card, ContentVersion, Deck, Enrollment, Item, ReviewLog, User
+from prep.models import LEARNING, Card, ContentVersion, Deck, Enrollment, Item, ReviewLog, User
+from prep.study.review import restore_values
 
 _CHUNK = 900  # ids per IN (...) list: under SQLite's oldest variable limit
 
@@ -93,12 +95,9 @@ def unsent_reviews(session: Session, user_id: int, present: set[int]) -> list[We
         for n, row in enumerate(rows):
             if row.id not in wanted:
                 continue
-            if n + 1 < len(rows):
-                after = rows[n + 1].state_before
-                state, due = after["state"], datetime.fromisoformat(after["due"])
-                difficulty = after["difficulty"]
-            else:
-                state, due, difficulty = card.state, card.due, card.difficulty
+            state, due, difficulty = card.state, card.due, card.difficulty
+            if n + 1 < len(rows):  # the next answer's snapshot is the state after this one
+                state, due, difficulty = _after(rows[n + 1].state_before, row.reviewed_at)
             reviews.append(WebReview(
                 review_id=row.id, guid=guid, rating=row.rating, reviewed_at=row.reviewed_at,
                 duration_ms=row.duration_ms, previous_state=row.previous_state,
@@ -106,6 +105,16 @@ def unsent_reviews(session: Session, user_id: int, present: set[int]) -> list[We
                 after_state=state, after_due=due, after_difficulty=difficulty))
     reviews.sort(key=lambda review: (review.reviewed_at, review.review_id))
     return reviews
+
+
+def _after(snapshot: Any, answered: datetime) -> tuple[int, datetime, float | None]:
+    """State, due and difficulty from a log's ``state_before`` (what the answer before it
+    left); a snapshot without them (an imported history) reads as a learning step."""
+    try:
+        values = restore_values(snapshot)
+    except ValueError:
+        return LEARNING, answered, None
+    return values["state"], values["due"], values["difficulty"]
 
 
 def _guids(session: Session, *conditions: object) -> set[str]:

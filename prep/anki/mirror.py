@@ -15,6 +15,8 @@ from the database beforehand; nothing here touches the network or the database.
 
 from __future__ import annotations
 
+import json
+import math
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,8 +25,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import fsrs
-from anki.cards import Card as AnkiCard
-from anki.cards import FSRSMemoryState
+from anki.cards_pb2 import FsrsMemoryState as FSRSMemoryState
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 from sqlalchemy.orm import Session
@@ -182,64 +183,79 @@ def _memory(card: CardState) -> FSRSMemoryState | None:
     return FSRSMemoryState(stability=card.stability, difficulty=card.difficulty)
 
 
-def apply_state(anki: AnkiCard, card: CardState, user: User, clock: DayClock,
-                learning_steps: int, relearning_steps: int) -> None:
-    """Set an Anki card to prep's state for it (suspension only ever added)."""
-    anki.type = _CARD_TYPE[card.state]
+@dataclass(frozen=True)
+class Placement:
+    """Where prep's state puts a card in Anki's queues (Anki's column values)."""
+
+    type: int
+    queue: int
+    due: int
+    ivl: int
+    left: int
+
+
+def placement(card: CardState, clock: DayClock, learning_steps: int,
+              relearning_steps: int) -> Placement:
+    """Anki's type, queue, due, interval and remaining steps for prep's state of a card:
+    review cards are due on a day number, learning cards at a time today or on a day."""
     interval = 0
     if card.last_review is not None and card.state in (REVIEW, RELEARNING):
         interval = max(1, clock.day(card.due) - clock.day(card.last_review))
     if card.state == REVIEW:
-        anki.queue, anki.due, anki.left = QUEUE_REVIEW, clock.day(card.due), 0
-    else:
-        steps = learning_steps if card.state == LEARNING else relearning_steps
-        anki.left = max(1, steps - (card.step or 0))
-        if clock.ends_today(card.due):
-            anki.queue, anki.due = QUEUE_LEARN, int(card.due.timestamp())
-        else:
-            anki.queue, anki.due = QUEUE_DAY_LEARN, clock.day(card.due)
-    anki.ivl = interval
-    anki.reps, anki.lapses = card.reps, card.lapses
-    anki.memory_state = _memory(card)
-    anki.desired_retention = user.desired_retention
-    if card.last_review is not None:
-        anki.last_review_time = int(card.last_review.timestamp())
-    if card.suspended:
-        anki.queue = QUEUE_SUSPENDED
+        return Placement(TYPE_REVIEW, QUEUE_REVIEW, clock.day(card.due), interval, 0)
+    steps = learning_steps if card.state == LEARNING else relearning_steps
+    left = max(1, steps - (card.step or 0))
+    if clock.ends_today(card.due):
+        return Placement(_CARD_TYPE[card.state], QUEUE_LEARN, int(card.due.timestamp()),
+                         interval, left)
+    return Placement(_CARD_TYPE[card.state], QUEUE_DAY_LEARN, clock.day(card.due), interval,
+                     left)
 
 
-def _signature(anki: AnkiCard) -> tuple:
-    memory = anki.memory_state
-    return (anki.type, anki.queue, anki.due, anki.ivl, anki.left, anki.reps, anki.lapses,
-            round(memory.stability, 3) if memory else None,
-            round(memory.difficulty, 3) if memory else None)
+def _close(stored: float | None, wanted: float | None) -> bool:
+    if stored is None or wanted is None:
+        return stored is wanted
+    return math.isclose(stored, wanted, rel_tol=1e-3, abs_tol=1e-3)  # Anki rounds them
 
 
 def reconcile_cards(col: Collection, cards: Sequence[CardState], user: User,
                     clock: DayClock) -> int:
     """Give each studied card in the collection prep's state; returns how many changed.
 
-    A card the phone suspended stays suspended; new cards (never studied in prep or on the
-    phone) keep Anki's new-card position.
+    Compared on the card rows first, so that only cards that differ are loaded and saved.
+    A card suspended on either side stays suspended; new cards (never studied in prep)
+    keep Anki's new-card position.
     """
     by_guid = {card.guid: card for card in cards if card.state != NEW}
-    rows = col.db.all("select c.id, n.guid from cards c join notes n on n.id = c.nid")
+    steps = (len(user.learning_steps), len(user.relearning_steps))
     changed = []
-    for card_id, guid in rows:
+    for card_id, guid, *stored, data in col.db.all(
+            "select c.id, n.guid, c.type, c.queue, c.due, c.ivl, c.left, c.reps, c.lapses, "
+            "c.data from cards c join notes n on n.id = c.nid"):
         if (card := by_guid.get(guid)) is None:
             continue
+        want = placement(card, clock, *steps)
+        queue = QUEUE_SUSPENDED if card.suspended or stored[1] == QUEUE_SUSPENDED \
+            else want.queue
+        memory = json.loads(data or "{}")
+        if stored != [want.type, queue, want.due, want.ivl, want.left, card.reps,
+                      card.lapses] or not (_close(memory.get("s"), card.stability)
+                                           and _close(memory.get("d"), card.difficulty)):
+            changed.append((card_id, card, want, queue))
+    updates = []
+    for card_id, card, want, queue in changed:
         anki = col.get_card(card_id)
-        before = _signature(anki)
-        suspended = anki.queue == QUEUE_SUSPENDED
-        apply_state(anki, card, user, clock, len(user.learning_steps),
-                    len(user.relearning_steps))
-        if suspended:
-            anki.queue = QUEUE_SUSPENDED
-        if _signature(anki) != before:
-            changed.append(anki)
-    if changed:
-        col.update_cards(changed, skip_undo_entry=True)
-    return len(changed)
+        anki.type, anki.queue, anki.due, anki.ivl, anki.left = \
+            want.type, queue, want.due, want.ivl, want.left
+        anki.reps, anki.lapses = card.reps, card.lapses
+        anki.memory_state = _memory(card)
+        anki.desired_retention = user.desired_retention
+        if card.last_review is not None:
+            anki.last_review_time = int(card.last_review.timestamp())
+        updates.append(anki)
+    if updates:
+        col.update_cards(updates, skip_undo_entry=True)
+    return len(updates)
 
 
 def revlog_ids(col: Collection) -> set[int]:
@@ -265,20 +281,20 @@ def write_reviews(col: Collection, reviews: Sequence[WebReview], ids: dict[int, 
     """Insert one revlog row per review (pending upload, usn -1) for cards in the
     collection; returns how many were written."""
     card_of = dict(col.db.all("select n.guid, c.id from cards c join notes n on n.id = c.nid"))
-    written = 0
+    rows = []
     for review in reviews:
         if (card_id := card_of.get(review.guid)) is None:
             continue
         seconds = (review.after_due - review.reviewed_at).total_seconds()
         interval = round(seconds / 86400) if review.after_state == REVIEW else -round(seconds)
-        last = review.last_interval or 0
-        factor = round((review.after_difficulty or 0) * 100)
-        col.db.execute(
-            "insert or ignore into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
-            " values (?, ?, -1, ?, ?, ?, ?, ?, ?)",
-            ids[review.review_id], card_id, review.rating, interval, last, factor,
-            min(review.duration_ms or 0, 2**31 - 1), _REVLOG_KIND[review.previous_state])
-        written += 1
+        rows.append((ids[review.review_id], card_id, review.rating, interval,
+                     review.last_interval or 0, round((review.after_difficulty or 0) * 100),
+                     min(review.duration_ms or 0, 2**31 - 1),
+                     _REVLOG_KIND[review.previous_state]))
+    # One statement for all rows: a call per row costs a transaction each.
+    col.db.executemany("insert or ignore into revlog (id, cid, usn, ease, ivl, lastIvl, factor,"
+                       " time, type) values (?, ?, -1, ?, ?, ?, ?, ?, ?)", rows)
+    written = len(rows)
     if written:  # rows written directly: mark the collection changed, so a sync sends them
         col.db.execute("update col set mod = max(mod + 1, ?)", int(now.timestamp() * 1000))
     return written

@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from anki.cards import Card as AnkiCard
+from anki.collection import Card as AnkiCard
 from anki.sync import SyncOutput
 
 from tests.anki.phone import Phone
