@@ -247,9 +247,10 @@ def _sync(sessions: sessionmaker[Session], user_id: int, cache_root: Path, decks
         if fresh != "built":
             summary.pulled = _ingest(sessions, user_id, col, now)
         with sessions() as session:
-            side = read_prep_side(session, user_id, mirror.revlog_ids(col))
+            side = read_prep_side(session, user_id, mirror.revlog_ids(col),
+                                  None if fresh else stamp)
         progress("read")
-        if fresh or side.content_stamp != stamp:
+        if side.content_changed:
             mirror.configure(col, side.user)
             with sessions() as session:
                 user = session.get(User, user_id)
