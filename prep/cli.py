@@ -207,7 +207,7 @@ anki_cli = AppGroup("anki", help="One study history with Anki: import its export
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 def anki_import(email: str, import_unmatched: bool, file: Path) -> None:
     """Add the answers of a .colpkg or .apkg (exported with scheduling) to a user's history."""
-    from prep.anki.history import apply_plan, plan_ingest
+    from prep.anki.history import apply_plan, known_revlog_ids, plan_ingest
     from prep.anki.packages import AnkiImportError, read_package
 
     session = db_session()
@@ -215,7 +215,7 @@ def anki_import(email: str, import_unmatched: bool, file: Path) -> None:
     if user is None:
         raise click.ClickException(f"no user {email}")
     try:
-        history = read_package(file)  # Anki reads the file before any transaction
+        history = read_package(file, known=known_revlog_ids(session, user))
     except AnkiImportError as error:
         raise click.ClickException(str(error)) from error
     plan = plan_ingest(session, user, history, import_unmatched=import_unmatched)

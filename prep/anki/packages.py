@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from prep.anki.history import (
     CollectionHistory,
     IngestSummary,
     apply_plan,
+    known_revlog_ids,
     plan_ingest,
     read_collection,
 )
@@ -97,10 +99,12 @@ def opened_package(path: Path, name: str | None = None) -> Iterator[object]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def read_package(path: Path, name: str | None = None) -> CollectionHistory:
-    """The notes and answers of a package file (AnkiImportError if Anki cannot read it)."""
+def read_package(path: Path, name: str | None = None,
+                 known: AbstractSet[int] = frozenset()) -> CollectionHistory:
+    """The notes and answers of a package file (AnkiImportError if Anki cannot read it);
+    answers whose revlog ids are in ``known`` are only counted."""
     with opened_package(path, name) as collection:
-        history = read_collection(collection)  # type: ignore[arg-type]
+        history = read_collection(collection, known)  # type: ignore[arg-type]
     if not history.notes:
         raise AnkiImportError(f"{name or path.name} holds no notes: nothing to import.")
     return history
@@ -133,6 +137,6 @@ def import_package(session: Session, user: User, path: Path, now: datetime, *,
     The file is read and the replay planned before the first write; a caller that begins
     write transactions itself uses ``read_package``, ``plan_ingest`` and ``apply_plan``.
     """
-    plan = plan_ingest(session, user, read_package(path, name),
-                       import_unmatched=import_unmatched)
+    history = read_package(path, name, known_revlog_ids(session, user))
+    plan = plan_ingest(session, user, history, import_unmatched=import_unmatched)
     return apply_plan(session, user, plan, now)

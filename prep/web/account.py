@@ -27,7 +27,13 @@ from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from prep import account_data, accounts
-from prep.anki.history import IngestError, IngestSummary, apply_plan, plan_ingest
+from prep.anki.history import (
+    IngestError,
+    IngestSummary,
+    apply_plan,
+    known_revlog_ids,
+    plan_ingest,
+)
 from prep.anki.packages import AnkiImportError, read_package, spooled_upload
 from prep.db import db_session, read_snapshot, write_session
 from prep.models import User
@@ -187,10 +193,11 @@ def import_anki() -> ResponseReturnValue:
         form.package.errors = ["Choose the .colpkg or .apkg file that Anki exported."]
         return _page(422, anki_form=form)
     user = current_account()
+    known = known_revlog_ids(db_session(), user)
     db_session().rollback()  # no transaction stays open while Anki reads the file
     try:
         with spooled_upload(upload.stream, upload.filename) as path:
-            history = read_package(path, upload.filename)
+            history = read_package(path, upload.filename, known)
     except AnkiImportError as error:
         form.package.errors = [str(error)]
         return _page(422, anki_form=form)
