@@ -251,12 +251,12 @@ def _sync(sessions: sessionmaker[Session], user_id: int, cache_root: Path, decks
                                   None if fresh else stamp)
         progress("read")
         if side.content_changed:
-            mirror.configure(col, side.user)
             with sessions() as session:
                 user = session.get(User, user_id)
                 change = mirror.import_content(col, session, user, side.track_ids, decks_root,
                                                mirror.note_times(col))
             summary.notes_added, summary.notes_updated = change.added, change.updated
+            mirror.configure(col, side.user)  # after the import: its decks get the preset
             mirror.mark_notes(col, mirror.RETIRED_TAG, side.retired_guids)
             mirror.mark_notes(col, mirror.NOT_STUDIED_TAG, side.not_studied_guids)
         clock = mirror.DayClock(side.user, now, col.sched.today)

@@ -4,11 +4,19 @@ in a temporary folder, and a phone syncing with it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
 
-from tests.anki.server import SyncingPhone, SyncServer
+from prep.anki.sync import SyncSummary, link, login, sync
+from prep.models import User
+from tests.anki.server import PASSWORD, USERNAME, SyncingPhone, SyncServer
+from tests.conftest import FrozenClock
+from tests.factories import add_flashcards, enrolled_user
 
 
 @pytest.fixture
@@ -26,3 +34,34 @@ def phone(tmp_path: Path, sync_server: SyncServer) -> Iterator[SyncingPhone]:
     device = SyncingPhone(tmp_path / "phone", sync_server)
     yield device
     device.close()
+
+
+@dataclass
+class Linked:
+    """A prep user linked to the sync server, and how to sync them."""
+
+    app: Flask
+    user: User
+    clock: FrozenClock
+    server: SyncServer
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self.app.extensions["prep.sessions"]
+
+    def sync(self) -> SyncSummary:
+        return sync(self.sessions, self.user.id, Path(self.app.config["PREP_ANKI_DIR"]),
+                    Path(self.app.config["PREP_DECKS_DIR"]), self.clock())
+
+
+@pytest.fixture
+def linked(app: Flask, session: Session, clock: FrozenClock, sync_server: SyncServer) -> Linked:
+    """Lea studies track alpha since now (the real time: Anki's scheduler reads the real
+    clock), and prep is linked to the sync server."""
+    clock.current = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
+    user = enrolled_user(session, clock())
+    add_flashcards(session, user, 40, clock())
+    auth = login(sync_server.endpoint, USERNAME, PASSWORD)
+    link(session, user, auth, USERNAME, clock())
+    session.commit()
+    return Linked(app, user, clock, sync_server)

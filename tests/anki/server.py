@@ -75,12 +75,14 @@ class SyncingPhone(Phone):
         self.auth = self.col.sync_login(username, password, server.endpoint)
 
     def sync(self) -> int:
-        """A sync as the phone's button does it (a full download when the server asks for
-        a full sync: the phone has nothing of its own); returns ``required``."""
+        """A sync as the phone's button does it: a full upload when the server has nothing,
+        a full download when it asks for a full sync; returns ``required``."""
         out = self.col.sync_collection(self.auth, False)
-        if out.required in (SyncOutput.FULL_DOWNLOAD, SyncOutput.FULL_SYNC):
+        if out.required in (SyncOutput.FULL_DOWNLOAD, SyncOutput.FULL_SYNC,
+                            SyncOutput.FULL_UPLOAD):
             self.col.close_for_full_sync()
-            self.col.full_upload_or_download(auth=self.auth, server_usn=None, upload=False)
+            self.col.full_upload_or_download(auth=self.auth, server_usn=None,
+                                             upload=out.required == SyncOutput.FULL_UPLOAD)
             self.col.reopen(after_full_sync=True)
         self.col.sync_media(self.auth)
         while self.col.media_sync_status().active:

@@ -3,59 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from prep.anki.sync import AnkiSyncError, SyncSummary, link, login, sync
+from prep.anki.sync import LEASE, AnkiSyncError, SyncBusy, claim, login, sync
 from prep.decks.sync import bump_content_version
-from prep.export.anki import note_guid
+from prep.export.anki import export_anki, note_guid
+from prep.insight.synthetic import TRUE_PARAMETERS
 from prep.models import AnkiLink, Card, Item, ReviewLog, User
 from prep.study.enrollment import set_tracks
 from prep.study.own_cards import CardDraft, edit_own_card
 from prep.study.queue import study_day
 from prep.study.review import answer_card
 from prep.study.scheduling import SchedulerSettings, outcome
+from tests.anki.conftest import Linked
 from tests.anki.phone import MIXED_RATINGS, PhoneAnswer
 from tests.anki.server import PASSWORD, USERNAME, SyncingPhone, SyncServer
 from tests.conftest import FrozenClock, refresh
-from tests.factories import add_flashcards, enrolled_user
-
-
-@dataclass
-class Linked:
-    """A prep user linked to the sync server, and how to sync them."""
-
-    app: Flask
-    user: User
-    clock: FrozenClock
-    server: SyncServer
-
-    @property
-    def sessions(self) -> sessionmaker[Session]:
-        return self.app.extensions["prep.sessions"]
-
-    def sync(self) -> SyncSummary:
-        return sync(self.sessions, self.user.id, Path(self.app.config["PREP_ANKI_DIR"]),
-                    Path(self.app.config["PREP_DECKS_DIR"]), self.clock())
-
-
-@pytest.fixture
-def linked(app: Flask, session: Session, clock: FrozenClock, sync_server: SyncServer) -> Linked:
-    """Lea studies track alpha since now (the real time: Anki's scheduler reads the real
-    clock), and prep is linked to the sync server."""
-    clock.current = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
-    user = enrolled_user(session, clock())
-    add_flashcards(session, user, 40, clock())
-    auth = login(sync_server.endpoint, USERNAME, PASSWORD)
-    link(session, user, auth, USERNAME, clock())
-    session.commit()
-    return Linked(app, user, clock, sync_server)
+from tests.factories import enrolled_user
 
 
 def answer_in_prep(session: Session, user: User, count: int, clock: FrozenClock,
@@ -335,3 +305,53 @@ def test_command_line_links_syncs_and_unlinks(app: Flask, session: Session, cloc
     refresh(session)
     assert session.get(AnkiLink, user.id) is None and not any(cache.iterdir())
     assert runner.invoke(args=["anki", "sync", "--user", user.email]).exit_code == 1
+
+
+def test_a_collection_already_on_the_server_is_matched_by_guid(
+        linked: Linked, session: Session, phone: SyncingPhone, tmp_path: Path) -> None:
+    export_anki(session, tmp_path / "prep.apkg", Path(linked.app.config["PREP_DECKS_DIR"]),
+                ["alpha"], user=session.get(User, linked.user.id))
+    phone.import_package(tmp_path / "prep.apkg")  # the .apkg imported on the phone earlier
+    notes = phone.col.note_count()
+    answers = phone_answers(phone, own_guids(session, linked.user)[:4],
+                            linked.clock() + timedelta(seconds=1))
+    phone.sync()  # uploads the phone's collection: the server has one before prep links
+    linked.clock.advance(minutes=1)
+    summary = linked.sync()
+    assert summary.pulled == 4 and summary.notes_added == 0
+    phone.sync()
+    assert phone.col.note_count() == notes
+    refresh(session)
+    assert {log.anki_revlog_id for log in session.scalars(select(ReviewLog))} == \
+        {answer.revlog_id for answer in answers}
+
+
+def test_the_deck_preset_carries_the_users_fsrs_settings(linked: Linked, session: Session,
+                                                         phone: SyncingPhone) -> None:
+    user = session.get(User, linked.user.id)
+    user.desired_retention, user.fsrs_parameters = 0.85, list(TRUE_PARAMETERS)
+    session.commit()
+    linked.sync()
+    phone.sync()
+    deck = phone.col.decks.id_for_name("ML Certs::My cards::Bulk")
+    preset = phone.col.decks.config_dict_for_deck_id(deck)
+    assert preset["name"] == "prep (FSRS)" and preset["desiredRetention"] == 0.85
+    assert preset["fsrsParams6"] == pytest.approx(list(TRUE_PARAMETERS))
+    assert phone.col.get_config("fsrs") is True
+
+
+def test_the_lease_keeps_two_syncs_of_one_user_apart(linked: Linked, session: Session) -> None:
+    first = claim(session, linked.user.id, linked.clock())
+    session.commit()
+    assert first is not None and claim(session, linked.user.id, linked.clock()) is None
+    session.commit()
+    with pytest.raises(SyncBusy):
+        linked.sync()
+    later = linked.clock() + LEASE + timedelta(seconds=1)  # its worker died: the lease expires
+    assert claim(session, linked.user.id, later) not in (None, first)
+
+
+def test_an_unreachable_server_is_explained(sync_server: SyncServer) -> None:
+    sync_server.stop()
+    with pytest.raises(AnkiSyncError, match="Could not reach the sync server"):
+        login(sync_server.endpoint, USERNAME, PASSWORD)
