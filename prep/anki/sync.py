@@ -52,7 +52,7 @@ from prep.models import AnkiLink, ReviewLog, User
 LEASE = timedelta(minutes=15)  # longer than any sync; a crashed worker's lease expires
 IO_TIMEOUT = 60  # seconds without progress before the sync client gives up
 MEDIA_TIMEOUT = 300.0
-Progress = Callable[[str], None]
+Progress = Callable[[str], None]  # told each step: "pulling", then "pushing"
 
 
 class AnkiSyncError(RuntimeError):
@@ -176,7 +176,9 @@ def finish(session: Session, user_id: int, token: str, now: datetime,
         values |= {"last_result": "ok", "last_message": summary.line(),
                    "last_summary": asdict(summary)}
     else:
-        values |= {"last_result": "failed", "last_message": error or "The sync failed."}
+        # content written to a cache that never reached the server: compare it next time
+        values |= {"last_result": "failed", "last_message": error or "The sync failed.",
+                   "content_stamp": None}
     session.execute(update(AnkiLink).where(AnkiLink.user_id == user_id,
                                            AnkiLink.lease_token == token)
                     .values(**values).execution_options(synchronize_session=False))
@@ -243,13 +245,12 @@ def _sync(sessions: sessionmaker[Session], user_id: int, cache_root: Path, decks
     except (SyncError, NetworkError) as error:
         raise _explain(error, auth.endpoint) from None
     try:
-        progress("pulled")
+        progress("pulling")
         if fresh != "built":
             summary.pulled = _ingest(sessions, user_id, col, now)
         with sessions() as session:
             side = read_prep_side(session, user_id, mirror.revlog_ids(col),
                                   None if fresh else stamp)
-        progress("read")
         if side.content_changed:
             with sessions() as session:
                 user = session.get(User, user_id)
