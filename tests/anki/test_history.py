@@ -12,6 +12,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from prep.account_data import export_account, import_account
 from prep.anki.history import apply_plan, plan_ingest
 from prep.anki.packages import AnkiImportError, import_package, read_package
 from prep.export.anki import note_guid
@@ -21,6 +22,7 @@ from prep.study.review import answer_card, scheduled_interval, snapshot, undo_re
 from prep.study.scheduling import SchedulerSettings
 from tests.anki.phone import Phone, PhoneAnswer, phone_with_prep_decks, studying_user
 from tests.conftest import FIXTURE_DECKS, FrozenClock, refresh
+from tests.factories import make_user
 
 ANSWERS = 30
 
@@ -274,3 +276,26 @@ def test_cli_prints_the_summary(runner: FlaskCliRunner, session: Session, user: 
                                  str(package)])
     assert result.exit_code == 1 and "no user" in result.output
 
+
+
+def test_a_data_file_keeps_anki_ids_so_a_later_import_adds_nothing(
+        session: Session, user: User, phone: Phone, clock: FrozenClock, tmp_path: Path) -> None:
+    phone_session(phone, clock)
+    note = phone.col.new_note(phone.col.models.by_name("Basic"))
+    note["Front"], note["Back"] = "Phone only", "Yes"
+    phone.col.add_note(note, phone.col.decks.id("Default"))
+    phone.answer(note.cards()[0].id, 4, clock() - timedelta(days=1), 3000)
+    package = phone.export_colpkg(tmp_path / "p.colpkg")
+    assert import_package(session, user, package, clock(),
+                          import_unmatched=True).reviews_added == ANSWERS + 1
+    session.commit()
+    document = export_account(session, user, clock())
+
+    moved = make_user(session, clock(), "moved@example.com")
+    import_account(session, moved, document, clock())
+    session.commit()
+    again = import_package(session, moved, package, clock(), import_unmatched=True)
+    session.commit()
+    assert again.reviews_added == 0 and again.notes_imported == 0
+    assert again.notes_matched == 31 and again.notes_unmatched == 0
+    assert again.skipped == {"already_in_prep": ANSWERS + 1}
