@@ -14,7 +14,17 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from prep.models import AttemptQuestion, Card, Deck, Enrollment, ExamAttempt, Item, ReviewLog, User
+from prep.models import (
+    AnkiLink,
+    AttemptQuestion,
+    Card,
+    Deck,
+    Enrollment,
+    ExamAttempt,
+    Item,
+    ReviewLog,
+    User,
+)
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MIN_PASSWORD_LENGTH = 10
@@ -142,6 +152,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
         delete(Item).where(Item.deck_id.in_(own_decks)),
         delete(Deck).where(Deck.owner_id == user.id),
         delete(Enrollment).where(Enrollment.user_id == user.id),
+        delete(AnkiLink).where(AnkiLink.user_id == user.id),
         delete(User).where(User.id == user.id),
     ):
         session.execute(statement.execution_options(synchronize_session=False))

@@ -3,10 +3,10 @@ client calls (``sync_login``, ``sync_collection``, ``full_upload_or_download``,
 ``sync_media``): no protocol of prep's making.
 
 prep keeps, per user, a cache of the collection under ``PREP_ANKI_DIR`` (by default
-``instance/anki/user-<id>/collection.anki2`` with its media folder). It is only a cache:
-the sync server holds the collection and the database holds prep's history, so a missing or
-stale cache is rebuilt (downloaded, or written from the database and uploaded when the server
-has none). One sync:
+``instance/anki/user-<id>-<account>/collection.anki2`` with its media folder). It is only a
+cache: the sync server holds the collection and the database holds prep's history, so a
+missing or stale cache is rebuilt (downloaded, or written from the database and uploaded
+when the server has none). One sync:
 
 1. claims the user's lease (a guarded UPDATE of ``anki_links``: one sync per user across
    workers and machines; a lease left by a crashed worker expires);
@@ -28,6 +28,7 @@ calls; everything else here flushes only.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import shutil
 import tempfile
@@ -86,9 +87,12 @@ class SyncSummary:
         return " ".join([text + ".", *self.notes])
 
 
-def cache_folder(root: Path, user_id: int) -> Path:
-    """Where a user's cached collection lives (safe to delete: it is rebuilt)."""
-    return root / f"user-{user_id}"
+def cache_folder(root: Path, user_id: int, hkey: str) -> Path:
+    """Where a user's cached collection lives (safe to delete: it is rebuilt). Named after
+    the server account too, so that a cache never serves another account (a new link, or
+    a reused user id after a deletion)."""
+    account = hashlib.sha256(hkey.encode()).hexdigest()[:16]
+    return root / f"user-{user_id}-{account}"
 
 
 def normalise_endpoint(endpoint: str) -> str:
@@ -146,9 +150,9 @@ def link(session: Session, user: User, auth: SyncAuth, username: str,
 def unlink(session: Session, user: User, cache_root: Path) -> bool:
     """Forget the link and delete the cached collection; flushes. False if not linked."""
     existing = session.get(AnkiLink, user.id)
-    shutil.rmtree(cache_folder(cache_root, user.id), ignore_errors=True)
     if existing is None:
         return False
+    shutil.rmtree(cache_folder(cache_root, user.id, existing.hkey), ignore_errors=True)
     session.delete(existing)
     session.flush()
     return True
@@ -239,7 +243,7 @@ def _sync(sessions: sessionmaker[Session], user_id: int, cache_root: Path, decks
                         io_timeout_secs=IO_TIMEOUT)
         stamp = link_row.content_stamp
     summary = SyncSummary()
-    folder = cache_folder(cache_root, user_id)
+    folder = cache_folder(cache_root, user_id, auth.hkey)
     try:
         col, fresh = _open(folder, auth, summary)
     except (SyncError, NetworkError) as error:

@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from prep.accounts import delete_account
 from prep.anki.sync import LEASE, AnkiSyncError, SyncBusy, claim, login, sync
 from prep.decks.sync import bump_content_version
 from prep.export.anki import export_anki, note_guid
@@ -25,6 +26,7 @@ from tests.anki.conftest import Linked
 from tests.anki.phone import MIXED_RATINGS, PhoneAnswer
 from tests.anki.server import PASSWORD, USERNAME, SyncingPhone, SyncServer
 from tests.conftest import FrozenClock, refresh
+from tests.factories import PASSWORD as PASSWORD_OF_ACCOUNT
 from tests.factories import enrolled_user
 
 
@@ -355,3 +357,10 @@ def test_an_unreachable_server_is_explained(sync_server: SyncServer) -> None:
     sync_server.stop()
     with pytest.raises(AnkiSyncError, match="Could not reach the sync server"):
         login(sync_server.endpoint, USERNAME, PASSWORD)
+
+
+def test_deleting_the_account_removes_its_link(linked: Linked, session: Session) -> None:
+    linked.sync()
+    delete_account(session, session.get(User, linked.user.id), PASSWORD_OF_ACCOUNT)
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(AnkiLink)) == 0
