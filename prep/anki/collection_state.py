@@ -65,14 +65,20 @@ def _cards(session: Session, user_id: int) -> list[CardState]:
     return [CardState(note_guid(uid, anki_guid), *rest) for uid, anki_guid, *rest in rows]
 
 
-def unsent_reviews(session: Session, user_id: int, present: set[int]) -> list[WebReview]:
+def unsent_reviews(session: Session, user_id: int, present: set[int],
+                   known: set[int] | None) -> list[WebReview]:
     """The user's answers whose revlog row the collection lacks (never sent, or sent to a
-    cache that was lost before it synced), each with its card's state after it."""
-    sent = session.execute(select(ReviewLog.id, ReviewLog.anki_revlog_id).where(
-        ReviewLog.user_id == user_id, ReviewLog.anki_revlog_id.is_not(None))).all()
-    wanted = {review_id for review_id, revlog_id in sent if revlog_id not in present}
-    wanted |= set(session.scalars(select(ReviewLog.id).where(
+    cache that was lost before it synced), each with its card's state after it. ``known``
+    holds the user's revlog ids if already read (None: read them here)."""
+    if known is None:
+        known = set(session.scalars(select(ReviewLog.anki_revlog_id).where(
+            ReviewLog.user_id == user_id, ReviewLog.anki_revlog_id.is_not(None))))
+    lost = sorted(known - present)
+    wanted = set(session.scalars(select(ReviewLog.id).where(
         ReviewLog.user_id == user_id, ReviewLog.anki_revlog_id.is_(None))))
+    for ids in _chunks(lost):
+        wanted |= set(session.scalars(select(ReviewLog.id).where(
+            ReviewLog.user_id == user_id, ReviewLog.anki_revlog_id.in_(ids))))
     if not wanted:
         return []
     card_ids = sorted({card_id for ids in _chunks(sorted(wanted)) for card_id in session.scalars(
@@ -126,11 +132,12 @@ def _guids(session: Session, *conditions: object) -> set[str]:
     return {note_guid(uid, anki_guid) for uid, anki_guid in rows}
 
 
-def read_prep_side(session: Session, user_id: int, present: set[int],
+def read_prep_side(session: Session, user_id: int, present: set[int], known: set[int] | None,
                    known_stamp: str | None) -> PrepSide:
     """prep's side of the sync for ``user_id`` (reads only); ``present`` holds the revlog
-    ids the collection already has. Which notes are retired or not studied is read only when
-    the content stamp differs from ``known_stamp`` (None: always)."""
+    ids the collection already has, ``known`` those prep has (None: read here). Which notes
+    are retired or not studied is read only when the content stamp differs from
+    ``known_stamp`` (None: always)."""
     user = session.get(User, user_id)
     track_ids = sorted(session.scalars(select(Enrollment.track_id)
                                        .where(Enrollment.user_id == user_id)))
@@ -142,6 +149,7 @@ def read_prep_side(session: Session, user_id: int, present: set[int],
         not_studied = _guids(session, Deck.owner_id.is_(None), Deck.track_id.not_in(track_ids),
                              Item.retired_at.is_(None))
     return PrepSide(user=user, track_ids=track_ids, cards=_cards(session, user_id),
-                    reviews=unsent_reviews(session, user_id, present), retired_guids=retired,
+                    reviews=unsent_reviews(session, user_id, present, known),
+                    retired_guids=retired,
                     not_studied_guids=not_studied, content_stamp=stamp,
                     content_changed=stamp != known_stamp)

@@ -47,7 +47,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from prep.anki import mirror
 from prep.anki.collection_state import PrepSide, read_prep_side
-from prep.anki.history import apply_plan, plan_ingest, read_collection
+from prep.anki.history import apply_plan, known_revlog_ids, plan_ingest, read_collection
 from prep.models import AnkiLink, ReviewLog, User
 
 LEASE = timedelta(minutes=15)  # longer than any sync; a crashed worker's lease expires
@@ -250,10 +250,11 @@ def _sync(sessions: sessionmaker[Session], user_id: int, cache_root: Path, decks
         raise _explain(error, auth.endpoint) from None
     try:
         progress("pulling")
+        known: set[int] | None = None  # a new collection holds none of prep's answers
         if fresh != "built":
-            summary.pulled = _ingest(sessions, user_id, col, now)
+            summary.pulled, known = _ingest(sessions, user_id, col, now)
         with sessions() as session:
-            side = read_prep_side(session, user_id, mirror.revlog_ids(col),
+            side = read_prep_side(session, user_id, mirror.revlog_ids(col), known,
                                   None if fresh else stamp)
         if side.content_changed:
             with sessions() as session:
@@ -347,17 +348,18 @@ _SET_REVLOG_ID = (update(ReviewLog.__table__)
 
 
 def _ingest(sessions: sessionmaker[Session], user_id: int, col: Collection,
-            now: datetime) -> int:
-    """Add the phone's answers to prep (read and replay first, then one short write)."""
-    history = read_collection(col)
+            now: datetime) -> tuple[int, set[int]]:
+    """Add the phone's answers to prep (read and replay first, then one short write);
+    returns how many, and the revlog ids prep knew before."""
     with sessions() as session:
         user = session.get(User, user_id)
-        plan = plan_ingest(session, user, history)
+        known = known_revlog_ids(session, user)
+        plan = plan_ingest(session, user, read_collection(col, known))
     with _write(sessions) as session:
         user = session.get(User, user_id)
         added = apply_plan(session, user, plan, now).reviews_added
         session.commit()
-    return added
+    return added, known
 
 
 def _push(sessions: sessionmaker[Session], user_id: int, col: Collection, side: PrepSide,
