@@ -3,11 +3,13 @@ prep's own .apkg export, answers cards with Anki's scheduler, and exports as Ank
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from anki.models import NotetypeDict
+from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -299,3 +301,45 @@ def test_a_data_file_keeps_anki_ids_so_a_later_import_adds_nothing(
     assert again.reviews_added == 0 and again.notes_imported == 0
     assert again.notes_matched == 31 and again.notes_unmatched == 0
     assert again.skipped == {"already_in_prep": ANSWERS + 1}
+
+
+@pytest.mark.parametrize("cards", ["studied", "created by the import"])
+def test_two_imports_of_one_file_at_once_count_each_answer_once(
+        app: Flask, session: Session, user: User, phone: Phone, clock: FrozenClock,
+        tmp_path: Path, cards: str) -> None:
+    if cards == "studied":  # the second import waits for the first's lock on the cards
+        answered = len(phone_session(phone, clock))
+    else:  # nothing to lock: both insert the same rows, one meets the unique indexes
+        questions = [card_id for card_id in phone.card_ids()
+                     if phone.col.get_card(card_id).note_type()["name"] == "prep Multiple Choice"]
+        answered = len(phone.answer_many(questions, 4, clock() - timedelta(days=5)))
+    note = phone.col.new_note(phone.col.models.by_name("Basic"))
+    note["Front"], note["Back"] = "Only on the phone", "Imported once"
+    phone.col.add_note(note, phone.col.decks.id("Default"))
+    phone.answer(note.cards()[0].id, 3, clock() - timedelta(days=1), 2500)
+    history = read_package(phone.export_colpkg(tmp_path / "p.colpkg"))
+    planned = threading.Barrier(2)
+    results: list[object] = []
+
+    def run() -> None:
+        with app.extensions["prep.sessions"]() as own:
+            try:
+                mine = own.get(User, user.id)
+                plan = plan_ingest(own, mine, history, import_unmatched=True)
+                own.rollback()
+                planned.wait(timeout=30)  # both have planned before either writes
+                own.connection(execution_options={"sqlite_immediate": True})
+                results.append(apply_plan(own, mine, plan, clock()).reviews_added)
+                own.commit()
+            except Exception as error:  # reported below, not lost in the thread
+                results.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(results, key=str) == [0, answered + 1], results
+    refresh(session)
+    assert review_count(session) == answered + 1
+    assert session.scalar(select(func.count(Item.id)).where(Item.anki_guid == note.guid)) == 1
