@@ -18,19 +18,16 @@ from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from prep.anki.history import (
-    CollectionHistory,
-    IngestSummary,
-    apply_plan,
-    known_revlog_ids,
-    plan_ingest,
-    read_collection,
-)
+from prep.anki.history import IngestSummary, apply_plan, known_revlog_ids, plan_ingest
+from prep.anki.revlog import CollectionHistory, read_collection
 from prep.models import User
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 MAX_PACKAGE_BYTES = 200 * 1024 * 1024  # a package larger than this is refused unread
 SUFFIXES = (".colpkg", ".apkg")
@@ -50,7 +47,7 @@ def _not_a_package(name: str, error: Exception | None = None) -> AnkiImportError
 
 
 @contextmanager
-def opened_package(path: Path, name: str | None = None) -> Iterator[object]:
+def opened_package(path: Path, name: str | None = None) -> Iterator[Collection]:
     """The collection held by a .colpkg or .apkg, opened by Anki in a temporary folder.
 
     ``name`` (the uploaded file's name; default the path's) decides how Anki reads it:
@@ -104,7 +101,7 @@ def read_package(path: Path, name: str | None = None,
     """The notes and answers of a package file (AnkiImportError if Anki cannot read it);
     answers whose revlog ids are in ``known`` are only counted."""
     with opened_package(path, name) as collection:
-        history = read_collection(collection, known)  # type: ignore[arg-type]
+        history = read_collection(collection, known)
     if not history.notes:
         raise AnkiImportError(f"{name or path.name} holds no notes: nothing to import.")
     return history
