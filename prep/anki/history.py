@@ -71,6 +71,7 @@ class IngestSummary:
     cards_replayed: int
     notes_unmatched: int = 0  # all of them (the list names at most MAX_LISTED_NOTES)
     notes_imported: int = 0  # unmatched notes imported as own cards
+    revlog_rows: int = 0  # rows in the file's review log, answers or not
 
     def lines(self) -> list[str]:
         """The summary as short lines of text (CLI and web)."""
@@ -82,6 +83,9 @@ class IngestSummary:
         for reason, count in sorted(self.skipped.items()):
             lines.append(f"Skipped ({SKIP_REASONS.get(reason, reason)}): {count}")
         lines.append(f"Notes unmatched: {self.notes_unmatched}")
+        if not self.revlog_rows:
+            lines.append("The file holds no review history: in Anki, export with scheduling "
+                         "information included.")
         return lines
 
 
@@ -143,6 +147,7 @@ class IngestPlan:
     unmatched: list[AnkiNote]
     skipped: Counter[str]
     import_unmatched: bool
+    revlog_rows: int = 0
 
 
 def replay_card(user_id: int, card_id: int, flags: tuple[bool, bool],
@@ -238,7 +243,8 @@ def plan_ingest(session: Session, user: User, history: CollectionHistory, *,
         card = cards[w.item_id]
         w.replayed = replay_card(user.id, card.id, (card.suspended, card.leech),
                                  logged[card.id], w.answers, settings)
-    return IngestPlan(user.id, work, matched, unmatched, +skipped, import_unmatched)
+    return IngestPlan(user.id, work, matched, unmatched, +skipped, import_unmatched,
+                      history.rows)
 
 
 _INSERT_LOG = insert(ReviewLog.__table__)  # executemany: psycopg pipelines it (measured
@@ -330,7 +336,7 @@ def _write(session: Session, user: User, plan: IngestPlan, now: datetime) -> Ing
         notes_matched=plan.notes_matched, reviews_added=len(inserts), skipped=dict(+skipped),
         unmatched_notes=[note.label for note in plan.unmatched[:MAX_LISTED_NOTES]],
         cards_replayed=len(results), notes_unmatched=len(plan.unmatched),
-        notes_imported=imported)
+        notes_imported=imported, revlog_rows=plan.revlog_rows)
 
 
 def apply_plan(session: Session, user: User, plan: IngestPlan, now: datetime) -> IngestSummary:

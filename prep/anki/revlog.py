@@ -62,6 +62,7 @@ class CollectionHistory:
 
     notes: dict[str, AnkiNote]
     skipped: Counter[str] = field(default_factory=Counter)
+    rows: int = 0  # revlog rows read, answers or not
 
 
 def plain_text(field_html: str) -> str:
@@ -109,6 +110,7 @@ def read_collection(col: Collection, known: AbstractSet[int] = frozenset()) -> C
     history = CollectionHistory(notes={note.guid: note for note in notes_by_id.values()})
     for revlog_id, card_id, ease, kind, factor, taken in col.db.execute(
             "select id, cid, ease, type, factor, time from revlog order by id"):
+        history.rows += 1
         if revlog_id in known:
             history.skipped["already_in_prep"] += 1
             continue

@@ -343,3 +343,14 @@ def test_two_imports_of_one_file_at_once_count_each_answer_once(
     refresh(session)
     assert review_count(session) == answered + 1
     assert session.scalar(select(func.count(Item.id)).where(Item.anki_guid == note.guid)) == 1
+
+
+def test_a_file_without_review_history_says_how_to_export_one(
+        session: Session, user: User, phone: Phone, clock: FrozenClock, tmp_path: Path) -> None:
+    summary = import_package(session, user, phone.export_colpkg(tmp_path / "p.colpkg"), clock())
+    assert summary.reviews_added == 0 and summary.notes_matched == 30
+    assert any("export with scheduling" in line for line in summary.lines())
+    phone_session(phone, clock, count=1)
+    summary = import_package(session, user, phone.export_colpkg(tmp_path / "q.colpkg"), clock())
+    assert summary.revlog_rows == 1
+    assert not any("export with scheduling" in line for line in summary.lines())
