@@ -197,9 +197,19 @@ def _logged_rows(session: Session, card_ids: Sequence[int]) -> dict[int, list[Lo
 
 
 def known_revlog_ids(session: Session, user: User) -> set[int]:
-    """The Anki revlog ids of the user's reviews (ingested, or sent to Anki by the sync)."""
-    return set(session.scalars(select(ReviewLog.anki_revlog_id).where(
+    """The Anki revlog ids of the user's reviews (ingested, or sent to Anki by the sync).
+
+    Review ids ``anki-<id>`` count too: a data file written before revlog ids were kept, or
+    a client-chosen review id, must not make an insert clash with the unique review id.
+    """
+    known = set(session.scalars(select(ReviewLog.anki_revlog_id).where(
         ReviewLog.user_id == user.id, ReviewLog.anki_revlog_id.is_not(None))))
+    for uid in session.scalars(select(ReviewLog.review_uid).where(
+            ReviewLog.user_id == user.id, ReviewLog.anki_revlog_id.is_(None),
+            ReviewLog.review_uid.like(f"{REVIEW_UID_PREFIX}%"))):
+        if (number := uid[len(REVIEW_UID_PREFIX):]).isascii() and number.isdigit():
+            known.add(int(number))
+    return known
 
 
 def _items_by_guid(session: Session, user: User) -> dict[str, int]:

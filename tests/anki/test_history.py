@@ -354,3 +354,14 @@ def test_a_file_without_review_history_says_how_to_export_one(
     summary = import_package(session, user, phone.export_colpkg(tmp_path / "q.colpkg"), clock())
     assert summary.revlog_rows == 1
     assert not any("export with scheduling" in line for line in summary.lines())
+
+
+def test_a_review_id_that_names_an_anki_answer_does_not_block_the_import(
+        session: Session, user: User, phone: Phone, clock: FrozenClock, tmp_path: Path) -> None:
+    answers = phone_session(phone, clock, count=3)
+    card = session.scalar(select(Card).where(Card.user_id == user.id).order_by(Card.id))
+    answer_card(session, user, card.id, 3, f"anki-{answers[1].revlog_id}", card.reps, clock())
+    answer_card(session, user, card.id, 3, "anki-²", card.reps, clock())
+    session.commit()
+    summary = import_package(session, user, phone.export_colpkg(tmp_path / "p.colpkg"), clock())
+    assert summary.reviews_added == 2 and summary.skipped == {"already_in_prep": 1}
