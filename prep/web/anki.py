@@ -49,8 +49,11 @@ def _page(status: int = 200, form: LinkForm | None = None) -> ResponseReturnValu
     if form is None:
         form = LinkForm(formdata=None)
         form.endpoint.data = current_app.config["PREP_ANKI_SYNC_URL"] or None
+    # The address phones use may differ from prep's (behind the TLS proxy vs loopback).
+    phone_endpoint = current_app.config["PREP_ANKI_SYNC_URL"] or \
+        (status_row.endpoint if status_row else "")
     return render_template("anki/sync.html", link=status_row, running=running, form=form,
-                           action=ActionForm()), status
+                           action=ActionForm(), phone_endpoint=phone_endpoint), status
 
 
 @blueprint.route("/anki")

@@ -78,3 +78,10 @@ def test_sync_without_a_link_is_refused(user_client: FlaskClient) -> None:
     response = post_form(user_client, "/anki/sync", {})
     assert response.status_code == 409
     assert "Link to a sync server" in response.get_data(as_text=True)
+
+
+def test_the_page_shows_the_address_phones_use(app: Flask, user_client: FlaskClient) -> None:
+    app.config["PREP_ANKI_SYNC_URL"] = "https://prep.example.org/anki/"
+    page = user_client.get("/anki").get_data(as_text=True)
+    assert 'value="https://prep.example.org/anki/"' in page
+    assert "<code>https://prep.example.org/anki/</code>" in page
