@@ -25,13 +25,12 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from benchmarks.fixtures import bench_track, fresh_schema
-from prep.accounts import register_user
+from benchmarks.fixtures import bench_student, fresh_schema
 from prep.anki.history import apply_plan, known_revlog_ids, plan_ingest
 from prep.anki.packages import read_package
 from prep.db import make_engine
 from prep.export.anki import export_anki
-from prep.models import Card, Deck, Enrollment, Item, ReviewLog, User
+from prep.models import Card, Item, ReviewLog, User
 from prep.rendering import render_item
 
 ANSWERS_PER_CARD = 10
@@ -40,15 +39,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def seed(engine, cards: int, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """A user studying one track of ``cards`` new flashcards; returns the user id."""
-    with Session(engine) as session:
-        user = register_user(session, "anki@example.com", "steady measuring stick", now)
-        bench_track(session)
-        deck = Deck(slug="bench/anki", track_id="bench", title="Anki")
-        session.add(deck)
-        session.add(Enrollment(user_id=user.id, track_id="bench", created_at=now))
-        session.flush()
-        user_id, deck_id = user.id, deck.id
-        session.commit()
+    user_id, deck_id = bench_student(engine, now, "anki@example.com", "bench/anki", "Anki")
     with engine.begin() as connection:
         item_ids = connection.scalars(insert(Item).returning(Item.id), [
             {"uid": f"anki-bench-{n}", "deck_id": deck_id, "kind": "card",
