@@ -3,6 +3,8 @@ prep's own .apkg export, answers cards with Anki's scheduler, and exports as Ank
 
 from __future__ import annotations
 
+import io
+import tempfile
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from prep.account_data import export_account, import_account
 from prep.anki.history import apply_plan, plan_ingest
-from prep.anki.packages import AnkiImportError, import_package, read_package
+from prep.anki.packages import AnkiImportError, import_package, read_package, spooled_upload
 from prep.export.anki import note_guid
 from prep.insight.optimisation import fresh_copy, replay_answers
 from prep.models import Card, Item, ReviewLog, User
@@ -365,3 +367,21 @@ def test_a_review_id_that_names_an_anki_answer_does_not_block_the_import(
     session.commit()
     summary = import_package(session, user, phone.export_colpkg(tmp_path / "p.colpkg"), clock())
     assert summary.reviews_added == 2 and summary.skipped == {"already_in_prep": 1}
+
+
+def test_the_temporary_folders_are_removed_whatever_happens(
+        session: Session, user: User, phone: Phone, clock: FrozenClock, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    phone_session(phone, clock, count=2)
+    good = phone.export_colpkg(tmp_path / "good.colpkg")
+    broken = tmp_path / "broken.colpkg"
+    broken.write_bytes(good.read_bytes()[:500])
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    assert import_package(session, user, good, clock()).reviews_added == 2
+    with pytest.raises(AnkiImportError):
+        import_package(session, user, broken, clock())
+    with spooled_upload(io.BytesIO(good.read_bytes()), "good.colpkg") as path:
+        assert path.parent.parent == scratch and read_package(path).notes
+    assert list(scratch.iterdir()) == []
