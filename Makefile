@@ -15,7 +15,7 @@ PREP_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 export PREP_TEST_POSTGRES_URL PREP_TEST_REDIS_URL
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run serve test lint bench clean
+.PHONY: run serve anki-server test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ run: $(RUNTIME)
 serve: $(RUNTIME)
 	$(BIN)/prep db upgrade
 	$(BIN)/prep serve
+
+# Anki's own sync server for phones and prep (README "Anki sync"): accounts from
+# instance/anki-accounts (name:password per line), data in instance/anki-server.
+ANKI_HOST ?= 127.0.0.1
+ANKI_PORT ?= 8080
+anki-server: $(STAMP)
+	$(BIN)/prep anki server --host $(ANKI_HOST) --port $(ANKI_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check prep tests benchmarks migrations wsgi.py

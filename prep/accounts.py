@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from prep.models import (
+    AnkiLink,
     AttemptQuestion,
     Card,
     CardAction,
@@ -157,6 +158,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
         delete(ItemReport).where(ItemReport.user_id == user.id),
         update(ItemReport).where(ItemReport.resolved_by_id == user.id)
         .values(resolved_by_id=None),
+        delete(AnkiLink).where(AnkiLink.user_id == user.id),
         delete(User).where(User.id == user.id),
     ):
         session.execute(statement.execution_options(synchronize_session=False))

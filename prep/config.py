@@ -29,6 +29,10 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
             "DATABASE_URL", f"sqlite:///{instance_path / 'prep.sqlite3'}"
         ),
         "PREP_DECKS_DIR": os.environ.get("PREP_DECKS_DIR", str(PROJECT_ROOT / "decks")),
+        # Anki sync: each user's cached collection (rebuilt from the sync server and the
+        # database when missing), and the sync server the web panel suggests.
+        "PREP_ANKI_DIR": os.environ.get("PREP_ANKI_DIR", str(instance_path / "anki")),
+        "PREP_ANKI_SYNC_URL": os.environ.get("PREP_ANKI_SYNC_URL", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("PREP_SECURE_COOKIES", "") == "1",

@@ -5,7 +5,7 @@ action whatever it was; users gain new_card_order ("mixed" or "deck") and today'
 new cards and review-ahead days.
 
 Revision ID: 0011_undo_actions
-Revises: 0007_review_last_interval
+Revises: 0009_anki_links
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = "0011_undo_actions"
-down_revision: str | None = "0007_review_last_interval"
+down_revision: str | None = "0009_anki_links"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,7 @@
 """Persistence layer: SQLAlchemy 2.0 typed models of prep."""
 
 from prep.models.accounts import Enrollment, User
+from prep.models.anki import AnkiLink
 from prep.models.base import Base, UTCDateTime
 from prep.models.content import (
     CARD,
@@ -27,6 +28,7 @@ __all__ = [
     "REASONS",
     "RELEARNING",
     "REVIEW",
+    "AnkiLink",
     "AttemptQuestion",
     "Base",
     "Card",

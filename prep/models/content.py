@@ -133,6 +133,10 @@ class Item(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the content last changed
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The GUID of an own card's Anki note when it does not derive from ``uid``: the note it
+    # was imported from, or its note before a data file moved it to this account (prep's
+    # export and sync keep it, so the note stays one note in Anki).
+    anki_guid: Mapped[str | None] = mapped_column(String(64), default=None)
 
     deck: Mapped[Deck] = relationship()
     domains: Mapped[list[ExamDomain]] = relationship(secondary="item_domains")

@@ -80,9 +80,13 @@ class ReviewLog(Base):
     last_interval: Mapped[int | None] = mapped_column(Integer, default=None)
     # The card's fields before this answer, so that undo restores them exactly.
     state_before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The Anki revlog id (ms since the epoch) of this answer: set when it was ingested from
+    # Anki, or when prep sent it to Anki; so that an answer crosses between them only once.
+    anki_revlog_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     __table_args__ = (
         Index("uq_review_logs_user_review_uid", "user_id", "review_uid", unique=True),
+        Index("uq_review_logs_user_anki_revlog", "user_id", "anki_revlog_id", unique=True),
         Index("ix_review_logs_card_reviewed_at", "card_id", "reviewed_at"),
         # Today's answers by state (the daily limits) read this index only.
         Index("ix_review_logs_user_reviewed_at", "user_id", "reviewed_at", "previous_state"),

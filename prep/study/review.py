@@ -94,7 +94,8 @@ def find_review(session: Session, user: User, review_uid: str) -> ReviewLog | No
     return session.scalar(_FIND_REVIEW, {"user_id": user.id, "review_uid": review_uid})
 
 
-def _snapshot(card: Card) -> dict[str, Any]:
+def snapshot(card: Any) -> dict[str, Any]:
+    """A card's fields as a log's ``state_before`` holds them (what undo restores)."""
     values = {name: getattr(card, name) for name in _SNAPSHOT_FIELDS}
     for name in ("due", "last_review"):
         values[name] = values[name].isoformat() if values[name] else None
@@ -164,7 +165,7 @@ def answer_card(
     # As in Anki: a leech at 8 lapses, and again every 4 lapses after that.
     became_leech = (result.is_lapse and lapses >= LEECH_LAPSES
                     and (lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0)
-    before, before_interval = _snapshot(card), scheduled_interval(card)
+    before, before_interval = snapshot(card), scheduled_interval(card)
     values = {**result.fields(), "last_review": now, "reps": shown_reps + 1, "lapses": lapses,
               "leech": card.leech or became_leech, "suspended": became_leech}
     # Core execution (not ORM-enabled DML): this is the hot path of every review.

@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from prep.web.account import blueprint as account
     from prep.web.admin import blueprint as admin
+    from prep.web.anki import blueprint as anki
     from prep.web.auth import blueprint as auth
     from prep.web.cards import blueprint as cards
     from prep.web.dashboard import blueprint as dashboard
@@ -90,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from prep.web.tracks import blueprint as tracks
 
     for blueprint in (auth, account, admin, tracks, today, review, dashboard, cards, exams,
-                      settings, reports, health):
+                      settings, reports, health, anki):
         app.register_blueprint(blueprint)
     register_rate_limits(app)
 
