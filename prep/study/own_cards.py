@@ -8,6 +8,7 @@ import io
 import json
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,10 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.models import CARD, Card, Deck, Item, User
+from prep.rendering import highlight_budget, render_item
 
 OWN_PREFIX = "own-"
 MAX_FIELD = 20_000
 MAX_IMPORT_ROWS = 5_000
+# Seconds of code highlighting one import may spend in all; later code blocks are plain.
+IMPORT_HIGHLIGHT_BUDGET = 2.0
 _TAG = re.compile(r"^[\w:.-]{1,60}$")
 
 
@@ -30,6 +34,14 @@ class CardDraft:
     front: str
     back: str
     tags: list[str] = field(default_factory=list)
+    _html: dict[str, object] | None = field(default=None, repr=False, compare=False)
+
+    def rendered(self) -> dict[str, object]:
+        """The card's HTML, rendered once: callers render before taking the write lock."""
+        if self._html is None:
+            self._html = render_item(self.front.strip(), self.back.strip(), None,
+                                     _content_hash(self))
+        return self._html
 
     def problems(self) -> dict[str, str]:
         """Field -> message for every invalid field (empty when the draft is fine)."""
@@ -78,9 +90,8 @@ def new_own_item(session: Session, user: User, draft: CardDraft, created_at: dat
         uid=f"{OWN_PREFIX}{secrets.token_hex(12)}", deck=own_deck(session, user, draft.deck),
         kind=CARD, prompt=draft.front.strip(), answer_text=draft.back.strip(),
         tags=sorted(set(draft.tags)), content_hash=_content_hash(draft), created_at=created_at,
-        updated_at=updated_at,
+        updated_at=updated_at, rendered=draft.rendered(),
     )
-    item.refresh_rendered()
     session.add(item)
     session.flush()
     return item
@@ -108,7 +119,7 @@ def edit_own_card(session: Session, user: User, item: Item, draft: CardDraft,
     item.deck = own_deck(session, user, draft.deck)
     item.prompt, item.answer_text = draft.front.strip(), draft.back.strip()
     item.tags, item.content_hash = sorted(set(draft.tags)), content_hash
-    item.refresh_rendered()
+    item.rendered = draft.rendered()
     session.flush()
 
 
@@ -121,7 +132,8 @@ class ImportReport:
 
 
 def parse_card_table(text: str, filename: str, default_deck: str) -> ImportReport:
-    """Parse CSV or TSV: front, back[, tags[, deck]]; an optional header row is skipped."""
+    """Parse CSV or TSV: front, back[, tags[, deck]]; an optional header row is skipped.
+    The cards of a clean file are rendered too (see ``render_drafts``)."""
     report = ImportReport()
     if "\x00" in text:
         report.errors.append((1, "the file contains NUL bytes; is it a text file?"))
@@ -154,7 +166,17 @@ def parse_card_table(text: str, filename: str, default_deck: str) -> ImportRepor
         report.errors.append((rows.line_num, f"unreadable row: {error}"))
     if not report.drafts and not report.errors:
         report.errors.append((1, "the file holds no cards"))
+    if not report.errors:
+        render_drafts(report.drafts)
     return report
+
+
+def render_drafts(drafts: Iterable[CardDraft]) -> None:
+    """Render every draft now (within one import's highlighting budget), so that the write
+    transaction that stores them does no rendering."""
+    with highlight_budget(IMPORT_HIGHLIGHT_BUDGET):
+        for draft in drafts:
+            draft.rendered()
 
 
 def import_cards(session: Session, user: User, report: ImportReport, now: datetime) -> int:

@@ -92,6 +92,12 @@ def current_values(user: User) -> dict[str, str]:
 
 def update_settings(user: User, raw: dict[str, str]) -> None:
     """Apply every field, or none: any invalid field raises SettingsError and changes nothing."""
+    for name, value in parse_settings(raw).items():
+        setattr(user, name, value)
+
+
+def parse_settings(raw: dict[str, str]) -> dict[str, object]:
+    """Every field parsed; SettingsError with a message per invalid field."""
     parsed, errors = {}, {}
     for name, parser in _PARSERS.items():
         try:
@@ -100,5 +106,4 @@ def update_settings(user: User, raw: dict[str, str]) -> None:
             errors[name] = str(error)
     if errors:
         raise SettingsError(errors)
-    for name, value in parsed.items():
-        setattr(user, name, value)
+    return parsed

@@ -125,15 +125,18 @@ def import_data() -> ResponseReturnValue:
     if upload is None or not upload.filename:
         problems = ["Choose the .json file that “Download my data” gave you."]
     if not problems:
-        session_ = write_session()
         try:
-            reviews = account_data.import_account(session_, current_account(), document, now())
+            # Checked and rendered first; the write lock is taken for the writes only.
+            plan = account_data.read_account_file(db_session(), current_account(), document,
+                                                  now())
+            session_ = write_session()
+            reviews = account_data.store_account_import(session_, current_account(), plan)
             session_.commit()
         except account_data.DataFileError as error:
-            session_.rollback()
+            db_session().rollback()
             problems = error.problems
         except IntegrityError:
-            session_.rollback()
+            db_session().rollback()
             problems = ["The file lists a card, review or exam question twice."]
         else:
             flash(f"Imported your data: {reviews} reviews.", "success")

@@ -83,6 +83,7 @@ def new() -> ResponseReturnValue:
         draft = _draft_from_form()
         errors = draft.problems()
         if not errors:
+            draft.rendered()  # before the write lock
             session = write_session()
             card = own_cards.create_own_card(session, current_account(), draft, now())
             session.commit()
@@ -108,6 +109,7 @@ def edit(card_id: int) -> ResponseReturnValue:
         draft = _draft_from_form(item.deck.title)
         errors = draft.problems()
         if not errors:
+            draft.rendered()  # before the write lock
             session = write_session()
             own_cards.edit_own_card(session, current_account(), item, draft, now())
             session.commit()
