@@ -48,6 +48,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
                                                        "20 per 15 minutes"),
         "PREP_REGISTER_LIMIT": os.environ.get("PREP_REGISTER_LIMIT", "10 per hour"),
         "PREP_HEAVY_LIMIT": os.environ.get("PREP_HEAVY_LIMIT", "20 per hour"),
+        "PREP_CARD_WRITE_LIMIT": os.environ.get("PREP_CARD_WRITE_LIMIT", "300 per hour"),
+        "PREP_IMPORT_LIMIT": os.environ.get("PREP_IMPORT_LIMIT", "10 per hour"),
+        "PREP_EXPORT_LIMIT": os.environ.get("PREP_EXPORT_LIMIT", "30 per hour"),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0 = none).
         "PREP_PROXY_HOPS": int(os.environ.get("PREP_PROXY_HOPS", "0")),
     }

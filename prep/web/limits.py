@@ -1,5 +1,7 @@
 """Rate limits (Flask-Limiter): failed logins per account and per address, sign-ups per
-address, wrong current passwords and CPU-heavy pages (optimiser, simulator) per user.
+address, wrong current passwords and CPU-heavy pages (optimiser, simulator) per user, and per
+user the writes and files that cost rendering, parsing or export time (own cards, imports,
+exports).
 Memory storage by default; Redis (shared by every worker) when ``PREP_RATELIMIT_STORAGE_URL``
 is set.
 """
@@ -64,7 +66,16 @@ LIMITS = {
     "settings.optimise_preview": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
     "settings.optimise_apply": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
     "settings.workload": (RateLimit("PREP_HEAVY_LIMIT", _user_key, methods=("GET",)),),
+    # Each renders Markdown, parses a file or writes one: cheap alone, not in a loop.
+    "cards.new": (RateLimit("PREP_CARD_WRITE_LIMIT", _user_key),),
+    "cards.edit": (RateLimit("PREP_CARD_WRITE_LIMIT", _user_key),),
+    "cards.import_cards": (RateLimit("PREP_IMPORT_LIMIT", _user_key),),
+    "account.import_data": (RateLimit("PREP_IMPORT_LIMIT", _user_key),),
+    "account.download": (RateLimit("PREP_EXPORT_LIMIT", _user_key, methods=("GET",)),),
+    "tracks.export_anki": (RateLimit("PREP_EXPORT_LIMIT", _user_key, methods=("GET",)),),
 }
+# Where a refusal protects the account from password guessing (the others protect the site).
+_GUESSES = {"auth.login", "account.change_password", "account.delete"}
 
 
 def wait_text(seconds: int) -> str:
@@ -99,7 +110,11 @@ def register_rate_limits(app: Flask) -> None:
         reset_at = current.reset_at if current else int(time.time()) + 60
         wait = max(1, int(reset_at - time.time()))
         at = datetime.fromtimestamp(reset_at, UTC).strftime("%H:%M UTC")
-        message = (f"Too many attempts. For your account's safety, try again in "
-                   f"{wait_text(wait)} (at {at}).")
+        if request.endpoint in _GUESSES:
+            message = (f"Too many attempts. For your account's safety, try again in "
+                       f"{wait_text(wait)} (at {at}).")
+        else:
+            message = (f"You have done this many times in a short while. Try again in "
+                       f"{wait_text(wait)} (at {at}).")
         page = render_template("error.html", code=429, message=message)
         return page, 429, {"Retry-After": str(wait)}
