@@ -51,6 +51,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "PREP_CARD_WRITE_LIMIT": os.environ.get("PREP_CARD_WRITE_LIMIT", "300 per hour"),
         "PREP_IMPORT_LIMIT": os.environ.get("PREP_IMPORT_LIMIT", "10 per hour"),
         "PREP_EXPORT_LIMIT": os.environ.get("PREP_EXPORT_LIMIT", "30 per hour"),
+        # Per user: own cards, and characters of their Markdown and HTML together.
+        "PREP_OWN_CARDS_MAX": int(os.environ.get("PREP_OWN_CARDS_MAX", "10000")),
+        "PREP_OWN_CARDS_MAX_CHARS": int(os.environ.get("PREP_OWN_CARDS_MAX_CHARS", "50000000")),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0 = none).
         "PREP_PROXY_HOPS": int(os.environ.get("PREP_PROXY_HOPS", "0")),
     }

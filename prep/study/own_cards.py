@@ -11,8 +11,9 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from prep.models import CARD, Card, Deck, Item, User
@@ -43,6 +44,11 @@ class CardDraft:
                                      _content_hash(self))
         return self._html
 
+    def stored_size(self) -> int:
+        """Characters this card stores: its Markdown and its rendered HTML."""
+        return len(self.front.strip()) + len(self.back.strip()) \
+            + len(json.dumps(self.rendered()))
+
     def problems(self) -> dict[str, str]:
         """Field -> message for every invalid field (empty when the draft is fine)."""
         problems = {}
@@ -57,6 +63,44 @@ class CardDraft:
         if bad := [tag for tag in self.tags if not _TAG.match(tag)]:
             problems["tags"] = f"Tags are words without spaces (not {bad[0][:30]!r})."
         return problems
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What one user's own cards may hold: how many, and how many characters of Markdown
+    and rendered HTML in all (so storage and export time stay bounded per user)."""
+
+    cards: int
+    characters: int
+
+
+def _stored_size(prompt: Any, answer: Any, rendered: Any) -> Any:
+    return func.length(prompt) + func.coalesce(func.length(answer), 0) \
+        + func.coalesce(func.length(cast(rendered, Text)), 0)
+
+
+def quota_problem(session: Session, user: User, quota: Quota, drafts: list[CardDraft],
+                  replacing: Item | None = None) -> str | None:
+    """Why adding ``drafts`` (rendered, or instead of ``replacing``) would exceed the user's
+    quota, or None. Read before the write lock: concurrent requests may overshoot it by
+    their own size, which the rate limits keep small."""
+    count, size = session.execute(
+        select(func.count(Item.id), func.coalesce(func.sum(
+            _stored_size(Item.prompt, Item.answer_text, Item.rendered)), 0))
+        .join(Deck, Item.deck_id == Deck.id).where(Deck.owner_id == user.id)).one()
+    if replacing is not None:
+        count -= 1
+        size -= len(replacing.prompt) + len(replacing.answer_text or "") \
+            + len(json.dumps(replacing.rendered or {}))
+    count += len(drafts)
+    size += sum(draft.stored_size() for draft in drafts)
+    if count > quota.cards:
+        return (f"You can keep up to {quota.cards:,} cards of your own; this would make "
+                f"{count:,}. Delete some first.")
+    if size > quota.characters:
+        return (f"Your own cards can hold up to {quota.characters:,} characters (text and its "
+                f"formatted version); this would make {size:,}.")
+    return None
 
 
 def parse_tags(text: str) -> list[str]:

@@ -29,6 +29,7 @@ from prep.db import db_session, read_snapshot, write_session
 from prep.models import User
 from prep.web import current_account, now
 from prep.web.auth import LoginUser
+from prep.web.cards import over_quota
 
 blueprint = Blueprint("account", __name__)
 
@@ -129,6 +130,8 @@ def import_data() -> ResponseReturnValue:
             # Checked and rendered first; the write lock is taken for the writes only.
             plan = account_data.read_account_file(db_session(), current_account(), document,
                                                   now())
+            if over_quota([draft for draft, _, _ in plan.own_drafts.values()]):
+                raise account_data.DataFileError(["$.own_decks: more than your quota"])
             session_ = write_session()
             reviews = account_data.store_account_import(session_, current_account(), plan)
             session_.commit()

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from prep.db import db_session, write_session
+from prep.models import Item
 from prep.study import own_cards
 from prep.study.browse import DUE, STATES, CardFilter, card_history, filter_choices, search_cards
 from prep.study.review import NoSuchCard, own_card
@@ -73,6 +83,18 @@ def _draft_from_form(default_deck: str = "") -> own_cards.CardDraft:
     )
 
 
+def over_quota(drafts: list[own_cards.CardDraft], replacing: Item | None = None) -> bool:
+    """Render the drafts (before any write lock) and check the user's quota; a refusal is
+    flashed."""
+    quota = own_cards.Quota(current_app.config["PREP_OWN_CARDS_MAX"],
+                            current_app.config["PREP_OWN_CARDS_MAX_CHARS"])
+    own_cards.render_drafts(drafts)
+    problem = own_cards.quota_problem(db_session(), current_account(), quota, drafts, replacing)
+    if problem:
+        flash(problem, "warning")
+    return problem is not None
+
+
 @blueprint.route("/cards/new", methods=["GET", "POST"])
 @login_required
 def new() -> ResponseReturnValue:
@@ -82,8 +104,9 @@ def new() -> ResponseReturnValue:
     if request.method == "POST" and form.validate_on_submit():
         draft = _draft_from_form()
         errors = draft.problems()
-        if not errors:
-            draft.rendered()  # before the write lock
+        if not errors and over_quota([draft]):
+            errors = {"quota": "over"}
+        elif not errors:
             session = write_session()
             card = own_cards.create_own_card(session, current_account(), draft, now())
             session.commit()
@@ -108,8 +131,9 @@ def edit(card_id: int) -> ResponseReturnValue:
     if request.method == "POST" and form.validate_on_submit():
         draft = _draft_from_form(item.deck.title)
         errors = draft.problems()
-        if not errors:
-            draft.rendered()  # before the write lock
+        if not errors and over_quota([draft], replacing=item):
+            errors = {"quota": "over"}
+        elif not errors:
             session = write_session()
             own_cards.edit_own_card(session, current_account(), item, draft, now())
             session.commit()
@@ -139,6 +163,9 @@ def import_cards() -> ResponseReturnValue:
             else:
                 report = own_cards.parse_card_table(text, upload.filename or "",
                                                     deck.strip() or "Imported")
+                if not report.errors and over_quota(report.drafts):
+                    report.errors.append((1, "nothing was imported: the cards would exceed "
+                                             "your quota"))
         if not report.errors:
             session = write_session()
             count = own_cards.import_cards(session, current_account(), report, now())
