@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from prep.models import User
 from prep.rendering import render_markdown
+from prep.study.own_cards import Quota
 from prep.study.queue import COUNT_LIMIT
 
 login_manager = LoginManager()
@@ -28,6 +29,12 @@ CONTENT_SECURITY_POLICY = (
 def now() -> datetime:
     """The current time from the app's clock (frozen in tests)."""
     return current_app.config["PREP_CLOCK"]()
+
+
+def own_card_quota() -> Quota:
+    """What each user's own cards may hold, from the app's configuration."""
+    return Quota(current_app.config["PREP_OWN_CARDS_MAX"],
+                 current_app.config["PREP_OWN_CARDS_MAX_CHARS"])
 
 
 def current_account() -> User:

@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -22,7 +13,7 @@ from prep.study import own_cards
 from prep.study.browse import DUE, STATES, CardFilter, card_history, filter_choices, search_cards
 from prep.study.review import NoSuchCard, own_card
 from prep.study.scheduling import SchedulerSettings, retrievability
-from prep.web import current_account, now, parse_int
+from prep.web import current_account, now, own_card_quota, parse_int
 
 blueprint = Blueprint("cards", __name__)
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -86,10 +77,9 @@ def _draft_from_form(default_deck: str = "") -> own_cards.CardDraft:
 def over_quota(drafts: list[own_cards.CardDraft], replacing: Item | None = None) -> bool:
     """Render the drafts (before any write lock) and check the user's quota; a refusal is
     flashed."""
-    quota = own_cards.Quota(current_app.config["PREP_OWN_CARDS_MAX"],
-                            current_app.config["PREP_OWN_CARDS_MAX_CHARS"])
     own_cards.render_drafts(drafts)
-    problem = own_cards.quota_problem(db_session(), current_account(), quota, drafts, replacing)
+    problem = own_cards.quota_problem(db_session(), current_account(), own_card_quota(),
+                                      drafts, replacing)
     if problem:
         flash(problem, "warning")
     return problem is not None
