@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Text, cast, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prep.models import CARD, Card, Deck, Item, User
@@ -119,9 +120,12 @@ def own_deck(session: Session, user: User, title: str) -> Deck:
     slug = f"user-{user.id}/{hashlib.sha1(title.casefold().encode()).hexdigest()[:16]}"
     deck = session.scalar(select(Deck).where(Deck.slug == slug))
     if deck is None:
-        deck = Deck(slug=slug, owner_id=user.id, title=title)
-        session.add(deck)
-        session.flush()
+        try:  # in a savepoint: a concurrent request of the user's may create it first
+            with session.begin_nested():
+                deck = Deck(slug=slug, owner_id=user.id, title=title)
+                session.add(deck)
+        except IntegrityError:
+            deck = session.scalars(select(Deck).where(Deck.slug == slug)).one()
     return deck
 
 
