@@ -51,6 +51,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "PREP_CARD_WRITE_LIMIT": os.environ.get("PREP_CARD_WRITE_LIMIT", "300 per hour"),
         "PREP_IMPORT_LIMIT": os.environ.get("PREP_IMPORT_LIMIT", "10 per hour"),
         "PREP_EXPORT_LIMIT": os.environ.get("PREP_EXPORT_LIMIT", "30 per hour"),
+        # Logins end this long after they began; admins' after this long without a request.
+        "PREP_SESSION_LIFETIME_DAYS": float(os.environ.get("PREP_SESSION_LIFETIME_DAYS", "30")),
+        "PREP_ADMIN_IDLE_MINUTES": float(os.environ.get("PREP_ADMIN_IDLE_MINUTES", "30")),
         # Per user: own cards, and characters of their Markdown and HTML together.
         "PREP_OWN_CARDS_MAX": int(os.environ.get("PREP_OWN_CARDS_MAX", "10000")),
         "PREP_OWN_CARDS_MAX_CHARS": int(os.environ.get("PREP_OWN_CARDS_MAX_CHARS", "50000000")),

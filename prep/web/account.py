@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import login_required, login_user, logout_user
+from flask_login import login_required, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +28,7 @@ from prep import account_data, accounts
 from prep.db import db_session, read_snapshot, write_session
 from prep.models import User
 from prep.web import current_account, now
-from prep.web.auth import LoginUser
+from prep.web.auth import start_login
 from prep.web.cards import over_quota
 
 blueprint = Blueprint("account", __name__)
@@ -85,8 +85,7 @@ def change_password() -> ResponseReturnValue:
                 return _page(401, password_form=form)  # a wrong guess: counts for the limit
         else:
             session_.commit()
-            session.clear()
-            login_user(LoginUser(user))
+            start_login(user)
             flash("Password changed. You are logged out everywhere else.", "success")
             return redirect(url_for("account.show"), 303)
     return _page(422, password_form=form)
