@@ -28,10 +28,12 @@ run: $(STAMP)
 	@echo "prep is serving on http://$(HOST):$(PORT)"
 	$(BIN)/prep run --host $(HOST) --port $(PORT)
 
-# Production: gunicorn with WEB_CONCURRENCY workers against DATABASE_URL (see prep/serving.py).
+# Production: gunicorn with WEB_CONCURRENCY workers against DATABASE_URL (see prep/serving.py),
+# rate-limit counts in Redis, shared by every worker (prep refuses to start without it).
+PREP_RATELIMIT_STORAGE_URL ?= redis://127.0.0.1:6379/0
 serve: $(STAMP)
 	$(BIN)/prep db upgrade
-	$(BIN)/prep serve
+	PREP_RATELIMIT_STORAGE_URL=$(PREP_RATELIMIT_STORAGE_URL) $(BIN)/prep serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check prep tests benchmarks migrations wsgi.py

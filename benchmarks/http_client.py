@@ -198,7 +198,10 @@ def start_server(url: str, folder: Path, *, workers: int = 2, threads: int = 2,
     port = port or free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench",
            "PREP_INSTANCE_PATH": str(folder), "WEB_CONCURRENCY": str(workers),
-           "PREP_THREADS": str(threads), "PREP_BIND": f"127.0.0.1:{port}"}
+           "PREP_THREADS": str(threads), "PREP_BIND": f"127.0.0.1:{port}",
+           # Per-worker counts are fine here (no login is limited); tests may pass Redis.
+           "PREP_RATELIMIT_STORAGE_URL": os.environ.get("PREP_RATELIMIT_STORAGE_URL",
+                                                        "memory://")}
     log = folder / "gunicorn.log"
     with open(log, "ab") as output:
         process = subprocess.Popen(

@@ -44,6 +44,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RATELIMIT_SWALLOW_ERRORS": True,
         "PREP_LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("PREP_LOGIN_LIMIT_PER_ACCOUNT",
                                                        "5 per 15 minutes"),
+        "PREP_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE": os.environ.get(
+            "PREP_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE", "20 per hour"),
         "PREP_LOGIN_LIMIT_PER_ADDRESS": os.environ.get("PREP_LOGIN_LIMIT_PER_ADDRESS",
                                                        "20 per 15 minutes"),
         "PREP_REGISTER_LIMIT": os.environ.get("PREP_REGISTER_LIMIT", "10 per hour"),

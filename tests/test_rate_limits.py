@@ -121,3 +121,31 @@ def test_card_writes_imports_and_exports_are_limited_per_user(  # type: ignore[n
     assert post_form(other, "/cards/new", {"deck": "D", "front": "F", "back": "B"}
                      ).status_code == 303
     assert other.get("/account/data.json").status_code == 200
+
+
+def test_guessing_from_elsewhere_never_locks_out_a_browser_that_logged_in_before(  # type: ignore[no-untyped-def]
+        app, client: FlaskClient, user) -> None:
+    app.config["PREP_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE"] = "6 per 15 minutes"
+    assert attempt(client, user.email, PASSWORD).status_code == 302  # the owner's browser
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+
+    def browser_at(address: str) -> FlaskClient:
+        browser = app.test_client()
+        browser.environ_base["REMOTE_ADDR"] = address
+        return browser
+
+    guesser = browser_at("10.0.0.1")
+    results = [attempt(guesser, user.email, "wrong password").status_code for _ in range(6)]
+    assert results == [401] * PER_ACCOUNT + [429]  # one address: the pair's limit
+    # Another address gets one more guess: the sixth failure, the account's limit from
+    # anywhere; then every new browser waits, whatever its address.
+    assert attempt(browser_at("10.0.0.2"), user.email, "wrong password").status_code == 401
+    assert attempt(browser_at("10.0.0.9"), user.email, "wrong password").status_code == 429
+    # A new browser now waits (the trade-off: guessing stays bounded), but the owner's
+    # browser, which logged in before, logs in at once: the right password, first time.
+    assert attempt(browser_at("10.0.0.9"), user.email, PASSWORD).status_code == 429
+    assert attempt(client, user.email, PASSWORD).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    # Its own mistakes still count, per browser.
+    mine = [attempt(client, user.email, "wrong password").status_code for _ in range(6)]
+    assert mine == [401] * PER_ACCOUNT + [429]

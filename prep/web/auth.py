@@ -22,6 +22,7 @@ from prep import accounts
 from prep.db import db_session, write_session
 from prep.models import User
 from prep.web import local_path, now
+from prep.web.limits import remember_device
 
 blueprint = Blueprint("auth", __name__)
 
@@ -115,7 +116,9 @@ def login() -> ResponseReturnValue:
         user = accounts.authenticate(db_session(), form.email.data, form.password.data)
         if user is not None:
             start_login(user)
-            return redirect(local_path(request.args.get("next"), url_for("tracks.home")))
+            response = redirect(local_path(request.args.get("next"), url_for("tracks.home")))
+            remember_device(response, user.email)
+            return response
         form.password.errors.append("Wrong e-mail or password.")
     status = 200 if request.method != "POST" else 401
     return render_template("auth/login.html", form=form), status

@@ -8,16 +8,19 @@ is set.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from prep.accounts import normalise_email
 
@@ -35,6 +38,47 @@ def _account_key() -> str:
     return "account:" + normalise_email(str(request.form.get("email", "")))[:254]
 
 
+def _pair_key() -> str:
+    return f"{_account_key()}|address:{get_remote_address()}"
+
+
+# A browser that has logged into an account carries a signed cookie saying so. Its failed
+# logins count on their own: nobody guessing from elsewhere can lock it out of the account.
+DEVICE_COOKIE = "prep_device"
+DEVICE_DAYS = 180
+
+
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="prep-known-device")
+
+
+def _account_digest(email: str) -> str:
+    return hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32]
+
+
+def known_device() -> str | None:
+    """The id of this browser if it has logged into the account the form names, else None."""
+    cookie = request.cookies.get(DEVICE_COOKIE, "")
+    try:
+        account, device = _device_signer().loads(cookie, max_age=DEVICE_DAYS * 86400)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if account != _account_digest(str(request.form.get("email", ""))[:254]):
+        return None
+    return str(device)
+
+
+def remember_device(response: Response, email: str) -> None:
+    """Mark this browser as one that logged into ``email``'s account (after a login)."""
+    value = _device_signer().dumps([_account_digest(email), secrets.token_hex(8)])
+    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_DAYS * 86400, httponly=True,
+                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+
+
+def _device_key() -> str:
+    return f"device:{known_device()}"
+
+
 def _user_key() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
@@ -50,14 +94,30 @@ class RateLimit:
     key: Callable[[], str] = get_remote_address
     only_refused: bool = False
     methods: tuple[str, ...] = ("POST",)
+    exempt: Callable[[], bool] | None = None  # requests it does not apply to
 
 
-# Failed logins per account (stops guessing one password from many addresses) and per
-# address (stops trying many accounts from one address); sign-ups per address; wrong current
-# passwords on the pages that ask for one (change, delete).
+def _known() -> bool:
+    return known_device() is not None
+
+
+def _unknown() -> bool:
+    return known_device() is None
+
+
+# Failed logins, from a browser new to the account: per account and address (one guesser),
+# per account from anywhere (many addresses guessing one password) and per address (one
+# address trying many accounts). From a browser that has logged into the account before:
+# per browser only, so that no guesser elsewhere can lock its owner out. Sign-ups per
+# address; wrong current passwords on the pages that ask for one (change, delete).
 LIMITS = {
-    "auth.login": (RateLimit("PREP_LOGIN_LIMIT_PER_ACCOUNT", _account_key, only_refused=True),
-                   RateLimit("PREP_LOGIN_LIMIT_PER_ADDRESS", only_refused=True)),
+    "auth.login": (RateLimit("PREP_LOGIN_LIMIT_PER_ACCOUNT", _pair_key, only_refused=True,
+                             exempt=_known),
+                   RateLimit("PREP_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE", _account_key,
+                             only_refused=True, exempt=_known),
+                   RateLimit("PREP_LOGIN_LIMIT_PER_ADDRESS", only_refused=True, exempt=_known),
+                   RateLimit("PREP_LOGIN_LIMIT_PER_ACCOUNT", _device_key, only_refused=True,
+                             exempt=_unknown)),
     "auth.register": (RateLimit("PREP_REGISTER_LIMIT"),),
     "account.change_password": (RateLimit("PREP_LOGIN_LIMIT_PER_ACCOUNT", _user_key,
                                           only_refused=True),),
@@ -100,7 +160,7 @@ def register_rate_limits(app: Flask) -> None:
             view = limiter.limit(
                 _configured(limit.setting), key_func=limit.key, methods=list(limit.methods),
                 deduct_when=_refused if limit.only_refused else None,
-                scope=f"{endpoint}-{n}",
+                exempt_when=limit.exempt, scope=f"{endpoint}-{n}",
             )(view)
         app.view_functions[endpoint] = view
 
