@@ -9,6 +9,7 @@ is set.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import time
 from collections.abc import Callable
@@ -53,7 +54,9 @@ def _device_signer() -> URLSafeTimedSerializer:
 
 
 def _account_digest(email: str) -> str:
-    return hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32]
+    # Keyed, so that the (signed, not encrypted) cookie does not give the address away.
+    key = str(current_app.secret_key).encode()
+    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def known_device() -> str | None:
