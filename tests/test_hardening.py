@@ -52,11 +52,14 @@ def test_the_instance_folder_and_sqlite_files_are_private(
     assert modes["prep.sqlite3"] == 0o600 and modes["prep.sqlite3-wal"] == 0o600, modes
 
 
-def test_nul_and_lone_surrogates_are_400_in_paths_and_bodies(
+def test_nul_lone_surrogates_and_huge_ids_are_4xx_in_paths_and_bodies(
         client: FlaskClient, user_client: FlaskClient) -> None:
     assert client.get("/tracks/%00").status_code == 400  # no login needed to reach it
     assert user_client.get("/exams/a%00b").status_code == 400
     assert user_client.get("/cards?q=%00").status_code == 400
+    for path in ("/attempts/99999999999999999999/report", "/cards/2147483648",
+                 "/attempts/-2147483649"):
+        assert user_client.get(path).status_code == 404, path  # beyond any id column
     token = csrf_token(user_client)
     for body in ('{"timezone": "UTC\\ud800"}', '{"\\udfff": "x"}', '{"a": [{"b": "\\ud800"}]}'):
         response = user_client.post("/settings", data=body, content_type="application/json",

@@ -187,10 +187,14 @@ def _unstorable(value: object) -> bool:
 
 def register_request_guards(app: Flask) -> None:
     """Refuse input no field can hold before any view sees it: NUL characters and lone
-    surrogates in the path, the query, the form or a JSON body."""
+    surrogates in the path, the query, the form or a JSON body, and ids out of range."""
 
     @app.before_request
     def _storable_input() -> None:
+        # An id in the path beyond the databases' 32-bit integers names nothing there.
+        if any(isinstance(value, int) and not -(2**31) <= value < 2**31
+               for value in (request.view_args or {}).values()):
+            abort(404, "No such page.")
         body: object = None
         if request.is_json:  # Flask-WTF reads a JSON body as the form: it must be an object
             try:
