@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from sqlalchemy.orm import Session
 
 from prep.exams.attempts import record_answer, submit
 from prep.exams.generation import generate_exam
 from prep.models import Exam
 from prep.study.review import answer_card
+from tests.browser.test_review_keyboard import log_in
 from tests.conftest import FrozenClock
 from tests.factories import add_flashcards, enrolled_user, make_question_bank
 
@@ -70,3 +72,11 @@ def visit(page, target: MainPage) -> None:  # type: ignore[no-untyped-def]
     page.goto(target.url)
     if target.click:
         page.locator(target.click).click()
+
+
+@pytest.fixture
+def signed_in(sized_page, session: Session, clock: FrozenClock):  # type: ignore[no-untyped-def]
+    """The populated user logged in on ``sized_page``; yields (page, pages to visit)."""
+    email, pages = populate(session, clock)
+    log_in(sized_page, email)
+    return sized_page, pages

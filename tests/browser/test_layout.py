@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
-from tests.browser.main_pages import populate, visit
-from tests.browser.test_review_keyboard import log_in
+from tests.browser.main_pages import signed_in, visit
 from tests.browser.test_review_screen import shoot
-from tests.conftest import FrozenClock
+
+__all__ = ["signed_in"]  # the fixture
 
 SCROLL_WIDTH = "document.scrollingElement.scrollWidth"
 
 
-def test_no_main_page_scrolls_sideways(
-    sized_page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
-) -> None:
-    page = sized_page
-    email, pages = populate(session, clock)
-    log_in(page, email)
+def test_no_main_page_scrolls_sideways(signed_in) -> None:  # type: ignore[no-untyped-def]
+    page, pages = signed_in
     too_wide = {}
     for target in pages:
         visit(page, target)
@@ -29,12 +23,8 @@ def test_no_main_page_scrolls_sideways(
     assert len(pages) >= 15
 
 
-def test_the_navigation_is_one_compact_line_on_a_phone(
-    sized_page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
-) -> None:
-    page = sized_page
-    email, _ = populate(session, clock)
-    log_in(page, email)
+def test_the_navigation_is_one_compact_line_on_a_phone(signed_in) -> None:  # type: ignore[no-untyped-def]
+    page, _ = signed_in
     page.goto("/dashboard")
     header = page.locator("header.topbar").bounding_box()
     assert header is not None
@@ -59,12 +49,8 @@ def test_the_navigation_is_one_compact_line_on_a_phone(
         assert page.get_by_role("button", name="Log out").is_visible()
 
 
-def test_the_heatmap_shows_today_without_scrolling(
-    sized_page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
-) -> None:
-    page = sized_page
-    email, _ = populate(session, clock)
-    log_in(page, email)
+def test_the_heatmap_shows_today_without_scrolling(signed_in) -> None:  # type: ignore[no-untyped-def]
+    page, _ = signed_in
     page.goto("/dashboard")
     today = page.locator("svg.heatmap rect.day.today")
     assert today.count() == 1 and today.get_attribute("data-count") == "2"
