@@ -8,6 +8,11 @@ from tests.browser.test_review_screen import shoot
 __all__ = ["signed_in"]  # the fixture
 
 SCROLL_WIDTH = "document.scrollingElement.scrollWidth"
+# The outermost elements that reach past the window's right edge (for the failure message).
+TOO_WIDE = """() => [...document.querySelectorAll("body *")].filter(e => {
+  const r = e.getBoundingClientRect();
+  return r.right > innerWidth + 1 && !(e.parentElement.getBoundingClientRect().right > innerWidth + 1);
+}).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))"""
 
 
 def test_no_main_page_scrolls_sideways(signed_in) -> None:  # type: ignore[no-untyped-def]
@@ -18,7 +23,7 @@ def test_no_main_page_scrolls_sideways(signed_in) -> None:  # type: ignore[no-un
         shoot(page, f"page-{target.name}")
         width, inner = page.evaluate(f"[{SCROLL_WIDTH}, window.innerWidth]")
         if width > inner:
-            too_wide[target.name] = width
+            too_wide[target.name] = (width, page.evaluate(TOO_WIDE))
     assert too_wide == {}, f"pages wider than the window ({page.viewport_size['width']} px)"
     assert len(pages) >= 15
 
