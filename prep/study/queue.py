@@ -5,7 +5,8 @@ due by the end of the study day, interleaved with new cards up to the daily new 
 when nothing else is left, learning cards due within the learn-ahead window. Only active
 cards count (``Card.active``: the item is live and of a track the user studies, or of the
 user's own decks); suspended and buried ones are skipped. The study day rolls over at the
-user's ``day_start_hour`` in their time zone.
+user's ``day_start_hour`` in their time zone. "Study more today" raises the day's new-card
+limit and takes reviews due up to some days ahead, for that study day only (``day_limits``).
 
 Every query is a range scan of ``ix_cards_queue`` (user, state, flags, due): no joins, and
 the daily counts read the index only.
@@ -135,7 +136,8 @@ _QUEUE = select(
            Card.due <= bindparam("learn_ahead")).label("relearning_head"),
     _first((Card.due, Card.id), Card.state == REVIEW,
            Card.due < bindparam("review_end")).label("review_head"),
-    # New cards: in the order they were added (due = when added, then id), as in Anki.
+    # New cards: by due, which is their place in the new-card order (prep.study.new_order:
+    # mixed across decks or deck by deck), then id, as in Anki.
     _first((Card.due, Card.id), Card.state == NEW).label("new_head"),
 )
 # Counts stop at this many ("1000+" on the page): the queue's cost must not grow with a

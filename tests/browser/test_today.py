@@ -45,7 +45,12 @@ def test_today_after_login_with_plan_mock_and_one_key_study(
     assert page.url.endswith("/review") and page.locator("#reveal").is_visible()
     page.get_by_role("link", name="prep", exact=True).click()
     page.wait_for_url("**/today")
+    page.goto("/settings")
+    assert page.locator("#new_card_order").input_value() == "mixed"
+    shoot(page, "settings")
     page.goto("/dashboard")
+    shoot(page, "dashboard")
+    assert in_viewport(page, "#dashboard-study")
     page.locator("#dashboard-study").click()
     page.wait_for_url("**/review")
 
