@@ -21,10 +21,18 @@ def blocking_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
 def test_every_main_page_passes_axe_and_has_one_h1(signed_in) -> None:  # type: ignore[no-untyped-def]
     page, pages = signed_in
     problems: dict[str, list[str]] = {}
-    for target in pages:
-        visit(page, target)
+
+    def check(name: str) -> None:
         h1s = page.locator("h1").count()
         found = blocking_violations(page) + ([f"{h1s} h1 elements"] if h1s != 1 else [])
         if found:
-            problems[target.name] = found
+            problems[name] = found
+
+    for target in pages:
+        visit(page, target)
+        check(target.name)
+    page.context.clear_cookies()  # and the pages a visitor sees before logging in
+    for url in ("/", "/login", "/register", "/tracks/alpha"):
+        page.goto(url)
+        check(url)
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())

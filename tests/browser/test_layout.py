@@ -10,8 +10,8 @@ __all__ = ["signed_in"]  # the fixture
 SCROLL_WIDTH = "document.scrollingElement.scrollWidth"
 # The outermost elements that reach past the window's right edge (for the failure message).
 TOO_WIDE = """() => [...document.querySelectorAll("body *")].filter(e => {
-  const r = e.getBoundingClientRect();
-  return r.right > innerWidth + 1 && !(e.parentElement.getBoundingClientRect().right > innerWidth + 1);
+  const over = (el) => el.getBoundingClientRect().right > innerWidth + 1;
+  return over(e) && !over(e.parentElement);
 }).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))"""
 
 
