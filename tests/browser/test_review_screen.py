@@ -3,6 +3,9 @@ and after the reveal, keys on focused controls, "choose two", touch hints, the p
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -14,11 +17,12 @@ from tests.conftest import FrozenClock, refresh
 from tests.factories import add_flashcards, enrolled_user, make_user
 
 RATINGS = "#answer-form .rating"
+SHOTS = os.environ.get("PREP_SHOTS_DIR", tempfile.gettempdir())  # screenshots to look at
 
 
 def shoot(page, name: str, *, full_page: bool = True) -> None:  # type: ignore[no-untyped-def]
     """A screenshot for a person to look at (not compared by the test)."""
-    page.screenshot(path=f"/tmp/shots/{name}-{page.size_name}.png", full_page=full_page)
+    page.screenshot(path=f"{SHOTS}/{name}-{page.size_name}.png", full_page=full_page)
 
 
 def reviews(session: Session) -> int:

@@ -50,6 +50,8 @@ def test_today_after_login_with_plan_mock_and_one_key_study(
     shoot(page, "settings")
     page.goto("/dashboard")
     shoot(page, "dashboard")
+    assert page.locator("#track-alpha .unanswered").first.is_visible()  # counted apart
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     assert in_viewport(page, "#dashboard-study")
     page.locator("#dashboard-study").click()
     page.wait_for_url("**/review")
