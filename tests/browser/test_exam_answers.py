@@ -40,8 +40,8 @@ def test_unanswered_questions_are_reported_apart_and_not_queued(
     shoot(page, "exam-report")
     assert "5 unanswered" in page.locator("#outcome-counts").inner_text()
     assert page.locator("#unanswered-note").is_visible()
-    assert page.locator(".report-question h3", has_text="Unanswered").count() == 5
-    assert page.locator(".report-question h3", has_text="Wrong").count() <= 1
+    assert page.locator(".report-question .q-head strong", has_text="Unanswered").count() == 5
+    assert page.locator(".report-question .q-head strong", has_text="Wrong").count() <= 1
     refresh(session)
     first = session.scalar(select(AttemptQuestion).where(
         AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position == 1))
