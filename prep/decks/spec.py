@@ -90,6 +90,16 @@ class ExamSpec:
     focus: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # fact -> where it comes from
 
+    def facts(self) -> dict[str, object]:
+        """The advisor's facts as stored on the exam row (JSON)."""
+        experience = self.recommended_experience
+        return {
+            "level": self.level, "price_usd": self.price_usd,
+            "validity_years": self.validity_years, "focus": self.focus,
+            "recommended_experience": vars(experience) if experience else None,
+            "sources": self.sources,
+        }
+
 
 @dataclass
 class DeckSpec:

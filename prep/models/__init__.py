@@ -15,6 +15,7 @@ from prep.models.content import (
 )
 from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
 from prep.models.reports import REASONS, ItemReport
+from prep.models.skills import Credential, SkillsAnswer, SkillsCheck
 from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, ReviewLog
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Base",
     "Card",
     "ContentVersion",
+    "Credential",
     "Deck",
     "Enrollment",
     "Exam",
@@ -40,6 +42,8 @@ __all__ = [
     "ItemDomain",
     "ItemReport",
     "ReviewLog",
+    "SkillsAnswer",
+    "SkillsCheck",
     "Track",
     "UTCDateTime",
     "User",

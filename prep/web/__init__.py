@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from prep.web.account import blueprint as account
     from prep.web.admin import blueprint as admin
+    from prep.web.advisor import blueprint as advisor
     from prep.web.auth import blueprint as auth
     from prep.web.cards import blueprint as cards
     from prep.web.dashboard import blueprint as dashboard
@@ -86,10 +87,11 @@ def register_blueprints(app: Flask) -> None:
     from prep.web.reports import blueprint as reports
     from prep.web.review import blueprint as review
     from prep.web.settings import blueprint as settings
+    from prep.web.skills import blueprint as skills
     from prep.web.tracks import blueprint as tracks
 
     for blueprint in (auth, account, admin, tracks, review, dashboard, cards, exams, settings,
-                      reports, health):
+                      reports, skills, advisor, health):
         app.register_blueprint(blueprint)
     register_rate_limits(app)
 
