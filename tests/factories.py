@@ -115,6 +115,7 @@ def studied_user(session: Session, now: datetime, email: str = "kim@example.com"
     from prep.reports import report_problem, shared_item
     from prep.skills.check import next_question, start_check
     from prep.skills.check import record_answer as record_skill
+    from prep.skills.credentials import add_credential
     from prep.study.review import answer_card
 
     make_question_bank(session, now, {1: 6, 2: 4})
@@ -142,6 +143,7 @@ def studied_user(session: Session, now: datetime, email: str = "kim@example.com"
     check = start_check(session, user, now - timedelta(minutes=4), seed=11)
     first = session.get(Item, next_question(check)[1])
     record_skill(session, check, first.id, first.correct[0], now - timedelta(minutes=3))
+    add_credential(session, user, "alpha-one", "2025-02-01", "", now.date(), now)
     session.commit()
     return user
 

@@ -34,6 +34,8 @@ def owned_arguments(session: Session, owner: User) -> dict[str, int]:
                                     .where(ItemReport.user_id == owner.id)),
         "check_id": session.scalar(select(SkillsCheck.id)
                                    .where(SkillsCheck.user_id == owner.id)),
+        "credential_id": session.scalar(select(Credential.id)
+                                        .where(Credential.user_id == owner.id)),
     }
 
 

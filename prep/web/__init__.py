@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from prep.web.advisor import blueprint as advisor
     from prep.web.auth import blueprint as auth
     from prep.web.cards import blueprint as cards
+    from prep.web.credentials import blueprint as credentials
     from prep.web.dashboard import blueprint as dashboard
     from prep.web.exams import blueprint as exams
     from prep.web.health import blueprint as health
@@ -91,7 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from prep.web.tracks import blueprint as tracks
 
     for blueprint in (auth, account, admin, tracks, review, dashboard, cards, exams, settings,
-                      reports, skills, advisor, health):
+                      reports, skills, advisor, credentials, health):
         app.register_blueprint(blueprint)
     register_rate_limits(app)
 
