@@ -174,7 +174,7 @@ def reasons(goal: ExamFacts, profile: Profile, exams: list[ExamFacts],
     cloud = CLOUDS[profile.cloud][0]
     said = []
     if matches_cloud:
-        said.append(f"It is the {cloud} certification prep prepares for.")
+        said.append(f"It is the {cloud} certification that prep's {cloud} track prepares for.")
     elif profile.cloud != "none":
         said.append(f"prep has no certification still taken for {cloud}; this one fits best.")
     else:
