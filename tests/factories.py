@@ -111,8 +111,11 @@ def studied_user(session: Session, now: datetime, email: str = "kim@example.com"
 
     from prep.exams.attempts import grade, record_answer
     from prep.exams.generation import generate_exam
-    from prep.models import Card, Enrollment, Exam
+    from prep.models import Card, Enrollment, Exam, Item
     from prep.reports import report_problem, shared_item
+    from prep.skills.check import next_question, start_check
+    from prep.skills.check import record_answer as record_skill
+    from prep.skills.credentials import add_credential
     from prep.study.review import answer_card
 
     make_question_bank(session, now, {1: 6, 2: 4})
@@ -137,6 +140,10 @@ def studied_user(session: Session, now: datetime, email: str = "kim@example.com"
     grade(session, attempt, now - timedelta(minutes=10))
     report_problem(session, user, shared_item(session, "al-q002"), "unclear",
                    "Which regularisation is meant?", now - timedelta(minutes=5))
+    check = start_check(session, user, now - timedelta(minutes=4), seed=11)
+    first = session.get(Item, next_question(check)[1])
+    record_skill(session, check, first.id, first.correct[0], now - timedelta(minutes=3))
+    add_credential(session, user, "alpha-one", "2025-02-01", "", now.date(), now)
     session.commit()
     return user
 

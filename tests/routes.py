@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from prep.account_data import export_account
-from prep.models import Card, Deck, ExamAttempt, Item, ItemReport, User
+from prep.models import Card, Credential, Deck, ExamAttempt, Item, ItemReport, SkillsCheck, User
 from tests.conftest import refresh
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -32,6 +32,10 @@ def owned_arguments(session: Session, owner: User) -> dict[str, int]:
         "user_id": owner.id,
         "report_id": session.scalar(select(ItemReport.id)
                                     .where(ItemReport.user_id == owner.id)),
+        "check_id": session.scalar(select(SkillsCheck.id)
+                                   .where(SkillsCheck.user_id == owner.id)),
+        "credential_id": session.scalar(select(Credential.id)
+                                        .where(Credential.user_id == owner.id)),
     }
 
 
@@ -53,4 +57,13 @@ def snapshot(session: Session, user_id: int, now: Any) -> str:
     user = session.get(User, user_id)
     document = export_account(session, user, now)
     document["login"] = [user.password_hash, user.session_token, user.is_disabled]
+    # Not (yet) in the data export: the skills checks and credentials.
+    checks = session.scalars(select(SkillsCheck).where(SkillsCheck.user_id == user_id)
+                             .order_by(SkillsCheck.id)).all()
+    document["skills_checks"] = [
+        [check.id, check.plan, check.results, str(check.finished_at),
+         [[a.item_id, a.chosen, a.correct] for a in check.answers]] for check in checks]
+    document["credentials"] = [
+        [c.exam_id, str(c.passed_on), str(c.expires_on)] for c in session.scalars(
+            select(Credential).where(Credential.user_id == user_id).order_by(Credential.id))]
     return json.dumps(document, sort_keys=True)

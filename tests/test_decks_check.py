@@ -238,3 +238,71 @@ def test_practice_blueprint_needs_no_retirement_date(decks: Path) -> None:
     assert bundle.ok, bundle.faults
     exam = next(exam for exam in bundle.exams if exam.id == "beta-one")
     assert (exam.status, exam.retired_on) == ("practice", None)
+
+
+ADVISOR_BLOCK = """level: associate
+recommended_experience:
+  text: six months of hands-on work
+  years: 0.5
+price_usd: 150
+validity_years: 3
+focus: [MLOps, classical ML]
+sources:
+  level: the vendor's page
+  recommended_experience: the vendor's page
+  validity_years: the vendor's page
+  focus: prep's summary of the domains
+unverified: [price_usd]
+domains:
+"""
+
+
+def test_advisor_facts_parse_with_sources_or_unverified(decks: Path) -> None:
+    path = decks / "alpha" / "alpha-one.exam.yaml"
+    edit(path, "domains:\n", ADVISOR_BLOCK)
+    bundle = check_decks(decks, today=TODAY)
+    assert bundle.ok, bundle.faults
+    exam = next(exam for exam in bundle.exams if exam.id == "alpha-one")
+    assert (exam.level, exam.price_usd, exam.validity_years) == ("associate", 150, 3)
+    assert exam.recommended_experience.years == 0.5
+    assert exam.recommended_experience.text == "six months of hands-on work"
+    assert exam.focus == ["MLOps", "classical ML"]
+    assert exam.sources["level"] == "the vendor's page"
+    other = next(exam for exam in bundle.exams if exam.id != "alpha-one")
+    assert (other.level, other.recommended_experience, other.price_usd) == (None, None, None)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("level: associate", "level: expert", "level must be one of foundational, associate"),
+    ("price_usd: 150", "price_usd: -5", "'price_usd' must be above 0"),
+    ("price_usd: 150", "price_usd: cheap", "'price_usd' must be a number"),
+    ("validity_years: 3", "validity_years: 0", "'validity_years' must be a whole number >= 1"),
+    ("  years: 0.5", "  years: -1", "'years' must be 0 or more"),
+    ("  years: 0.5\n", "", "'recommended_experience' is missing 'years'"),
+    ("  focus: prep's summary of the domains\n", "",
+     "'focus' needs a note under 'sources' or an entry in 'unverified'"),
+    ("unverified: [price_usd]\n", "",
+     "'price_usd' needs a note under 'sources' or an entry in 'unverified'"),
+    ("  level: the vendor's page", "  colour: blue", "unknown key 'colour' in 'sources'"),
+])
+def test_bad_advisor_facts_name_their_line(decks: Path, old: str, new: str,
+                                            message: str) -> None:
+    path = decks / "alpha" / "alpha-one.exam.yaml"
+    edit(path, "domains:\n", ADVISOR_BLOCK)
+    edit(path, old, new)
+    found = messages(decks)
+    assert any(message in line and line.startswith("alpha-one.exam.yaml:") for line in found), found
+
+
+def test_shipped_advisor_facts_follow_the_blueprints() -> None:
+    exams = {exam.id: exam for exam in check_decks(PROJECT_ROOT / "decks").exams}
+    assert (exams["mla-c01"].level, exams["mla-c01"].price_usd) == ("associate", 150)
+    assert exams["mla-c01"].recommended_experience.years == 1
+    assert exams["mla-c01"].validity_years == 3
+    assert (exams["pmle"].level, exams["pmle"].price_usd, exams["pmle"].validity_years) == (
+        "professional", 200, 2)
+    assert exams["databricks-ml-associate"].recommended_experience.years == 0.5
+    assert exams["ai-103"].validity_years == 1
+    assert "price_usd" in exams["ai-103"].unverified  # a third-party figure
+    assert exams["mls-c01"].successor == "mla-c01"
+    assert exams["ai-102"].successor == "ai-103"

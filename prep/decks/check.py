@@ -14,11 +14,14 @@ from typing import Any
 
 from prep.decks.source import Fault, LineList, LineMap, read_yaml
 from prep.decks.spec import (
+    ADVISOR_FACTS,
+    EXAM_LEVELS,
     EXAM_STATUSES,
     DeckBundle,
     DeckSpec,
     DomainSpec,
     ExamSpec,
+    ExperienceSpec,
     ItemSpec,
     OptionSpec,
     TrackSpec,
@@ -39,8 +42,9 @@ _EXAM_REQUIRED = {
 }
 _EXAM_OPTIONAL = {
     "retired_on", "successor", "successor_note", "scored_questions", "multiple_response",
-    "item_types", "unverified", "status_note",
+    "item_types", "unverified", "status_note", *ADVISOR_FACTS, "sources",
 }
+_EXPERIENCE_KEYS = {"text", "years"}
 _DOMAIN_KEYS = ({"id", "name", "weight"}, {"topics"})
 _DECK_KEYS = ({"deck", "title", "items"}, {"description"})
 _ITEM_COMMON = {"id", "type", "domains"}
@@ -296,7 +300,54 @@ def _read_exam(path: Path, track: TrackSpec, bundle: DeckBundle) -> None:
         unverified=reader.text_list(data, "unverified"), domains=domains,
         path=reader.path, line=data.line, is_primary=exam_id == track.primary_exam,
         status_note=reader.text(data, "status_note", required=False),
+        **_read_advisor_facts(reader, data),
     ))
+
+
+def _read_advisor_facts(reader: _FileReader, data: LineMap) -> dict[str, Any]:
+    """The optional facts the advisor reads, each backed by a source note or marked unverified."""
+    facts: dict[str, Any] = {}
+    level = reader.text(data, "level", required=False)
+    if level is not None and level not in EXAM_LEVELS:
+        reader.fault(data.line_of("level"), f"level must be one of {', '.join(EXAM_LEVELS)}")
+        level = None
+    facts["level"] = level
+    facts["recommended_experience"] = _read_experience(reader, data)
+    price = reader.number(data, "price_usd") if "price_usd" in data else None
+    if price is not None and price <= 0:
+        reader.fault(data.line_of("price_usd"), "'price_usd' must be above 0")
+        price = None
+    facts["price_usd"] = price
+    facts["validity_years"] = reader.integer(data, "validity_years", minimum=1)
+    facts["focus"] = reader.text_list(data, "focus")
+    sources: dict[str, str] = {}
+    if "sources" in data:
+        mapping = reader.mapping(data["sources"], data.line_of("sources"), "'sources'")
+        if mapping is not None and reader.keys(mapping, set(), set(ADVISOR_FACTS), "'sources'"):
+            sources = {key: text for key in mapping
+                       if (text := reader.text(mapping, key)) is not None}
+    facts["sources"] = sources
+    unverified = set(reader.text_list(data, "unverified"))
+    for key in ADVISOR_FACTS:
+        if key in data and key not in sources and key not in unverified:
+            reader.fault(data.line_of(key),
+                         f"{key!r} needs a note under 'sources' or an entry in 'unverified'")
+    return facts
+
+
+def _read_experience(reader: _FileReader, data: LineMap) -> ExperienceSpec | None:
+    if "recommended_experience" not in data:
+        return None
+    what = "'recommended_experience'"
+    value = reader.mapping(data["recommended_experience"],
+                           data.line_of("recommended_experience"), what)
+    if value is None or not reader.keys(value, _EXPERIENCE_KEYS, set(), what):
+        return None
+    text, years = reader.text(value, "text"), reader.number(value, "years")
+    if years is not None and years < 0:
+        reader.fault(value.line_of("years"), "'years' must be 0 or more")
+        return None
+    return ExperienceSpec(text, years) if text is not None and years is not None else None
 
 
 def _read_scoring(

@@ -14,6 +14,17 @@ from prep.decks.source import Fault
 # "practice": a blueprint of prep's own that belongs to no certification (e.g. the
 # foundations track): studied and used for mocks, but no pass/fail as a certificate.
 EXAM_STATUSES = ("active", "retiring", "retired", "closed", "practice")
+EXAM_LEVELS = ("foundational", "associate", "professional", "specialty")
+# Facts the advisor reads; each one present needs a ``sources`` note or an ``unverified`` entry.
+ADVISOR_FACTS = ("level", "recommended_experience", "price_usd", "validity_years", "focus")
+
+
+@dataclass
+class ExperienceSpec:
+    """A vendor's recommended hands-on experience: its words and the years it implies."""
+
+    text: str
+    years: float
 
 
 @dataclass
@@ -72,6 +83,22 @@ class ExamSpec:
     line: int
     is_primary: bool = False
     status_note: str | None = None  # e.g. "beta until ...": shown beside the status
+    level: str | None = None
+    recommended_experience: ExperienceSpec | None = None
+    price_usd: float | None = None
+    validity_years: int | None = None
+    focus: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # fact -> where it comes from
+
+    def facts(self) -> dict[str, object]:
+        """The advisor's facts as stored on the exam row (JSON)."""
+        experience = self.recommended_experience
+        return {
+            "level": self.level, "price_usd": self.price_usd,
+            "validity_years": self.validity_years, "focus": self.focus,
+            "recommended_experience": vars(experience) if experience else None,
+            "sources": self.sources,
+        }
 
 
 @dataclass

@@ -140,7 +140,7 @@ def _sync_exam(session: Session, spec: ExamSpec, report: SyncReport) -> dict[tup
         scored_question_count=spec.scored_questions, minutes=spec.minutes,
         multiple_response=spec.multiple_response, item_types=spec.item_types,
         scoring_kind=spec.scoring_kind, scale_min=spec.scale_min, scale_max=spec.scale_max,
-        pass_mark=spec.pass_mark, unverified=spec.unverified,
+        pass_mark=spec.pass_mark, unverified=spec.unverified, facts=spec.facts(),
     )
     existing = {domain.number: domain for domain in exam.domains}
     wanted = {domain.number for domain in spec.domains}

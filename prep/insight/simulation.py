@@ -53,10 +53,8 @@ def compared_retentions(current: float) -> list[float]:
     return sorted(round(value, 2) for value in (current, *others))
 
 
-def simulate_workload(session: Session, user: User, days: int = DAYS) -> list[Workload]:
-    """Daily reviews and study time over ``days`` days at three desired retentions."""
-    deck = session.scalar(select(func.count()).select_from(Card).where(
-        Card.user_id == user.id, Card.active == true(), Card.suspended == false())) or 0
+def _config(user: User, deck: int, days: int) -> fsrs_rs.SimulatorConfig:
+    """The simulator set to the user's limits, steps and maximum interval."""
     config = fsrs_rs.default_simulator_config()
     config.deck_size = max(1, deck)
     config.learn_span = days
@@ -65,15 +63,37 @@ def simulate_workload(session: Session, user: User, days: int = DAYS) -> list[Wo
     config.max_ivl = float(user.maximum_interval)
     config.learning_step_count = len(user.learning_steps)
     config.relearning_step_count = len(user.relearning_steps)
-    parameters = list(SchedulerSettings.of(user).parameters)
-    workloads = []
-    for retention in compared_retentions(user.desired_retention):
-        result = fsrs_rs.simulate(parameters, retention, config, SEED)
-        workloads.append(Workload(
-            retention=retention,
-            reviews_per_day=[int(n) for n in result.review_cnt_per_day],
-            minutes_per_day=[seconds / 60 for seconds in result.cost_per_day],
-            memorised=float(result.memorized_cnt_per_day[-1]),
-            current=abs(retention - user.desired_retention) < 0.005,
-        ))
-    return workloads
+    return config
+
+
+def _workload(user: User, config: fsrs_rs.SimulatorConfig, retention: float) -> Workload:
+    result = fsrs_rs.simulate(list(SchedulerSettings.of(user).parameters), retention, config,
+                              SEED)
+    return Workload(
+        retention=retention,
+        reviews_per_day=[int(n) for n in result.review_cnt_per_day],
+        minutes_per_day=[seconds / 60 for seconds in result.cost_per_day],
+        memorised=float(result.memorized_cnt_per_day[-1]),
+        current=abs(retention - user.desired_retention) < 0.005,
+    )
+
+
+def simulate_workload(session: Session, user: User, days: int = DAYS) -> list[Workload]:
+    """Daily reviews and study time over ``days`` days at three desired retentions."""
+    deck = session.scalar(select(func.count()).select_from(Card).where(
+        Card.user_id == user.id, Card.active == true(), Card.suspended == false())) or 0
+    config = _config(user, deck, days)
+    return [_workload(user, config, retention)
+            for retention in compared_retentions(user.desired_retention)]
+
+
+def learning_load(user: User, deck: int, days: int, new_per_day: int) -> Workload:
+    """The daily load of learning ``deck`` new cards at ``new_per_day`` over ``days`` days.
+
+    At the user's desired retention, parameters and steps; reviews are not capped (the
+    point is the real load a plan asks for).
+    """
+    config = _config(user, deck, days)
+    config.learn_limit = max(1, new_per_day)
+    config.review_limit = 10_000
+    return _workload(user, config, user.desired_retention)

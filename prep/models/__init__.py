@@ -16,6 +16,7 @@ from prep.models.content import (
 )
 from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
 from prep.models.reports import REASONS, ItemReport
+from prep.models.skills import Credential, SkillsAnswer, SkillsCheck
 from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, CardAction, ReviewLog
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Card",
     "CardAction",
     "ContentVersion",
+    "Credential",
     "Deck",
     "Enrollment",
     "Exam",
@@ -43,6 +45,8 @@ __all__ = [
     "ItemDomain",
     "ItemReport",
     "ReviewLog",
+    "SkillsAnswer",
+    "SkillsCheck",
     "Track",
     "UTCDateTime",
     "User",

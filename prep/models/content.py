@@ -8,6 +8,7 @@ user's history on them survives.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -59,6 +60,9 @@ class Exam(Base):
     scale_max: Mapped[int | None] = mapped_column(Integer, default=None)
     pass_mark: Mapped[float] = mapped_column(Float)
     unverified: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What the advisor reads (level, recommended_experience, price_usd, validity_years,
+    # focus, sources), as in the exam file; None for facts the file does not give.
+    facts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     track: Mapped[Track] = relationship(back_populates="exams")
     domains: Mapped[list[ExamDomain]] = relationship(

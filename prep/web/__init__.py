@@ -86,9 +86,11 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from prep.web.account import blueprint as account
     from prep.web.admin import blueprint as admin
+    from prep.web.advisor import blueprint as advisor
     from prep.web.anki import blueprint as anki
     from prep.web.auth import blueprint as auth
     from prep.web.cards import blueprint as cards
+    from prep.web.credentials import blueprint as credentials
     from prep.web.dashboard import blueprint as dashboard
     from prep.web.exams import blueprint as exams
     from prep.web.health import blueprint as health
@@ -96,11 +98,12 @@ def register_blueprints(app: Flask) -> None:
     from prep.web.reports import blueprint as reports
     from prep.web.review import blueprint as review
     from prep.web.settings import blueprint as settings
+    from prep.web.skills import blueprint as skills
     from prep.web.today import blueprint as today
     from prep.web.tracks import blueprint as tracks
 
     for blueprint in (auth, account, admin, tracks, today, review, dashboard, cards, exams,
-                      settings, reports, health, anki):
+                      settings, reports, skills, advisor, credentials, health, anki):
         app.register_blueprint(blueprint)
     register_rate_limits(app)
 

@@ -8,6 +8,8 @@ from flask_login import login_required
 
 from prep.db import db_session
 from prep.insight.dashboard import dashboard
+from prep.insight.statistics import today
+from prep.skills.credentials import credential_statuses
 from prep.web import current_account, now
 
 blueprint = Blueprint("dashboard", __name__)
@@ -17,5 +19,6 @@ blueprint = Blueprint("dashboard", __name__)
 @login_required
 def show() -> ResponseReturnValue:
     """The user's study at a glance, as charts with their numbers."""
-    return render_template("dashboard/index.html",
-                           data=dashboard(db_session(), current_account(), now()))
+    session, user = db_session(), current_account()
+    return render_template("dashboard/index.html", data=dashboard(session, user, now()),
+                           held=credential_statuses(session, user, today(user, now())))

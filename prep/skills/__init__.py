@@ -1,0 +1,1 @@
+"""The way in: the skills check, the certification advisor and the credentials tracker."""
