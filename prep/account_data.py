@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session, selectinload
 from prep.models import (
     AttemptQuestion,
     Card,
+    CardState,
     Deck,
     Enrollment,
     Exam,
     ExamAttempt,
     Item,
+    Rating,
     ReviewLog,
     Track,
     User,
@@ -254,7 +256,8 @@ _KINDS: dict[str, tuple[type, ...]] = {
     "time_spent_ms": (int,), "front": (str,), "back": (str,), "tags": (list,), "uid": (str,),
 }
 _CHOICES: dict[str, set[Any]] = {
-    "state": {0, 1, 2, 3}, "previous_state": {0, 1, 2, 3}, "rating": {1, 2, 3, 4},
+    "state": set(map(int, CardState)), "previous_state": set(map(int, CardState)),
+    "rating": set(map(int, Rating)),
     "mode": {"exam", "practice"}, "status": {"open", "graded"},
 }
 

@@ -18,10 +18,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from prep.exams.generation import PRACTICE, ExamUnavailable
 from prep.models import (
     GRADED,
-    LEARNING,
     OPEN,
     AttemptQuestion,
     Card,
+    CardState,
     Exam,
     ExamAttempt,
     ExamDomain,
@@ -226,7 +226,7 @@ def queue_missed(session: Session, user_id: int, missed: list[int], now: datetim
                     active=True, buried_until=None))
     # New cards in fsrs's own new-card form (Learning, step 0, no memory state), due now:
     # shown ahead of new cards, outside the daily new limit. One executemany insert.
-    fresh = [{"user_id": user_id, "item_id": item_id, "state": LEARNING, "step": 0,
+    fresh = [{"user_id": user_id, "item_id": item_id, "state": CardState.LEARNING, "step": 0,
               "due": now, "reps": 0, "lapses": 0, "from_exam": True, "active": True,
               "suspended": False, "flagged": False, "leech": False}
              for item_id in missed if item_id not in cards]

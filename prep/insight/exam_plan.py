@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from prep.insight.statistics import DayCount, day_bounds, today
-from prep.models import LEARNING, NEW, RELEARNING, REVIEW, Card, Deck, Enrollment, Item, User
+from prep.models import Card, CardState, Deck, Enrollment, Item, User
 
 WINDOW_DAYS = 7
 
@@ -69,7 +69,7 @@ def _track_cards(user: User, track_id: str) -> tuple:
 
 
 def _studied() -> ColumnElement[bool]:
-    return Card.state.in_([LEARNING, REVIEW, RELEARNING])
+    return Card.state.in_([CardState.LEARNING, CardState.REVIEW, CardState.RELEARNING])
 
 
 def bring_forward(session: Session, user: User, track_id: str, exam_date: date,
@@ -150,7 +150,8 @@ def exam_plan(session: Session, user: User, enrollment: Enrollment, now: datetim
     window_start = day_bounds(user, first, 0)[0]
     unseen = session.scalar(select(func.count()).select_from(Card).where(
         *track, _studied(), or_(Card.last_review.is_(None), Card.last_review < window_start)))
-    new = session.scalar(select(func.count()).select_from(Card).where(*track, Card.state == NEW))
+    new = session.scalar(select(func.count()).select_from(Card)
+                         .where(*track, Card.state == CardState.NEW))
     return ExamPlan(track_id=enrollment.track_id, exam_date=exam_date, first_day=first,
                     days=days, unseen=int(unseen or 0), new=int(new or 0), status=status)
 

@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from prep.insight.exam_plan import keep_exam_plans
-from prep.models import NEW, Card, ReviewLog, User
+from prep.models import Card, CardState, Rating, ReviewLog, User
 from prep.study.review import scheduled_interval
 from prep.study.scheduling import SchedulerSettings, outcome
 
@@ -203,7 +203,7 @@ class ReplayCard:
 
     id: int
     due: datetime
-    state: int = NEW
+    state: int = CardState.NEW
     step: int | None = None
     stability: float | None = None
     difficulty: float | None = None
@@ -223,7 +223,7 @@ def replay_steps(copy: ReplayCard, history: History,
     had before each answer."""
     for at, rating in history:
         state, interval = copy.state, scheduled_interval(copy)  # type: ignore[arg-type]
-        result = outcome(copy, rating, at, settings)  # type: ignore[arg-type]
+        result = outcome(copy, Rating(rating), at, settings)  # type: ignore[arg-type]
         copy.state, copy.step, copy.due = result.state, result.step, result.due
         copy.stability, copy.difficulty = result.stability, result.difficulty
         copy.last_review, copy.reps = at, copy.reps + 1
@@ -247,7 +247,7 @@ def plan_rescheduling(session: Session, user: User, parameters: Sequence[float],
         histories = user_histories(session, user)
     cards = session.execute(
         select(Card.id, Card.reps, Card.due)
-        .where(Card.user_id == user.id, Card.state != NEW)
+        .where(Card.user_id == user.id, Card.state != CardState.NEW)
     ).all()
     moves = []
     for row in cards:

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from prep.models import LEARNING, RELEARNING, REVIEW, Card, ReviewLog, User
+from prep.models import Card, CardState, ReviewLog, User
 from prep.study.queue import user_day
 
 MATURE_DAYS = 21  # Anki: a card is mature from an interval of 21 days
@@ -100,7 +100,8 @@ def _per_day_reviews(days: int) -> Select:
 
 
 _DUE = (Card.user_id == bindparam("user_id"), Card.active == true(),
-        Card.suspended == false(), Card.state.in_([LEARNING, REVIEW, RELEARNING]))
+        Card.suspended == false(),
+        Card.state.in_([CardState.LEARNING, CardState.REVIEW, CardState.RELEARNING]))
 
 
 @lru_cache(maxsize=8)

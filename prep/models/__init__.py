@@ -14,20 +14,17 @@ from prep.models.content import (
     Track,
 )
 from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
-from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, ReviewLog
+from prep.models.study import Card, CardState, Rating, ReviewLog
 
 __all__ = [
     "CARD",
     "GRADED",
-    "LEARNING",
-    "NEW",
     "OPEN",
     "QUESTION",
-    "RELEARNING",
-    "REVIEW",
     "AttemptQuestion",
     "Base",
     "Card",
+    "CardState",
     "ContentVersion",
     "Deck",
     "Enrollment",
@@ -36,6 +33,7 @@ __all__ = [
     "ExamDomain",
     "Item",
     "ItemDomain",
+    "Rating",
     "ReviewLog",
     "Track",
     "UTCDateTime",

@@ -32,11 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, joinedload
 
 from prep.models import (
-    LEARNING,
-    NEW,
-    RELEARNING,
-    REVIEW,
     Card,
+    CardState,
     Item,
     ReviewLog,
     User,
@@ -95,7 +92,7 @@ _AVAILABLE = (
     Card.suspended == false(),
     or_(Card.buried_until.is_(None), Card.buried_until <= bindparam("now")),
 )
-_LEARNING_STATES = Card.state.in_([LEARNING, RELEARNING])
+_LEARNING_STATES = Card.state.in_([CardState.LEARNING, CardState.RELEARNING])
 
 
 def _capped_count(cap: str, *criteria: ColumnElement[bool]) -> ScalarSelect:
@@ -121,22 +118,22 @@ def _done(state: int) -> ScalarSelect:
 
 # One round trip gathers everything the queue needs; the head card is then loaded by id.
 _QUEUE = select(
-    _done(NEW).label("new_done"),
-    _done(REVIEW).label("review_done"),
-    _capped_count("new_cap", Card.state == NEW).label("new"),
+    _done(CardState.NEW).label("new_done"),
+    _done(CardState.REVIEW).label("review_done"),
+    _capped_count("new_cap", Card.state == CardState.NEW).label("new"),
     _capped_count("learning_cap", _LEARNING_STATES, Card.due < bindparam("day_end"))
     .label("learning"),
-    _capped_count("review_cap", Card.state == REVIEW, Card.due < bindparam("day_end"))
+    _capped_count("review_cap", Card.state == CardState.REVIEW, Card.due < bindparam("day_end"))
     .label("review"),
     # One head per learning state: each is an ordered index scan (an IN would need a sort).
-    _first((Card.due, Card.id), Card.state == LEARNING,
+    _first((Card.due, Card.id), Card.state == CardState.LEARNING,
            Card.due <= bindparam("learn_ahead")).label("learning_head"),
-    _first((Card.due, Card.id), Card.state == RELEARNING,
+    _first((Card.due, Card.id), Card.state == CardState.RELEARNING,
            Card.due <= bindparam("learn_ahead")).label("relearning_head"),
-    _first((Card.due, Card.id), Card.state == REVIEW,
+    _first((Card.due, Card.id), Card.state == CardState.REVIEW,
            Card.due < bindparam("day_end")).label("review_head"),
     # New cards: in the order they were added (due = when added, then id), as in Anki.
-    _first((Card.due, Card.id), Card.state == NEW).label("new_head"),
+    _first((Card.due, Card.id), Card.state == CardState.NEW).label("new_head"),
 )
 # Counts stop at this many ("1000+" on the page): the queue's cost must not grow with a
 # backlog of thousands of due cards.
@@ -169,7 +166,8 @@ def build_queue(session: Session, user: User, now: datetime) -> Queue:
         return Queue(head=learning, counts=counts, day=day)
     head_id = None
     if counts.new or counts.review:
-        new_turn = _new_turn(counts, {NEW: row.new_done, REVIEW: row.review_done})
+        done = {CardState.NEW: row.new_done, CardState.REVIEW: row.review_done}
+        new_turn = _new_turn(counts, done)
         head_id = row.new_head if new_turn else row.review_head
     # Learning cards due within the learn-ahead window come when nothing else is left.
     head = _load(session, head_id) if head_id else learning
@@ -191,7 +189,7 @@ def _new_turn(counts: QueueCounts, done: dict[int, int]) -> bool:
     if counts.review == 0:
         return True
     gap = counts.review // counts.new + 1
-    introduced = done.get(NEW, 0) + done.get(REVIEW, 0)
+    introduced = done.get(CardState.NEW, 0) + done.get(CardState.REVIEW, 0)
     return introduced % gap == gap - 1
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from prep.models import REVIEW, Card, ReviewLog, User
+from prep.models import Card, CardState, Rating, ReviewLog, User
 from prep.study.queue import user_day
 from prep.study.scheduling import SchedulerSettings, outcome
 
@@ -96,6 +96,8 @@ def _snapshot(card: Card) -> dict[str, Any]:
     return values
 
 
+_STATES = frozenset(CardState)
+_RATINGS = frozenset(Rating)
 _SNAPSHOT_TYPES: dict[str, tuple[type, ...]] = {
     "state": (int,), "step": (int, type(None)), "stability": (int, float, type(None)),
     "difficulty": (int, float, type(None)), "due": (str,), "last_review": (str, type(None)),
@@ -121,7 +123,7 @@ def restore_values(snapshot: Any) -> dict[str, Any]:
             if value.tzinfo is None:
                 raise ValueError(f"{name}: the time needs a UTC offset")
         values[name] = value
-    if values["state"] not in (0, 1, 2, 3) or values["reps"] < 0 or values["lapses"] < 0:
+    if values["state"] not in _STATES or values["reps"] < 0 or values["lapses"] < 0:
         raise ValueError("state, reps or lapses out of range")
     return values
 
@@ -147,14 +149,14 @@ def answer_card(
     """Rate a card: store its new FSRS state and a log row, exactly once per review id."""
     # A repeat of a stored answer finds the card's ``reps`` moved on; the compare-and-set
     # below then looks the review id up (so the common path costs no extra query).
-    if rating not in (1, 2, 3, 4):
+    if rating not in _RATINGS:
         raise ReviewRefused("A rating is 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
     card = own_card(session, user, card_id)
     if card.reps != shown_reps:
         return _repeat_or_stale(session, user, review_uid)
     if card.suspended or (card.buried_until is not None and card.buried_until > now):
         raise ReviewRefused("This card is suspended or buried; it is no longer in your queue.")
-    result = outcome(card, rating, now, SchedulerSettings.of(user))
+    result = outcome(card, Rating(rating), now, SchedulerSettings.of(user))
     lapses = card.lapses + result.is_lapse
     # As in Anki: a leech at 8 lapses, and again every 4 lapses after that.
     became_leech = (result.is_lapse and lapses >= LEECH_LAPSES
@@ -180,7 +182,7 @@ def answer_card(
 
 def scheduled_interval(card: Card) -> int | None:
     """Whole days between a review card's last review and its due date (Anki's lastIvl)."""
-    if card.state != REVIEW or card.last_review is None:
+    if card.state != CardState.REVIEW or card.last_review is None:
         return None
     return max(0, round((card.due - card.last_review).total_seconds() / 86400))
 
@@ -249,6 +251,6 @@ def toggle_flag(session: Session, card: Card) -> None:
 def lapse_count(session: Session, card: Card) -> int:
     """Lapses as the log records them: Again on a card that was in review."""
     return len(session.scalars(
-        select(ReviewLog.id).where(ReviewLog.card_id == card.id, ReviewLog.rating == 1,
-                                   ReviewLog.previous_state == REVIEW)
+        select(ReviewLog.id).where(ReviewLog.card_id == card.id, ReviewLog.rating == Rating.AGAIN,
+                                   ReviewLog.previous_state == CardState.REVIEW)
     ).all())

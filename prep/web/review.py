@@ -31,7 +31,7 @@ from prep.insight.exam_plan import keep_exam_plans, plans_need_keeping
 from prep.models import User
 from prep.study import review
 from prep.study.queue import build_queue, due_tomorrow
-from prep.study.scheduling import RATING_NAMES, SchedulerSettings, format_interval, outcomes
+from prep.study.scheduling import SchedulerSettings, format_interval, outcomes
 from prep.web import current_account, local_path, now, parse_int, wants_json
 
 blueprint = Blueprint("review", __name__)
@@ -45,7 +45,7 @@ def review_screen(session: Session, user: User, moment: datetime,
     if card is None:
         return None
     buttons = [
-        (result.rating, RATING_NAMES[result.rating], format_interval(result.due - moment))
+        (result.rating, result.rating.name.title(), format_interval(result.due - moment))
         for result in outcomes(card, moment, SchedulerSettings.of(user))
     ]
     return {"card": card, "item": card.item, "html": card.item.html(), "counts": queue.counts,
