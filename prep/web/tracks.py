@@ -21,8 +21,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from prep.catalog import track_summaries
 from prep.db import db_session, write_session
+from prep.decks.catalog import track_summaries
 from prep.exams.readiness import pass_fraction, readiness
 from prep.export.anki import ExportError
 from prep.export.anki import export_anki as export_anki_package
