@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from benchmarks.synthetic import prep_answers, record, simulate
 from prep.insight.optimisation import (
     NotBetter,
     NotEnoughReviews,
@@ -25,7 +26,6 @@ from prep.insight.optimisation import (
     training_items,
     user_items,
 )
-from prep.insight.synthetic import prep_answers, record, simulate
 from prep.models import Card, CardState, User
 from prep.study.review import answer_card
 from prep.study.scheduling import SchedulerSettings
