@@ -294,7 +294,7 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
     """
     from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-    from prep.insight.exam_plan import parse_exam_date
+    from prep.study.exam_window import parse_exam_date
     from prep.study.settings import SettingsError, update_settings
 
     reader = _Reader(now)

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prep.models import Card, CardState, ReviewLog, User
-from prep.study.queue import build_queue, due_tomorrow, study_day
+from prep.study.days import study_day
+from prep.study.queue import build_queue, due_tomorrow
 from prep.study.review import (
     LEECH_LAPSES,
     NoSuchCard,

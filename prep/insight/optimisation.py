@@ -23,8 +23,8 @@ from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from prep.insight.exam_plan import keep_exam_plans
 from prep.models import Card, CardState, Rating, ReviewLog, User
+from prep.study.exam_window import keep_exam_plans
 from prep.study.review import scheduled_interval
 from prep.study.scheduling import SchedulerSettings, outcome
 

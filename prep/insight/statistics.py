@@ -9,9 +9,8 @@ per day), so no per-row date arithmetic is needed and any time zone is exact.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ScalarSelect,
@@ -26,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from prep.models import Card, CardState, ReviewLog, User
-from prep.study.queue import user_day
+from prep.study.days import day_bounds, today
 
 MATURE_DAYS = 21  # Anki: a card is mature from an interval of 21 days
 RETENTION_WINDOWS = (7, 30, 365)
@@ -68,22 +67,6 @@ class StudyTime:
 
     days: int
     minutes: float
-
-
-def today(user: User, now: datetime) -> date:
-    """The user's current study day as a calendar date."""
-    return user_day(user, now).start.astimezone(ZoneInfo(user.timezone)).date()
-
-
-def day_bounds(user: User, first: date, count: int) -> list[datetime]:
-    """The UTC start of ``count + 1`` consecutive study days from ``first`` (ends included)."""
-    zone = ZoneInfo(user.timezone)
-    bounds = []
-    for offset in range(count + 1):
-        day = first + timedelta(days=offset)
-        local = datetime(day.year, day.month, day.day, user.day_start_hour, tzinfo=zone)
-        bounds.append(local.astimezone(UTC))
-    return bounds
 
 
 @lru_cache(maxsize=8)

@@ -18,7 +18,7 @@ from prep.models import (
     ReviewLog,
     User,
 )
-from prep.study.queue import user_day
+from prep.study.days import user_day
 
 PAGE_SIZE = 50
 STATES = ("new", "learning", "review", "suspended", "leech", "flagged")

@@ -14,9 +14,8 @@ the daily counts read the index only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -38,32 +37,9 @@ from prep.models import (
     ReviewLog,
     User,
 )
+from prep.study.days import StudyDay, user_day
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default learn-ahead limit
-
-
-@dataclass(frozen=True)
-class StudyDay:
-    """One study day in UTC: from the day-start hour to the next one, local time."""
-
-    start: datetime
-    end: datetime
-
-
-def study_day(now: datetime, timezone: str, start_hour: int) -> StudyDay:
-    """The study day containing ``now`` (DST-safe: boundaries are local wall-clock hours)."""
-    zone = ZoneInfo(timezone)
-    local = now.astimezone(zone)
-    day = local.date() if local.hour >= start_hour else local.date() - timedelta(days=1)
-    start = datetime(day.year, day.month, day.day, start_hour, tzinfo=zone)
-    following = day + timedelta(days=1)
-    end = datetime(following.year, following.month, following.day, start_hour, tzinfo=zone)
-    return StudyDay(start.astimezone(UTC), end.astimezone(UTC))
-
-
-def user_day(user: User, now: datetime) -> StudyDay:
-    """``user``'s current study day."""
-    return study_day(now, user.timezone, user.day_start_hour)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from prep.models import Card, CardState, Rating, ReviewLog, User
-from prep.study.queue import user_day
+from prep.study.days import user_day
 from prep.study.scheduling import SchedulerSettings, outcome
 
 LEECH_LAPSES = 8

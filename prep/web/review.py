@@ -27,9 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prep.db import db_session, release_write_lock, write_session
-from prep.insight.exam_plan import keep_exam_plans, plans_need_keeping
 from prep.models import User
 from prep.study import review
+from prep.study.exam_window import keep_exam_plans, plans_need_keeping
 from prep.study.queue import build_queue, due_tomorrow
 from prep.study.scheduling import SchedulerSettings, format_interval, outcomes
 from prep.web import current_account, local_path, now, parse_int, wants_json
