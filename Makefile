@@ -35,6 +35,7 @@ serve: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check prep tests benchmarks migrations wsgi.py
+	$(BIN)/mypy
 	$(BIN)/prep decks check
 	$(BIN)/prep decks lint
 

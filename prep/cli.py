@@ -22,7 +22,7 @@ from prep.decks.lint import lint_bundle
 from prep.decks.sync import sync_decks
 
 
-def _create_app():  # type: ignore[no-untyped-def]
+def _create_app():
     from prep import create_app
 
     return create_app()
@@ -47,7 +47,7 @@ def serve(gunicorn_args: tuple[str, ...]) -> None:
                               *gunicorn_args, "prep:create_app()"])
 
 
-def _now():  # type: ignore[no-untyped-def]
+def _now():
     return current_app.config["PREP_CLOCK"]()
 
 
@@ -56,7 +56,7 @@ def _now():  # type: ignore[no-untyped-def]
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 
 
-def alembic_config(database_url: str):  # type: ignore[no-untyped-def]
+def alembic_config(database_url: str):
     """An Alembic config pointing at prep's migrations and the given database."""
     from alembic.config import Config
 
@@ -95,7 +95,7 @@ def _decks_path(path: str | None) -> Path:
     return Path(path or current_app.config["PREP_DECKS_DIR"])
 
 
-def _valid_bundle(path: str | None, outcome: str):  # type: ignore[no-untyped-def]
+def _valid_bundle(path: str | None, outcome: str):
     """The checked bundle; on any fault, print each one and exit 1 saying ``outcome``."""
     bundle = check_decks(_decks_path(path))
     for fault in bundle.faults:

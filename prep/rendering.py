@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
+from typing import Any
 
 import markdown_it
 import nh3
@@ -29,7 +30,7 @@ _FORMATTER = HtmlFormatter(nowrap=True)
 
 
 @lru_cache(maxsize=64)
-def _lexer(language: str):  # type: ignore[no-untyped-def]
+def _lexer(language: str):
     try:
         return get_lexer_by_name(language or "text")
     except ClassNotFound:
@@ -79,7 +80,7 @@ RENDERING_VERSION = hashlib.sha256(repr((
 
 
 def render_item(prompt: str, answer_text: str | None, options: list[dict[str, str]] | None,
-                content_hash: str | None = None) -> dict[str, object]:
+                content_hash: str | None = None) -> dict[str, Any]:
     """Every Markdown field of an item as sanitised HTML, stamped with RENDERING_VERSION and
     the content hash it was made from (so stored HTML knows when it is stale)."""
     return {

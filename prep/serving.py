@@ -68,7 +68,7 @@ preload_app = False
 control_socket_disable = True
 
 
-def on_starting(server) -> None:  # type: ignore[no-untyped-def]
+def on_starting(server) -> None:
     """With a socket per worker the master binds nothing, so a taken port would not stop
     gunicorn: its workers would fail to bind, one after another, or join whatever holds the
     port. Try the address first (without SO_REUSEPORT) and refuse to start if it is taken."""

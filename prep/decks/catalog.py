@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -65,7 +66,7 @@ def track_summaries(session: Session, user_id: int | None = None,
         summary = decks.get(deck.id)
         if summary is None:
             summary = decks[deck.id] = DeckSummary(deck)
-            summaries[deck.track_id].decks.append(summary)
+            summaries[cast(str, deck.track_id)].decks.append(summary)  # shared: the filter
         setattr(summary, "cards" if kind == "card" else "questions", count)
     if user_id is not None:
         enrolled = session.scalars(select(Enrollment.track_id).where(

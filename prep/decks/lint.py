@@ -92,11 +92,10 @@ def _track_findings(track: TrackSpec, exam: ExamSpec, items: list[ItemSpec],
             findings.append(Fault(track.path, track.line,
                                   f"{track.id}: {have} {kind}, below the target of "
                                   f"{targets[kind]}"))
-    single = [q for q in questions if len(q.correct or ()) == 1]
-    longest = sum(
-        1 for q in single
-        if max(q.options, key=lambda option: len(option.text)).key == q.correct[0]
-    )
+    single = [(q.options, q.correct[0]) for q in questions
+              if q.options and q.correct and len(q.correct) == 1]
+    longest = len([1 for options, correct in single
+                   if max(options, key=lambda option: len(option.text)).key == correct])
     if single and longest / len(single) > LONGEST_CORRECT_LIMIT:
         findings.append(Fault(track.path, track.line,
                               f"{track.id}: the correct option is the longest in "

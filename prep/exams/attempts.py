@@ -29,6 +29,7 @@ from prep.models import (
     ItemDomain,
     User,
 )
+from prep.models.base import rows_matched
 
 
 class NoSuchAttempt(LookupError):
@@ -86,7 +87,7 @@ def close_if_expired(session: Session, attempt: ExamAttempt, now: datetime) -> b
     return attempt.status != OPEN
 
 
-def _guard_open(attempt: ExamAttempt, now: datetime):  # type: ignore[no-untyped-def]
+def _guard_open(attempt: ExamAttempt, now: datetime):
     """SQL condition: the attempt is open and its time has not run out."""
     condition = [ExamAttempt.id == attempt.id, ExamAttempt.status == OPEN]
     if attempt.deadline is not None:
@@ -103,23 +104,24 @@ def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: l
             "was not saved." if attempt.deadline and now >= attempt.deadline
             else "This attempt is already submitted; answers can no longer change.")
     question = question_at(attempt, position)
-    options = {option["key"] for option in question.item.options}
+    correct = question.item.correct or []  # set on every question
+    options = {option["key"] for option in question.item.options or []}
     chosen = sorted(set(keys))
     if not chosen or not set(chosen) <= options:
         raise BadAnswer("Choose one of this question's options.")
-    if len(question.item.correct) == 1 and len(chosen) != 1:
+    if len(correct) == 1 and len(chosen) != 1:
         raise BadAnswer("This question has one answer: choose one option.")
     if attempt.mode == PRACTICE and question.correct is not None:
         raise AttemptClosed("This question was already checked; go on to the next one.")
     values = {"chosen": chosen, "answered_at": now}
     if attempt.mode == PRACTICE:  # feedback at once: the answer is checked and locked
-        values["correct"] = set(chosen) == set(question.item.correct)
-    saved = session.execute(
+        values["correct"] = set(chosen) == set(correct)
+    saved = rows_matched(session.execute(
         update(AttemptQuestion)
         .where(AttemptQuestion.id == question.id, _guard_open(attempt, now))
         .values(**values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if saved != 1:
         session.refresh(attempt)
         raise AttemptClosed("This attempt was submitted meanwhile; the answer was not saved.")
@@ -159,10 +161,10 @@ def scaled_score(exam: Exam, fraction: float) -> float | None:
 
 def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
     """Score the attempt once; missed questions become due in the user's review queue."""
-    won = session.execute(
+    won = rows_matched(session.execute(
         update(ExamAttempt).where(ExamAttempt.id == attempt.id, ExamAttempt.status == OPEN)
         .values(status=GRADED).execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if won != 1:  # graded by a concurrent request
         session.refresh(attempt)
         return
@@ -258,7 +260,8 @@ def domain_results(session: Session, attempt: ExamAttempt) -> list[DomainResult]
     ).all())
     results = {d.id: DomainResult(d, 0, 0) for d in exam.domains}
     for question in attempt.questions:
-        result = results.get(by_item.get(question.item_id))
+        domain_id = by_item.get(question.item_id)
+        result = results.get(domain_id) if domain_id is not None else None
         if result is not None:
             result.total += 1
             result.correct += bool(question.correct)

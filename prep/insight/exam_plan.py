@@ -43,6 +43,8 @@ class ExamPlan:
 def exam_plan(session: Session, user: User, enrollment: Enrollment, now: datetime) -> ExamPlan:
     """The window of ``enrollment``'s exam: cards due per day, unseen and new counts."""
     exam_date = enrollment.exam_date
+    if exam_date is None:
+        raise ValueError("exam_plan needs an enrolment with an exam date")
     first, last = window(exam_date)
     current = today(user, now)
     status = "upcoming" if current < first else "active" if current <= last else "past"

@@ -255,6 +255,7 @@ def plan_rescheduling(session: Session, user: User, parameters: Sequence[float],
         if not history or len(history) != row.reps:
             continue  # history incomplete (e.g. an answer was undone mid-way): leave it
         after = replay(row.id, history, settings)
+        assert after.stability is not None and after.difficulty is not None  # answered
         moves.append(CardMove(row.id, row.reps, after.state, after.step, after.stability,
                               after.difficulty, after.due, after.due - row.due))
     return Rescheduling(moves=moves, cards=len(cards))

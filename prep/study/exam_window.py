@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from prep.models import Card, CardState, Deck, Enrollment, Item, User
+from prep.models.base import rows_matched
 from prep.study.days import day_bounds, today
 
 WINDOW_DAYS = 7
@@ -64,12 +65,12 @@ def bring_forward(session: Session, user: User, track_id: str, exam_date: date,
     bounds = day_bounds(user, start, days)
     slot = Card.id % days
     slot_start = case({k: bindparam(f"s{k}", bounds[k]) for k in range(days)}, value=slot)
-    moved = session.execute(
+    moved = rows_matched(session.execute(
         update(Card)
         .where(*_unplanned(user, track_id, first, bounds[-1]))
         .values(due=slot_start)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     session.expire_all()
     return moved
 
@@ -83,10 +84,11 @@ def _unplanned(user: User, track_id: str, first: date, exam_start: datetime) -> 
             Card.due >= exam_start)
 
 
-def open_windows(user: User, now: datetime) -> list[Enrollment]:
-    """The user's tracks whose exam window is open today (no query beyond enrolments)."""
+def open_windows(user: User, now: datetime) -> list[tuple[Enrollment, date]]:
+    """The user's tracks whose exam window is open today, with their exam dates (no query
+    beyond enrolments)."""
     current = today(user, now)
-    return [e for e in user.enrollments
+    return [(e, e.exam_date) for e in user.enrollments
             if e.exam_date is not None and window(e.exam_date)[0] <= current
             <= window(e.exam_date)[1]]
 
@@ -94,8 +96,8 @@ def open_windows(user: User, now: datetime) -> list[Enrollment]:
 def plans_need_keeping(session: Session, user: User, now: datetime) -> bool:
     """Whether an open exam window has cards still to bring forward (a read, so that the
     review page takes the write lock only when there is something to move)."""
-    for enrollment in open_windows(user, now):
-        first, last = window(enrollment.exam_date)
+    for enrollment, exam_date in open_windows(user, now):
+        first, last = window(exam_date)
         exam_start = day_bounds(user, last, 1)[-1]
         if session.scalar(select(exists().where(
                 *_unplanned(user, enrollment.track_id, first, exam_start)))):
@@ -105,8 +107,8 @@ def plans_need_keeping(session: Session, user: User, now: datetime) -> bool:
 
 def keep_exam_plans(session: Session, user: User, now: datetime) -> int:
     """Bring cards forward for every track whose exam window is open today."""
-    return sum(bring_forward(session, user, e.track_id, e.exam_date, now)
-               for e in open_windows(user, now))
+    return sum(bring_forward(session, user, e.track_id, exam_date, now)
+               for e, exam_date in open_windows(user, now))
 
 
 def parse_exam_date(raw: str) -> date | None:

@@ -155,10 +155,10 @@ _WITH_ITEM = (joinedload(Card.item).joinedload(Item.deck),)
 
 def _load(session: Session, card_id: int) -> Card:
     """A card by id with its item and deck (the screen shows all three): one query."""
-    return session.get(Card, card_id, options=_WITH_ITEM)
+    return session.get_one(Card, card_id, options=_WITH_ITEM)
 
 
-def _new_turn(counts: QueueCounts, done: dict[int, int]) -> bool:
+def _new_turn(counts: QueueCounts, done: dict[CardState, int]) -> bool:
     """Spread new cards evenly among today's reviews (Anki's "mix with reviews")."""
     if counts.new == 0:
         return False

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from prep.models import Card, CardState, Rating, ReviewLog, User
+from prep.models.base import rows_matched
 from prep.study.days import user_day
 from prep.study.scheduling import SchedulerSettings, outcome
 
@@ -113,16 +114,18 @@ def restore_values(snapshot: Any) -> dict[str, Any]:
     """
     if not isinstance(snapshot, dict) or set(snapshot) != set(_SNAPSHOT_FIELDS):
         raise ValueError(f"expected exactly the fields {', '.join(_SNAPSHOT_FIELDS)}")
-    values = {}
+    values: dict[str, Any] = {}
     for name in _SNAPSHOT_FIELDS:
         value, kinds = snapshot[name], _SNAPSHOT_TYPES[name]
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
             raise ValueError(f"{name}: wrong type")
-        if name in ("due", "last_review") and value is not None:
-            value = datetime.fromisoformat(value)
-            if value.tzinfo is None:
+        if isinstance(value, str) and name in ("due", "last_review"):
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
                 raise ValueError(f"{name}: the time needs a UTC offset")
-        values[name] = value
+            values[name] = moment
+        else:
+            values[name] = value
     if values["state"] not in _STATES or values["reps"] < 0 or values["lapses"] < 0:
         raise ValueError("state, reps or lapses out of range")
     return values
@@ -216,12 +219,12 @@ def undo_review(session: Session, user: User, log_id: int, now: datetime) -> Car
                             "latest one today.")
     card = own_card(session, user, latest.card_id)
     before = _restore(latest.state_before)
-    restored = session.execute(
+    restored = rows_matched(session.execute(
         update(Card)
         .where(Card.id == card.id, Card.reps == before["reps"] + 1)
         .values(**before)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if restored != 1:
         raise StaleCard("The card changed after that answer; it cannot be undone.")
     session.delete(latest)

@@ -119,6 +119,7 @@ def outcome(card: Card, rating: Rating, now: datetime, settings: SchedulerSettin
         after, _ = scheduler_for(settings).review_card(to_fsrs(card), fsrs.Rating(rating), now)
     finally:
         _FUZZ_SEED.reset(token)
+    assert after.stability is not None and after.difficulty is not None  # set by every review
     return Outcome(
         rating=rating, state=CardState(after.state), step=after.step, stability=after.stability,
         difficulty=after.difficulty, due=after.due,

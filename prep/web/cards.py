@@ -22,7 +22,7 @@ class CsrfForm(FlaskForm):
     """CSRF only; fields are validated by the domain layer."""
 
 
-def _filter_from(args) -> CardFilter:  # type: ignore[no-untyped-def]
+def _filter_from(args) -> CardFilter:
     state, due = args.get("state") or None, args.get("due") or None
     return CardFilter(
         track=(args.get("track") or None),
@@ -46,7 +46,7 @@ def browse() -> ResponseReturnValue:
                            choices=filter_choices(session, user), states=STATES, dues=DUE)
 
 
-def _card_or_404(card_id: int):  # type: ignore[no-untyped-def]
+def _card_or_404(card_id: int):
     try:
         return own_card(db_session(), current_account(), card_id)
     except NoSuchCard:
@@ -135,7 +135,7 @@ def import_cards() -> ResponseReturnValue:
             except UnicodeDecodeError:
                 report = own_cards.ImportReport(errors=[(1, "the file is not UTF-8 text")])
             else:
-                report = own_cards.parse_card_table(text, upload.filename or "",
+                report = own_cards.parse_card_table(text, (upload and upload.filename) or "",
                                                     deck.strip() or "Imported")
         if not report.errors:
             session = write_session()

@@ -108,7 +108,8 @@ def answer() -> ResponseReturnValue:
     shown_reps = parse_int(request.form.get("reps"))
     review_uid = (request.form.get("review_uid") or "").strip()
     duration = parse_int(request.form.get("duration_ms"))
-    if None in (card_id, rating, shown_reps) or not 8 <= len(review_uid) <= 64:
+    if card_id is None or rating is None or shown_reps is None \
+            or not 8 <= len(review_uid) <= 64:
         abort(400, "The answer was incomplete; reload the page and try again.")
     session, user = db_session(), current_account()
     try:
@@ -161,7 +162,7 @@ def undo() -> ResponseReturnValue:
     return redirect(url_for("review.study"), 303)
 
 
-def _card_action(card_id: int) -> tuple:  # type: ignore[type-arg]
+def _card_action(card_id: int) -> tuple:
     session, user = write_session(), current_account()
     try:
         return session, user, review.own_card(session, user, card_id)

@@ -56,7 +56,7 @@ def choose_tracks() -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400, "The form was incomplete; reload the page and try again.")
     session = write_session()
-    user = session.get(User, current_user.user.id)
+    user = session.get_one(User, current_user.user.id)
     try:
         set_tracks(session, user, request.form.getlist("track"), now())
     except UnknownTrack as error:
