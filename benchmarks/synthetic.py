@@ -137,9 +137,9 @@ def record(session: Session, user: User, reviews: list[SyntheticReview], now: da
                          "reviewed_at": history[n][0], "duration_ms": durations[key][n],
                          "previous_state": state, "last_interval": interval,
                          "state_before": {}})
-        for name in ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
-                     "lapses"):
-            setattr(card, name, getattr(after, name))
+        for name, value in vars(after).items():  # a ReplayCard: the scheduling fields and id
+            if name != "id":
+                setattr(card, name, value)
     if logs:
         connection.execute(insert(ReviewLog), logs)
     session.flush()

@@ -32,8 +32,8 @@ from prep.models import (
     Track,
     User,
 )
+from prep.study.card_schedule import CardSchedule
 from prep.study.own_cards import CardDraft, new_own_item
-from prep.study.review import restore_values
 
 FORMAT = "prep-account-data"
 VERSION = 1
@@ -42,8 +42,7 @@ MAX_PROBLEMS = 20
 SETTINGS = ("desired_retention", "new_per_day", "reviews_per_day", "learning_steps",
             "relearning_steps", "maximum_interval", "day_start_hour", "timezone",
             "fsrs_parameters")
-CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
-               "lapses", "active", "from_exam", "suspended", "buried_until", "flagged", "leech")
+CARD_FIELDS = (*CardSchedule.FIELDS, "active", "from_exam", "buried_until", "flagged")
 REVIEW_FIELDS = ("review_uid", "rating", "reviewed_at", "duration_ms", "previous_state",
                  "last_interval", "state_before")
 ATTEMPT_FIELDS = ("mode", "status", "seed", "started_at", "deadline", "submitted_at",
@@ -214,7 +213,7 @@ class _Reader:
                 self.fail(f"{path}.{name}", message)
             elif name == "state_before":
                 try:
-                    restore_values(value)
+                    CardSchedule.from_dict(value)
                 except ValueError as error:
                     self.fail(f"{path}.{name}", str(error))
             values[name] = value

@@ -18,13 +18,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from prep.models import Card, CardState, Rating, ReviewLog, User
 from prep.models.base import rows_matched
+from prep.study.card_schedule import CardSchedule
 from prep.study.days import user_day
 from prep.study.scheduling import SchedulerSettings, outcome
 
 LEECH_LAPSES = 8
 LEECH_TAG = "leech"
-_SNAPSHOT_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
-                    "lapses", "suspended", "leech")
 
 
 class ReviewRefused(ValueError):
@@ -76,9 +75,7 @@ _FIND_REVIEW = select(ReviewLog).where(ReviewLog.user_id == bindparam("user_id")
 _ANSWER = (
     update(Card.__table__)
     .where(Card.id == bindparam("card_id"), Card.reps == bindparam("shown_reps"))
-    .values({name: bindparam(f"new_{name}") for name in (
-        "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
-        "leech", "suspended")})
+    .values({name: bindparam(f"new_{name}") for name in CardSchedule.FIELDS})
 )
 
 
@@ -90,50 +87,12 @@ def find_review(session: Session, user: User, review_uid: str) -> ReviewLog | No
     return session.scalar(_FIND_REVIEW, {"user_id": user.id, "review_uid": review_uid})
 
 
-def _snapshot(card: Card) -> dict[str, Any]:
-    values = {name: getattr(card, name) for name in _SNAPSHOT_FIELDS}
-    for name in ("due", "last_review"):
-        values[name] = values[name].isoformat() if values[name] else None
-    return values
-
-
-_STATES = frozenset(CardState)
 _RATINGS = frozenset(Rating)
-_SNAPSHOT_TYPES: dict[str, tuple[type, ...]] = {
-    "state": (int,), "step": (int, type(None)), "stability": (int, float, type(None)),
-    "difficulty": (int, float, type(None)), "due": (str,), "last_review": (str, type(None)),
-    "reps": (int,), "lapses": (int,), "suspended": (bool,), "leech": (bool,),
-}
 
 
-def restore_values(snapshot: Any) -> dict[str, Any]:
-    """The card fields a log's ``state_before`` holds, checked; ValueError if malformed.
-
-    Only the snapshot's own fields, each of its type, ever reach the card: an imported or
-    tampered snapshot cannot move a card to another item or user.
-    """
-    if not isinstance(snapshot, dict) or set(snapshot) != set(_SNAPSHOT_FIELDS):
-        raise ValueError(f"expected exactly the fields {', '.join(_SNAPSHOT_FIELDS)}")
-    values: dict[str, Any] = {}
-    for name in _SNAPSHOT_FIELDS:
-        value, kinds = snapshot[name], _SNAPSHOT_TYPES[name]
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            raise ValueError(f"{name}: wrong type")
-        if isinstance(value, str) and name in ("due", "last_review"):
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                raise ValueError(f"{name}: the time needs a UTC offset")
-            values[name] = moment
-        else:
-            values[name] = value
-    if values["state"] not in _STATES or values["reps"] < 0 or values["lapses"] < 0:
-        raise ValueError("state, reps or lapses out of range")
-    return values
-
-
-def _restore(snapshot: dict[str, Any]) -> dict[str, Any]:
+def _restore(snapshot: dict[str, Any]) -> CardSchedule:
     try:
-        return restore_values(snapshot)
+        return CardSchedule.from_dict(snapshot)
     except ValueError as error:
         raise StaleCard(f"This answer's saved card state is damaged ({error}); it cannot be "
                         "undone.") from None
@@ -164,7 +123,7 @@ def answer_card(
     # As in Anki: a leech at 8 lapses, and again every 4 lapses after that.
     became_leech = (result.is_lapse and lapses >= LEECH_LAPSES
                     and (lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0)
-    before, before_interval = _snapshot(card), scheduled_interval(card)
+    before, before_interval = CardSchedule.of(card), scheduled_interval(card)
     values = {**result.fields(), "last_review": now, "reps": shown_reps + 1, "lapses": lapses,
               "leech": card.leech or became_leech, "suspended": became_leech}
     # Core execution (not ORM-enabled DML): this is the hot path of every review.
@@ -177,8 +136,8 @@ def answer_card(
         set_committed_value(card, name, value)
     log_id = connection.execute(_LOG, {
         "user_id": user.id, "card_id": card.id, "review_uid": review_uid, "rating": rating,
-        "reviewed_at": now, "duration_ms": duration_ms, "previous_state": before["state"],
-        "state_before": before, "last_interval": before_interval,
+        "reviewed_at": now, "duration_ms": duration_ms, "previous_state": before.state,
+        "state_before": before.to_dict(), "last_interval": before_interval,
     }).scalar_one()
     return AnswerResult(LoggedReview(log_id, card.id, rating, now), became_leech=became_leech)
 
@@ -221,8 +180,8 @@ def undo_review(session: Session, user: User, log_id: int, now: datetime) -> Car
     before = _restore(latest.state_before)
     restored = rows_matched(session.execute(
         update(Card)
-        .where(Card.id == card.id, Card.reps == before["reps"] + 1)
-        .values(**before)
+        .where(Card.id == card.id, Card.reps == before.reps + 1)
+        .values(**before.columns())
         .execution_options(synchronize_session=False)
     ))
     if restored != 1:
