@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two installs: what the app needs to run (make run, make serve), and that plus the test,
+# lint, browser and benchmark tools (make test, lint, bench).
+RUNTIME := $(VENV)/.installed
 STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -12,26 +15,37 @@ PREP_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 export PREP_TEST_POSTGRES_URL PREP_TEST_REDIS_URL
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run serve test lint bench clean
+.PHONY: run serve anki-server test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(RUNTIME): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(RUNTIME)
 	$(BIN)/prep db upgrade
 	$(BIN)/prep decks load
-	@echo "prep is serving on http://$(HOST):$(PORT)"
+	@echo "prep is starting on http://$(HOST):$(PORT) (another port: make run PORT=5001)"
 	$(BIN)/prep run --host $(HOST) --port $(PORT)
 
 # Production: gunicorn with WEB_CONCURRENCY workers against DATABASE_URL (see prep/serving.py).
-serve: $(STAMP)
+serve: $(RUNTIME)
 	$(BIN)/prep db upgrade
 	$(BIN)/prep serve
+
+# Anki's own sync server for phones and prep (README "Anki sync"): accounts from
+# instance/anki-accounts (name:password per line), data in instance/anki-server.
+ANKI_HOST ?= 127.0.0.1
+ANKI_PORT ?= 8080
+anki-server: $(STAMP)
+	$(BIN)/prep anki server --host $(ANKI_HOST) --port $(ANKI_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check prep tests benchmarks migrations wsgi.py

@@ -6,6 +6,8 @@ tests in tests/test_faults.py).
 
 from benchmarks import (
     anki_export,
+    anki_import,
+    anki_sync,
     deck_load,
     exam_generation,
     http_load,
@@ -16,6 +18,6 @@ from benchmarks import (
 
 if __name__ == "__main__":
     for benchmark in (deck_load, review_queue, http_review, http_load, exam_generation,
-                      anki_export, insight):
+                      anki_export, anki_import, anki_sync, insight):
         benchmark.main()
         print()

@@ -43,6 +43,24 @@ def _chunks(rows: list[dict], size: int = CHUNK):  # type: ignore[no-untyped-def
         yield rows[start:start + size]
 
 
+def bench_student(engine: Engine, now: datetime, email: str, slug: str, title: str,
+                  **settings: int) -> tuple[int, int]:
+    """A user studying the benchmarks' track, which gets an empty deck; returns the user's
+    and the deck's ids. ``settings`` set user columns (daily limits, say)."""
+    with Session(engine) as session:
+        user = register_user(session, email, "steady measuring stick", now)
+        for name, value in settings.items():
+            setattr(user, name, value)
+        bench_track(session)
+        deck = Deck(slug=slug, track_id="bench", title=title)
+        session.add(deck)
+        session.add(Enrollment(user_id=user.id, track_id="bench", created_at=now))
+        session.flush()
+        ids = user.id, deck.id
+        session.commit()
+    return ids
+
+
 def build_history(engine: Engine, now: datetime, cards: int, logs: int, seed: int = 7) -> int:
     """A user studying one track of ``cards`` flashcards with ``logs`` reviews; returns user id.
 
@@ -50,16 +68,8 @@ def build_history(engine: Engine, now: datetime, cards: int, logs: int, seed: in
     (so several thousand are due), review logs spread over the past year.
     """
     rng = random.Random(seed)
-    with Session(engine) as session:
-        user = register_user(session, "bench@example.com", "steady measuring stick", now)
-        user.reviews_per_day, user.new_per_day = 1_000_000, 20
-        bench_track(session)
-        deck = Deck(slug="bench/all", track_id="bench", title="All")
-        session.add(deck)
-        session.add(Enrollment(user_id=user.id, track_id="bench", created_at=now))
-        session.flush()
-        user_id, deck_id = user.id, deck.id
-        session.commit()
+    user_id, deck_id = bench_student(engine, now, "bench@example.com", "bench/all", "All",
+                                     reviews_per_day=1_000_000, new_per_day=20)
     with engine.begin() as connection:
         for rows in _chunks([
             {"uid": f"bench-{n}", "deck_id": deck_id, "kind": "card", "prompt": f"Front {n}",

@@ -50,11 +50,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_commands(app: Flask) -> None:
-    """The ``prep`` command groups: db, decks, export, fsrs, user."""
-    from prep.cli import db_cli, decks_cli, export_cli, fsrs_cli, user_cli
+    """The ``prep`` command groups: db, decks, export, fsrs, user, anki."""
+    from prep.cli import anki_cli, db_cli, decks_cli, export_cli, fsrs_cli, user_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(decks_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(fsrs_cli)
+    app.cli.add_command(anki_cli)

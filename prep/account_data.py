@@ -18,6 +18,7 @@ from typing import IO, Any
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
+from prep.export.anki import note_guid
 from prep.models import (
     AttemptQuestion,
     Card,
@@ -45,6 +46,9 @@ SETTINGS = ("desired_retention", "new_per_day", "reviews_per_day", "learning_ste
 CARD_FIELDS = (*CardSchedule.FIELDS, "active", "from_exam", "buried_until", "flagged")
 REVIEW_FIELDS = ("review_uid", "rating", "reviewed_at", "duration_ms", "previous_state",
                  "last_interval", "state_before")
+# Written only when set, and optional on import: an answer's Anki revlog id (so that a later
+# Anki import or sync does not count it again) and the Anki GUID of an own card's note.
+ANKI_REVLOG_ID, ANKI_GUID = "anki_revlog_id", "anki_guid"
 ATTEMPT_FIELDS = ("mode", "status", "seed", "started_at", "deadline", "submitted_at",
                   "question_count", "correct_count", "score_scaled", "passed", "notes", "custom",
                   "current_position", "current_since")
@@ -122,7 +126,8 @@ def export_json(session: Session, user: User, now: datetime) -> Iterator[str]:
             {"title": deck.title, "cards": [
                 {"uid": item.uid, "front": item.prompt, "back": item.answer_text,
                  "tags": item.tags, "created_at": _plain(item.created_at),
-                 "updated_at": _plain(item.updated_at)}
+                 "updated_at": _plain(item.updated_at),
+                 **({ANKI_GUID: item.anki_guid} if item.anki_guid else {})}
                 for item in session.scalars(select(Item).where(Item.deck_id == deck.id)
                                             .order_by(Item.id))]}
             for deck in decks
@@ -149,7 +154,8 @@ def export_json(session: Session, user: User, now: datetime) -> Iterator[str]:
 
 
 _CARD_COLUMNS = (Card.id, Card.item_id, *(getattr(Card, name) for name in CARD_FIELDS))
-_REVIEW_COLUMNS = (ReviewLog.card_id, *(getattr(ReviewLog, name) for name in REVIEW_FIELDS))
+_REVIEW_COLUMNS = (ReviewLog.card_id, ReviewLog.anki_revlog_id,
+                   *(getattr(ReviewLog, name) for name in REVIEW_FIELDS))
 
 
 def _card_batches(session: Session, user: User
@@ -168,7 +174,10 @@ def _card_batches(session: Session, user: User
                 .where(ReviewLog.card_id.in_([card.id for card in cards]))
                 .order_by(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.id)):
             if log.user_id == user.id:
-                reviews.setdefault(log.card_id, []).append(_row(log, REVIEW_FIELDS))
+                row = _row(log, REVIEW_FIELDS)
+                if log.anki_revlog_id is not None:
+                    row[ANKI_REVLOG_ID] = log.anki_revlog_id
+                reviews.setdefault(log.card_id, []).append(row)
         yield [(card, reviews.get(card.id, [])) for card in cards]
 
 
@@ -324,6 +333,7 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
                                       exam_date=exam_date, created_at=now))
 
     own_drafts: dict[str, tuple[CardDraft, datetime, datetime]] = {}
+    own_guids: dict[str, str | None] = {}
     for d, deck_entry in enumerate(reader.listing(root.get("own_decks", []), "$.own_decks")):
         path = f"$.own_decks[{d}]"
         deck_entry = reader.mapping(deck_entry, path)
@@ -342,7 +352,11 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
                               [str(tag) for tag in values["tags"]])
             for name, message in draft.problems().items():
                 reader.fail(f"{card_path}.{name}", message)
+            guid = raw.get(ANKI_GUID)
+            if guid is not None and not (isinstance(guid, str) and 1 <= len(guid) <= 64):
+                reader.fail(f"{card_path}.{ANKI_GUID}", "expected 1 to 64 characters")
             own_drafts[values["uid"]] = (draft, values["created_at"], values["updated_at"])
+            own_guids[values["uid"]] = guid
 
     raw_cards = reader.listing(root.get("cards"), "$.cards")
     raw_attempts = reader.listing(root.get("exam_attempts"), "$.exam_attempts")
@@ -380,6 +394,13 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
             elif not 1 <= len(str(review.get("review_uid", ""))) <= 64:
                 reader.fail(f"{path}.reviews[{r}].review_uid", "expected 1 to 64 characters")
             review_uids.add(review.get("review_uid"))
+            revlog_id = entry.get(ANKI_REVLOG_ID) if isinstance(entry, dict) else None
+            if revlog_id is not None:
+                if isinstance(revlog_id, bool) or not isinstance(revlog_id, int) \
+                        or not 0 < revlog_id < 2**63:
+                    reader.fail(f"{path}.reviews[{r}].{ANKI_REVLOG_ID}",
+                                "expected a positive whole number")
+                review[ANKI_REVLOG_ID] = revlog_id
             reviews.append(review)
         cards.append((item, values, reviews))
 
@@ -421,7 +442,12 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
 
     user.fsrs_parameters = parameters
     session.add_all(enrollments)
-    resolved = {uid: new_own_item(session, user, *draft).id for uid, draft in own_drafts.items()}
+    resolved = {}
+    for uid, draft in own_drafts.items():
+        item = new_own_item(session, user, *draft)
+        # the new item keeps its note's GUID in Anki, so Anki imports and syncs still match it
+        item.anki_guid = own_guids[uid] or note_guid(uid)
+        resolved[uid] = item.id
 
     def resolve(item: int | str | None) -> int:
         return resolved[item] if isinstance(item, str) else item  # type: ignore[return-value]

@@ -10,11 +10,23 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from prep.models import AttemptQuestion, Card, Deck, Enrollment, ExamAttempt, Item, ReviewLog, User
+from prep.models import (
+    AnkiLink,
+    AttemptQuestion,
+    Card,
+    CardAction,
+    Deck,
+    Enrollment,
+    ExamAttempt,
+    Item,
+    ItemReport,
+    ReviewLog,
+    User,
+)
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MIN_PASSWORD_LENGTH = 10
@@ -138,10 +150,15 @@ def delete_account(session: Session, user: User, password: str) -> None:
         delete(AttemptQuestion).where(AttemptQuestion.attempt_id.in_(attempts)),
         delete(ExamAttempt).where(ExamAttempt.user_id == user.id),
         delete(ReviewLog).where(ReviewLog.user_id == user.id),
+        delete(CardAction).where(CardAction.user_id == user.id),
         delete(Card).where(Card.user_id == user.id),
         delete(Item).where(Item.deck_id.in_(own_decks)),
         delete(Deck).where(Deck.owner_id == user.id),
         delete(Enrollment).where(Enrollment.user_id == user.id),
+        delete(ItemReport).where(ItemReport.user_id == user.id),
+        update(ItemReport).where(ItemReport.resolved_by_id == user.id)
+        .values(resolved_by_id=None),
+        delete(AnkiLink).where(AnkiLink.user_id == user.id),
         delete(User).where(User.id == user.id),
     ):
         session.execute(statement.execution_options(synchronize_session=False))

@@ -1,24 +1,27 @@
 """The ``prep`` command line: a Flask CLI group bound to the factory.
 
 ``prep run`` serves the app for development, ``prep serve`` with gunicorn for production;
-``prep db upgrade``, ``prep decks check|load``, ``prep user create``, ``prep export anki``
-and ``prep fsrs optimize`` call the same domain functions as the web views.
+``prep db upgrade``, ``prep decks check|load``, ``prep user create``, ``prep export anki``,
+``prep fsrs optimize`` and ``prep anki import|link|sync|unlink`` call the same domain
+functions as the web views.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, run_command
 
 from prep import accounts
 from prep.db import db_session
-from prep.decks.check import check_decks
-from prep.decks.lint import lint_bundle
+from prep.decks.check import MONTH_PATTERN, check_decks
+from prep.decks.lint import lint_report
+from prep.decks.stamp import StampError, stamp_file, topic_files
 from prep.decks.sync import sync_decks
 
 
@@ -45,6 +48,34 @@ def serve(gunicorn_args: tuple[str, ...]) -> None:
     """
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "-c", "python:prep.serving",
                               *gunicorn_args, "prep:create_app()"])
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether something already listens on ``host:port``."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _run(**_params: object) -> None:
+    """Flask's development server, after checking that its port is free."""
+    context = click.get_current_context()
+    host, port = context.params["host"], context.params["port"]
+    if port_taken(host, port):
+        raise click.ClickException(
+            f"port {port} on {host} is already in use (another prep, or another program). "
+            f"Serve on a free port: make run PORT={port + 1}  (or: prep run --port {port + 1})")
+    context.forward(run_command)
+
+
+# ``prep run`` is Flask's, with a clear message when the port is taken (Flask's own says
+# "Address already in use" and names no way out).
+main.add_command(click.Command("run", callback=_run, params=run_command.params,
+                               help=run_command.help, short_help=run_command.short_help))
 
 
 def _now():
@@ -97,7 +128,7 @@ def _decks_path(path: str | None) -> Path:
 
 def _valid_bundle(path: str | None, outcome: str):
     """The checked bundle; on any fault, print each one and exit 1 saying ``outcome``."""
-    bundle = check_decks(_decks_path(path))
+    bundle = check_decks(_decks_path(path), today=_now().date())
     for fault in bundle.faults:
         click.echo(str(fault), err=True)
     if bundle.faults:
@@ -116,10 +147,22 @@ def decks_check(path: str | None) -> None:
 
 @decks_cli.command("lint")
 @click.argument("path", required=False)
-def decks_lint(path: str | None) -> None:
-    """Check content quality under PATH (after validity); print each finding, exit 1 if any."""
+@click.option("--stale", is_flag=True, help="List every item not checked in the last 12 months.")
+def decks_lint(path: str | None, stale: bool) -> None:
+    """Check content quality under PATH (after validity); print each finding, exit 1 if any.
+
+    Figures per track and exam go to stdout; warnings (items not checked in the last 12
+    months, never failing) and findings to stderr.
+    """
     bundle = _valid_bundle(path, "fix them before linting")
-    findings = lint_bundle(bundle)
+    report = lint_report(bundle, today=_now().date())
+    for figure in report.figures:
+        click.echo(figure)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for item in report.stale if stale else ():
+        click.echo(f"warning: {item}", err=True)
+    findings = report.findings
     for finding in findings:
         click.echo(str(finding), err=True)
     if findings:
@@ -137,6 +180,27 @@ def decks_load(path: str | None) -> None:
     report = sync_decks(session, bundle, _now())
     session.commit()
     click.echo(f"loaded {bundle.summary()}: {report.summary()}")
+
+
+@decks_cli.command("stamp-checked")
+@click.option("--month", help="Fallback month YYYY-MM for uncommitted items (default: now).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def decks_stamp_checked(month: str | None, paths: tuple[Path, ...]) -> None:
+    """Add 'checked: YYYY-MM' to items without one: the month of the last commit that
+    touched the item (git blame), else --month. Topic files or folders; idempotent."""
+    fallback = month or f"{_now():%Y-%m}"
+    if not MONTH_PATTERN.match(fallback):
+        raise click.BadParameter(f"{fallback!r} is not a month YYYY-MM", param_hint="--month")
+    total = 0
+    for path in topic_files(list(paths)):
+        try:
+            count = stamp_file(path, fallback)
+        except StampError as error:
+            raise click.ClickException(str(error)) from error
+        if count:
+            click.echo(f"{path}: {count} items stamped")
+        total += count
+    click.echo(f"{total} items stamped")
 
 
 # --- users --------------------------------------------------------------------------------
@@ -193,6 +257,126 @@ def export_anki_command(tracks: tuple[str, ...], all_tracks: bool, out: Path,
     click.echo(f"wrote {report.path}: {report.notes} notes in {report.decks} decks, "
                f"{report.media} media files")
 
+
+# --- anki ---------------------------------------------------------------------------------
+
+anki_cli = AppGroup("anki", help="One study history with Anki: import its exports, sync.")
+
+
+@anki_cli.command("import")
+@click.option("--user", "email", required=True, help="Whose history the answers join.")
+@click.option("--import-unmatched", is_flag=True,
+              help="Import notes that match no prep item as the user's own cards.")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def anki_import(email: str, import_unmatched: bool, file: Path) -> None:
+    """Add the answers of a .colpkg or .apkg (exported with scheduling) to a user's history."""
+    from prep.anki.history import apply_plan, known_revlog_ids, plan_ingest
+    from prep.anki.packages import AnkiImportError, read_package
+
+    session = db_session()
+    user = accounts.find_user(session, email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    try:
+        history = read_package(file, known=known_revlog_ids(session, user))
+    except AnkiImportError as error:
+        raise click.ClickException(str(error)) from error
+    plan = plan_ingest(session, user, history, import_unmatched=import_unmatched)
+    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
+    session.connection(execution_options={"sqlite_immediate": True})
+    summary = apply_plan(session, user, plan, _now())
+    session.commit()
+    for line in summary.lines():
+        click.echo(line)
+    for label in summary.unmatched_notes:
+        click.echo(f"  unmatched: {label}")
+
+
+def _linked_user(email: str):
+    user = accounts.find_user(db_session(), email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    return user
+
+
+@anki_cli.command("link")
+@click.option("--user", "email", required=True, help="The prep account to link.")
+@click.option("--endpoint", required=True, help="The sync server, e.g. http://127.0.0.1:8080/")
+@click.option("--username", required=True, help="The account on the sync server.")
+def anki_link(email: str, endpoint: str, username: str) -> None:
+    """Link a user to an Anki sync server (the password is read from standard input and
+    only the key the server returns is kept)."""
+    from prep.anki.sync import AnkiSyncError, link, login
+
+    user = _linked_user(email)
+    password = sys.stdin.readline().rstrip("\r\n")
+    db_session().rollback()  # no transaction open while the server is asked
+    try:
+        auth = login(endpoint, username, password)
+    except AnkiSyncError as error:
+        raise click.ClickException(str(error)) from error
+    session = db_session()
+    session.connection(execution_options={"sqlite_immediate": True})
+    link(session, user, auth, username, _now())
+    session.commit()
+    click.echo(f"{email} is linked to {auth.endpoint} as {username}")
+
+
+@anki_cli.command("sync")
+@click.option("--user", "email", required=True, help="Whose history to sync.")
+def anki_sync(email: str) -> None:
+    """Sync a user's history with the linked Anki sync server; prints one summary line."""
+    from prep.anki.sync import AnkiSyncError, sync
+
+    user = _linked_user(email)
+    db_session().rollback()
+    try:
+        summary = sync(current_app.extensions["prep.sessions"], user.id,
+                       Path(current_app.config["PREP_ANKI_DIR"]),
+                       Path(current_app.config["PREP_DECKS_DIR"]), _now())
+    except AnkiSyncError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(summary.line())
+
+
+@anki_cli.command("unlink")
+@click.option("--user", "email", required=True, help="Whose link to remove.")
+def anki_unlink(email: str) -> None:
+    """Forget a user's sync server link and delete the cached collection."""
+    from prep.anki.sync import unlink
+
+    session = db_session()
+    user = _linked_user(email)
+    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
+    session.connection(execution_options={"sqlite_immediate": True})
+    removed = unlink(session, user, Path(current_app.config["PREP_ANKI_DIR"]))
+    session.commit()
+    click.echo(f"{email} is unlinked" if removed else f"{email} was not linked")
+
+
+@anki_cli.command("server", with_appcontext=False)
+@click.option("--accounts", "accounts_file", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="name:password per line (default: PREP_ANKI_ACCOUNTS or "
+              "instance/anki-accounts).")
+@click.option("--base", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where the server keeps collections (default: PREP_ANKI_SERVER_DIR or "
+              "instance/anki-server).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+def anki_server(accounts_file: Path | None, base: Path | None, host: str, port: int) -> None:
+    """Run Anki's own sync server (python -m anki.syncserver) with the accounts file."""
+    from prep.anki.server import ServerSetupError, run_server
+    from prep.config import PROJECT_ROOT
+
+    instance = Path(os.environ.get("PREP_INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    accounts_file = accounts_file or Path(os.environ.get("PREP_ANKI_ACCOUNTS")
+                                          or instance / "anki-accounts")
+    base = base or Path(os.environ.get("PREP_ANKI_SERVER_DIR") or instance / "anki-server")
+    click.echo(f"Anki sync server on http://{host}:{port}/ (data in {base})")
+    try:
+        run_server(accounts_file, base, host, port)
+    except ServerSetupError as error:
+        raise click.ClickException(str(error)) from error
 
 
 # --- fsrs ---------------------------------------------------------------------------------

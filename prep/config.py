@@ -29,6 +29,10 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
             "DATABASE_URL", f"sqlite:///{instance_path / 'prep.sqlite3'}"
         ),
         "PREP_DECKS_DIR": os.environ.get("PREP_DECKS_DIR", str(PROJECT_ROOT / "decks")),
+        # Anki sync: each user's cached collection (rebuilt from the sync server and the
+        # database when missing), and the sync server the web panel suggests.
+        "PREP_ANKI_DIR": os.environ.get("PREP_ANKI_DIR", str(instance_path / "anki")),
+        "PREP_ANKI_SYNC_URL": os.environ.get("PREP_ANKI_SYNC_URL", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("PREP_SECURE_COOKIES", "") == "1",
@@ -48,6 +52,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
                                                        "20 per 15 minutes"),
         "PREP_REGISTER_LIMIT": os.environ.get("PREP_REGISTER_LIMIT", "10 per hour"),
         "PREP_HEAVY_LIMIT": os.environ.get("PREP_HEAVY_LIMIT", "20 per hour"),
+        "PREP_REPORT_LIMIT": os.environ.get("PREP_REPORT_LIMIT", "10 per hour"),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0 = none).
         "PREP_PROXY_HOPS": int(os.environ.get("PREP_PROXY_HOPS", "0")),
     }

@@ -54,8 +54,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+def _not_a_request_line(record: logging.LogRecord) -> bool:
+    """Drop the development server's access lines: prep logs every request itself (JSON)."""
+    return " - - [" not in str(record.msg)
+
+
 def register_logging(app: Flask) -> None:
     """JSON logs on stdout for the app and its requests; a request id on every request."""
+    logging.getLogger("werkzeug").addFilter(_not_a_request_line)  # added once, however often
     handler = StdoutHandler()
     handler.setFormatter(JsonFormatter())
     for target in (logger, app.logger):

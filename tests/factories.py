@@ -103,7 +103,8 @@ def make_question_bank(session: Session, now: datetime, per_domain: dict[int, in
 def studied_user(session: Session, now: datetime, email: str = "kim@example.com") -> User:
     """A user with something of every kind: a track with an exam date, own cards, reviews
     (some undone by nothing, a lapse among them), a graded exam attempt with a missed
-    question in the queue, and changed settings. Commits; the clock is ``now``."""
+    question in the queue, a problem report and changed settings. Commits; the clock is
+    ``now``."""
     from datetime import date, timedelta
 
     from sqlalchemy import select
@@ -111,6 +112,7 @@ def studied_user(session: Session, now: datetime, email: str = "kim@example.com"
     from prep.exams.attempts import grade, record_answer
     from prep.exams.generation import generate_exam
     from prep.models import Card, Enrollment, Exam
+    from prep.reports import report_problem, shared_item
     from prep.study.review import answer_card
 
     make_question_bank(session, now, {1: 6, 2: 4})
@@ -133,6 +135,8 @@ def studied_user(session: Session, now: datetime, email: str = "kim@example.com"
         record_answer(session, attempt, question.position, keys, started)
     attempt.questions[0].flagged = True
     grade(session, attempt, now - timedelta(minutes=10))
+    report_problem(session, user, shared_item(session, "al-q002"), "unclear",
+                   "Which regularisation is meant?", now - timedelta(minutes=5))
     session.commit()
     return user
 
@@ -154,3 +158,17 @@ def in_review(session: Session, user: User, now: datetime, *, stability: float =
         card.due = now + timedelta(days=due_in_days)
     session.commit()
     return [card.id for card in cards]
+
+
+# Lines inside the fixture's alpha/basics.yaml items, for tests that date them.
+CHECKED_BEFORE = {"al-q001": "    reference: Apache", "al-q002": "    reference: Keras",
+                  "al-c002": "    front: |\n      Which Keras layer"}
+
+
+def date_fixture_items(root: Path, months: dict[str, str]) -> None:
+    """Give items of a fixture-decks copy ``checked`` months: {uid: "YYYY-MM"}."""
+    path = root / "alpha" / "basics.yaml"
+    text = path.read_text()
+    for uid, month in months.items():
+        text = text.replace(CHECKED_BEFORE[uid], f"    checked: {month}\n{CHECKED_BEFORE[uid]}")
+    path.write_text(text)

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from prep.account_data import export_account
-from prep.models import Card, Deck, ExamAttempt, Item, User
+from prep.models import Card, Deck, ExamAttempt, Item, ItemReport, User
 from tests.conftest import refresh
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # URL arguments naming shared content (the same for every user), with a value to use.
 SHARED_ARGUMENTS = {"exam_id": "alpha-one", "track_id": "alpha", "position": 1,
-                    "filename": "css/prep.css"}
+                    "filename": "css/prep.css", "uid": "al-q001"}
 
 
 def owned_arguments(session: Session, owner: User) -> dict[str, int]:
@@ -30,6 +30,8 @@ def owned_arguments(session: Session, owner: User) -> dict[str, int]:
         "attempt_id": session.scalar(select(ExamAttempt.id)
                                      .where(ExamAttempt.user_id == owner.id)),
         "user_id": owner.id,
+        "report_id": session.scalar(select(ItemReport.id)
+                                    .where(ItemReport.user_id == owner.id)),
     }
 
 

@@ -63,7 +63,7 @@ def test_logout_invalidates_the_old_session_cookie(client: FlaskClient, user: Us
 def test_login_does_not_follow_offsite_next(client: FlaskClient, user: User) -> None:
     response = post_form(client, "/login?next=//evil.example/x",
                          {"email": user.email, "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/today"
     client.application.test_client()
     other = client.application.test_client()
     response = post_form(other, "/login?next=/tracks/alpha",

@@ -79,3 +79,29 @@ def test_db_upgrade_on_an_empty_sqlite_file(tmp_path: Path, monkeypatch) -> None
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert "database upgraded to head" in result.output
+
+
+def test_decks_lint_prints_figures_to_stdout_and_currency_warnings_to_stderr(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    root = broken_copy(tmp_path, "alpha/basics.yaml", "    reference: Keras",
+                       "    checked: 2025-06\n    reference: Keras")
+    result = runner.invoke(args=["decks", "lint", "--stale", str(root)])
+    assert result.exit_code == 1  # the fixture decks have findings (domain shares)
+    assert "alpha: length cue: 1 single-answer questions, chance 25.0%" in result.stdout
+    assert "alpha: checked newest 2025-06, median 2025-06, oldest 2025-06; 3/4 items " \
+           "unchecked" in result.stdout
+    assert "warning: alpha: 3/4 items not checked since 2025-03 (3 never)" in result.stderr
+    assert "basics.yaml:4: al-c001: no 'checked' month" in result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning")]
+    assert len(warnings) == 2 + 4  # a count per track, and alpha's 3 items and beta's 1
+    assert not any("al-q002" in line for line in warnings)  # checked 9 months ago
+
+
+def test_decks_check_refuses_a_checked_month_after_today(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    root = broken_copy(tmp_path, "alpha/basics.yaml", "    reference: Keras",
+                       "    checked: 2026-04\n    reference: Keras")  # the clock: 2026-03-02
+    result = runner.invoke(args=["decks", "check", str(root)])
+    assert result.exit_code == 1 and "'checked' 2026-04 is in the future" in result.output

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from prep.config import PROJECT_ROOT
 from prep.decks.check import check_decks
-from tests.factories import FIXTURE_DECKS
+from tests.factories import FIXTURE_DECKS, date_fixture_items
 
 
 @pytest.fixture
@@ -42,10 +43,11 @@ def test_shipped_decks_are_clean_and_cover_every_track() -> None:
     bundle = check_decks(PROJECT_ROOT / "decks")
     assert [str(fault) for fault in bundle.faults] == []
     assert {track.id for track in bundle.tracks} == {
-        "sagemaker", "vertex-ai", "azure-ai", "mlflow", "tensorflow",
+        "sagemaker", "vertex-ai", "azure-ai", "mlflow", "tensorflow", "foundations",
     }
     assert {exam.id for exam in bundle.exams} == {
-        "mla-c01", "mls-c01", "pmle", "ai-102", "databricks-ml-associate", "tf-developer",
+        "mla-c01", "mls-c01", "pmle", "ai-102", "ai-103", "databricks-ml-associate",
+        "tf-developer", "foundations",
     }
     for track in bundle.tracks:
         kinds = [item.kind for item in bundle.items if item.deck_slug.startswith(f"{track.id}/")]
@@ -62,9 +64,18 @@ def test_shipped_blueprints_match_the_published_facts() -> None:
     ai102 = exams["ai-102"]
     assert sum(d.weight for d in ai102.domains) == pytest.approx(100)
     assert ai102.domains[0].weight == pytest.approx(22.5 * 100 / 95)
+    assert ai102.status == "retired" and ai102.successor == "ai-103"
+    ai103 = exams["ai-103"]
+    assert (ai103.status, ai103.questions, ai103.minutes, ai103.pass_mark) == (
+        "active", 50, 100, 700)
+    assert [round(d.weight, 1) for d in ai103.domains] == [28.2, 33.3, 12.8, 12.8, 12.8]
     assert [d.weight for d in exams["databricks-ml-associate"].domains] == [38, 19, 31, 12]
     assert [d.weight for d in exams["pmle"].domains] == [13, 14, 18, 20, 22, 13]
     assert exams["tf-developer"].status == "closed"
+    foundations = exams["foundations"]  # prep's own blueprint: no certification behind it
+    assert (foundations.status, foundations.retired_on, foundations.pass_mark) == (
+        "practice", None, 70)
+    assert [d.weight for d in foundations.domains] == [10, 10, 15, 15, 12, 15, 13, 10]
 
 
 def test_fixture_decks_parse_into_specs(decks: Path) -> None:
@@ -111,6 +122,10 @@ def test_malformed_yaml_reports_its_line(decks: Path) -> None:
          "option 'c' repeats the text of another option"),
         ("beta/beta-one.exam.yaml", "retired_on: 2025-01-31\n", "", "status: retired",
          "a retired exam needs 'retired_on'"),
+        ("beta/beta-one.exam.yaml", "status: retired", "status: practice", "retired_on:",
+         "a practice blueprint belongs to no certification: drop 'retired_on'"),
+        ("beta/beta-one.exam.yaml", "status: retired", "status: graded", "status: graded",
+         "status must be one of active, retiring, retired, closed, practice"),
     ],
 )
 def test_each_fault_names_file_and_line(
@@ -165,3 +180,61 @@ def test_single_track_folder_can_be_checked(decks: Path) -> None:
     bundle = check_decks(decks / "alpha")
     assert bundle.ok
     assert [track.id for track in bundle.tracks] == ["alpha"]
+
+
+TODAY = date(2026, 12, 6)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-13", "'checked' must be a month YYYY-MM (e.g. 2026-12), not 2026-13"),
+        ("2026-12-01", "'checked' must be a month YYYY-MM (e.g. 2026-12), not 2026-12-01"),
+        ("Dec 2026", "'checked' must be a month YYYY-MM (e.g. 2026-12), not Dec 2026"),
+        ("2027-01", "'checked' 2027-01 is in the future"),
+    ],
+)
+def test_bad_checked_month_names_its_line(decks: Path, value: str, message: str) -> None:
+    path = decks / "alpha" / "basics.yaml"
+    edit(path, "    reference: Apache", f"    checked: {value}\n    reference: Apache")
+    faults = [f"{Path(f.path).name}:{f.line}: {f.message}"
+              for f in check_decks(decks, today=TODAY).faults]
+    assert faults == [f"basics.yaml:{line_of(path, 'checked:')}: {message}"]
+
+
+def test_checked_month_on_questions_and_cards(decks: Path) -> None:
+    path = decks / "alpha" / "basics.yaml"
+    date_fixture_items(decks, {"al-q001": "2026-12", "al-c002": "2025-03"})
+    bundle = check_decks(decks, today=TODAY)
+    assert bundle.ok, bundle.faults
+    checked = {item.uid: item.checked for item in bundle.items}
+    assert checked == {"al-c001": None, "al-c002": "2025-03", "al-q001": "2026-12",
+                       "al-q002": None, "be-c001": None}
+    # Without a day to compare with, only the form is checked.
+    edit(path, "checked: 2026-12", "checked: 2030-01")
+    assert check_decks(decks).ok
+
+
+def test_exam_file_for_a_beta_exam_with_unverified_weights(decks: Path) -> None:
+    path = decks / "alpha" / "alpha-one.exam.yaml"
+    edit(path, "status: active\n",
+         "status: active\nstatus_note: beta since 2026-04; general availability unverified\n")
+    edit(path, "domains:\n", "unverified: [domain weights, general availability]\ndomains:\n")
+    edit(path, "weight: 60", "weight: [55, 65]")
+    edit(path, "weight: 40", "weight: [35, 45]")
+    bundle = check_decks(decks, today=TODAY)
+    assert bundle.ok, bundle.faults
+    exam = next(exam for exam in bundle.exams if exam.id == "alpha-one")
+    assert exam.status == "active"
+    assert exam.status_note == "beta since 2026-04; general availability unverified"
+    assert exam.unverified == ["domain weights", "general availability"]
+    assert [d.weight for d in exam.domains] == [60, 40]
+
+
+def test_practice_blueprint_needs_no_retirement_date(decks: Path) -> None:
+    path = decks / "beta" / "beta-one.exam.yaml"
+    edit(path, "status: retired\nretired_on: 2025-01-31\n", "status: practice\n")
+    bundle = check_decks(decks, today=TODAY)
+    assert bundle.ok, bundle.faults
+    exam = next(exam for exam in bundle.exams if exam.id == "beta-one")
+    assert (exam.status, exam.retired_on) == ("practice", None)

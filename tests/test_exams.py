@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+import shutil
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -38,7 +40,7 @@ from prep.exams.readiness import readiness
 from prep.models import GRADED, Card, CardState, Exam, ExamAttempt, ItemDomain, User
 from prep.study.queue import build_queue
 from tests.conftest import FrozenClock
-from tests.factories import make_question_bank, make_user
+from tests.factories import FIXTURE_DECKS, load_decks, make_question_bank, make_user
 
 
 @given(st.lists(st.floats(min_value=0.01, max_value=100), min_size=1, max_size=8),
@@ -259,3 +261,110 @@ def test_cached_pools_follow_content_changes(session: Session, clock: FrozenCloc
     make_question_bank(session, clock(), {1: 3})  # bumps the content version, as a load does
     after = sum(len(pool) for pool in domain_pools(session, exam(session)).values())
     assert after == 5
+
+
+LEGACY_EXAM = """exam: alpha-legacy
+track: alpha
+code: A-0
+name: Alpha Zero (retired)
+vendor: Test Cloud
+guide_version: "2024"
+status: retired
+retired_on: 2026-06-30
+successor: alpha-one
+questions: 4
+minutes: 10
+multiple_response: true
+scoring: {kind: scaled, min: 1, max: 1000, pass: 700}
+domains:
+  - {id: 1, name: Old data, weight: 50}
+  - {id: 2, name: Old models, weight: 50}
+"""
+LEGACY_QUESTION = """
+  - id: al-{uid}
+    type: question
+    domains: {domains}
+    stem: |
+      Which legacy service number {uid} applies?
+    options: {{a: First choice {uid}, b: Second choice {uid}}}
+    answer: a
+    explanations: {{a: Right for this reason., b: Wrong for that reason.}}
+    reference: Legacy guide
+"""
+
+
+def test_items_of_a_retired_exam_only_never_reach_its_successors_mocks(
+    session: Session, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """AI-102-only items never appear in an AI-103 mock: tagging is by exam id."""
+    root = tmp_path / "decks"
+    shutil.copytree(FIXTURE_DECKS, root)
+    (root / "alpha" / "alpha-legacy.exam.yaml").write_text(LEGACY_EXAM)
+    basics = root / "alpha" / "basics.yaml"
+    basics.write_text(basics.read_text() + "".join(
+        LEGACY_QUESTION.format(uid=f"old{n}", domains="{alpha-legacy: 1}") for n in range(6)
+    ) + LEGACY_QUESTION.format(uid="both", domains="{alpha-one: 1, alpha-legacy: 2}"))
+    load_decks(session, clock(), root)
+    user = make_user(session, clock(), "legacy@example.com")
+    drawn = {}
+    for exam_id in ("alpha-one", "alpha-legacy"):
+        attempt = generate_exam(session, session.get(Exam, exam_id), user, PRACTICE, clock(),
+                                seed=3, count=20, allow_short=True)
+        drawn[exam_id] = {question.item.uid for question in attempt.questions}
+    assert drawn["alpha-one"] == {"al-q001", "al-q002", "al-both"}
+    assert drawn["alpha-legacy"] == {f"al-old{n}" for n in range(6)} | {"al-both"}
+
+
+def _answer_some(session: Session, attempt: ExamAttempt, clock: FrozenClock) -> tuple[int, int]:
+    """Answer question 1 right and question 2 wrong, leave the rest; returns their item ids."""
+    first, second = question_at(attempt, 1), question_at(attempt, 2)
+    record_answer(session, attempt, 1, first.item.correct, clock())
+    wrong = [key for key in "abcd" if key not in second.item.correct][:1]
+    record_answer(session, attempt, 2, wrong, clock())
+    return first.item_id, second.item_id
+
+
+def _queued(session: Session, user: User) -> set[int]:
+    return set(session.scalars(select(Card.item_id).where(Card.user_id == user.id)))
+
+
+def test_unanswered_questions_are_not_queued_nor_counted_as_missed(
+    session: Session, clock: FrozenClock, bank
+) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(session, clock(), "blank@example.com")
+    exam_ = exam(session)
+    exam_.question_count, exam_.minutes = 10, 30
+    attempt = start(session, user, clock)
+    _right, wrong = _answer_some(session, attempt, clock)
+    submit(session, attempt, clock())
+    session.commit()
+    assert attempt.correct_count == 1
+    assert _queued(session, user) == {wrong}  # only the wrong answer, not the 8 unanswered
+    assert build_queue(session, user, clock()).counts.learning == 1
+    assert [q.correct for q in attempt.questions[2:]] == [None] * 8
+    assert sum(r.unanswered for r in domain_results(session, attempt)) == 8
+    ready = readiness(session, user, exam_, clock())
+    assert sum(r.exam_total for r in ready) == 2 and sum(r.exam_correct for r in ready) == 1
+    assert sum(r.exam_unanswered for r in ready) == 8
+    quiz = start(session, user, clock, seed=9, count=10, source="missed", mode=PRACTICE,
+                 allow_short=True)
+    assert {q.item_id for q in quiz.questions} == {wrong}
+
+
+def test_a_timed_out_attempt_queues_only_wrong_answers(
+    session: Session, clock: FrozenClock, bank
+) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(session, clock(), "timeout@example.com")
+    exam_ = exam(session)
+    exam_.question_count, exam_.minutes = 10, 10
+    attempt = start(session, user, clock)
+    _right, wrong = _answer_some(session, attempt, clock)
+    session.commit()
+    clock.advance(minutes=11)
+    session.expire_all()
+    with pytest.raises(AttemptClosed, match="Time is up"):
+        record_answer(session, own_attempt(session, user, attempt.id), 3, ["a"], clock())
+    session.commit()
+    graded = own_attempt(session, user, attempt.id)
+    assert graded.status == GRADED and graded.correct_count == 1
+    assert _queued(session, user) == {wrong}

@@ -132,3 +132,18 @@ def test_track_page_shows_readiness(user_client: FlaskClient, session: Session,
     setup_exam(session, clock)
     page = user_client.get("/tracks/alpha").get_data(as_text=True)
     assert "Readiness by domain" in page and "pass mark is 69%" in page
+
+
+def test_practice_blueprint_reports_a_target_not_a_pass(
+    user_client: FlaskClient, session: Session, clock: FrozenClock
+) -> None:
+    setup_exam(session, clock)
+    session.get(Exam, "alpha-one").status = "practice"  # prep's own blueprint
+    session.commit()
+    attempt_id = int(re.search(r"/attempts/(\d+)/", start(user_client)).group(1))
+    report = post_form(user_client, f"/attempts/{attempt_id}/submit", {"confirm": "yes"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert 'id="result">Below target</p>' in report  # nothing answered: 0%
+    assert "Practice — no certification" in report and "Fail" not in report
+    overview = user_client.get("/exams/alpha-one").get_data(as_text=True)
+    assert "<td>Below target</td>" in overview and "<td>Fail</td>" not in overview

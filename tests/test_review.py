@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prep.models import Card, CardState, ReviewLog, User
+from prep.study import undo as undo_log
 from prep.study.days import study_day
 from prep.study.queue import build_queue, due_tomorrow
 from prep.study.review import (
@@ -230,3 +231,37 @@ def test_due_tomorrow(session: Session, clock: FrozenClock) -> None:
     session.commit()
     tomorrow = due_tomorrow(session, user, clock())
     assert (tomorrow.new, tomorrow.review) == (1, 1)
+
+
+def test_undo_takes_back_the_latest_action_whatever_it_was(
+    session: Session, clock: FrozenClock
+) -> None:
+    target = undo_log.UndoTarget
+    user = make_user(session, clock(), "undo-any@example.com")
+    first, second, third = add_flashcards(session, user, 3, clock())
+    answered = answer_card(session, user, first, 3, "u-1", 0, clock()).log.id
+    card = session.get(Card, second)
+    undo_log.record_action(session, user, card, "suspend", clock())  # same second as the answer
+    set_suspended(session, card, True)
+    buried = session.get(Card, third)
+    undo_log.record_action(session, user, buried, "bury", clock())
+    bury(session, user, buried, clock())
+    session.commit()
+    latest = undo_log.undo_target(session, user, clock())
+    assert latest is not None and latest.kind == undo_log.ACTION
+    with pytest.raises(ReviewRefused):  # the answer is not the latest action
+        undo_log.undo(session, user, target(undo_log.REVIEW, answered), clock())
+    undo_log.undo(session, user, latest, clock())  # the bury
+    assert session.get(Card, third).buried_until is None
+    assert session.get(Card, second).suspended  # the earlier suspend is still there
+    undo_log.undo(session, user, undo_log.undo_target(session, user, clock()), clock())
+    assert not session.get(Card, second).suspended  # the suspend
+    assert undo_log.undo_target(session, user, clock()) == target(undo_log.REVIEW, answered)
+    undo_log.undo(session, user, target(undo_log.REVIEW, answered), clock())
+    assert session.get(Card, first).reps == 0
+    assert undo_log.undo_target(session, user, clock()) is None
+    later = answer_card(session, user, first, 3, "u-2", 0, clock.advance(minutes=1)).log.id
+    assert undo_log.undo_target(session, user, clock()) == target(undo_log.REVIEW, later)
+    other = make_user(session, clock(), "undo-other@example.com")
+    with pytest.raises(NoSuchReview):
+        undo_log.undo(session, other, target(undo_log.REVIEW, later), clock())

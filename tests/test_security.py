@@ -132,9 +132,9 @@ def test_login_starts_a_new_session_and_logout_ends_it(app: Flask, client: Flask
     assert logged_in != anonymous
     stolen = app.test_client()
     stolen.set_cookie("session", logged_in)
-    assert stolen.get("/review").status_code == 200
+    assert stolen.get("/dashboard").status_code == 200
     post_form(client, "/logout", {})
-    assert stolen.get("/review").status_code == 302  # the copied cookie died with the logout
+    assert stolen.get("/dashboard").status_code == 302  # the copied cookie died with the logout
 
 
 def test_admin_sees_users_and_disables_one(app: Flask, client: FlaskClient, session: Session,

@@ -14,7 +14,7 @@ from prep.decks.sync import InvalidDecks, sync_decks
 from prep.models import Card, Deck, Exam, Item, ReviewLog
 from prep.study.enrollment import set_tracks
 from tests.conftest import FrozenClock
-from tests.factories import FIXTURE_DECKS, load_decks, make_user
+from tests.factories import FIXTURE_DECKS, date_fixture_items, load_decks, make_user
 
 
 @pytest.fixture
@@ -153,3 +153,22 @@ def test_a_bundle_with_faults_is_refused(session: Session, clock: FrozenClock,
     with pytest.raises(InvalidDecks):
         sync_decks(session, bundle, clock())
     assert session.scalar(select(func.count(Item.id))) == 0
+
+
+def test_checked_month_is_stored_and_a_recheck_is_not_a_content_change(
+    session: Session, clock: FrozenClock, decks: Path
+) -> None:
+    date_fixture_items(decks, {"al-q001": "2026-10"})
+    basics = decks / "alpha" / "basics.yaml"
+    load_decks(session, clock(), decks)
+    question = item(session, "al-q001")
+    assert question.checked == "2026-10" and item(session, "al-c001").checked is None
+    first_time, first_hash = question.updated_at, question.content_hash
+    clock.advance(days=30)
+    basics.write_text(basics.read_text().replace("checked: 2026-10", "checked: 2026-11"))
+    report = load_decks(session, clock(), decks)
+    assert report.summary() == "no changes (5 items up to date, 1 re-checked)"
+    session.expire_all()
+    question = item(session, "al-q001")
+    assert question.checked == "2026-11"
+    assert (question.updated_at, question.content_hash) == (first_time, first_hash)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prep.models import Card, Enrollment, User
 from tests.conftest import FrozenClock, post_form, refresh
-from tests.factories import load_decks
+from tests.factories import FIXTURE_DECKS, date_fixture_items, load_decks
 
 
 def test_home_lists_tracks_with_status(client: FlaskClient, session: Session,
@@ -56,3 +59,45 @@ def test_track_page_shows_blueprint_and_retirement_notice(
     alpha = client.get("/tracks/alpha").get_data(as_text=True)
     assert "720 on 100–1000" in alpha and "10 minutes" in alpha and "retired" not in alpha
     assert client.get("/tracks/nope").status_code == 404
+
+
+def test_track_page_shows_how_current_the_content_is(
+    client: FlaskClient, session: Session, clock: FrozenClock, tmp_path: Path
+) -> None:
+    root = tmp_path / "decks"
+    shutil.copytree(FIXTURE_DECKS, root)
+    date_fixture_items(root, {"al-q001": "2026-11", "al-q002": "2025-02", "al-c002": "2026-05"})
+    exam = root / "alpha" / "alpha-one.exam.yaml"
+    exam.write_text(exam.read_text().replace("status: active\n",
+                                             "status: active\nstatus_note: beta exam\n"))
+    load_decks(session, clock(), root)
+    page = client.get("/tracks/alpha").get_data(as_text=True)
+    assert ("Facts checked against the documentation: newest 2026-11, median 2026-05, "
+            "oldest 2025-02 (1 of 4 items not yet dated).") in page
+    assert '<span class="hint">beta exam</span>' in page
+    assert "content-checked" not in client.get("/tracks/beta").get_data(as_text=True)
+
+
+def test_practice_blueprint_shows_no_certification(
+    user_client: FlaskClient, session: Session, clock: FrozenClock, tmp_path: Path
+) -> None:
+    root = tmp_path / "decks"
+    shutil.copytree(FIXTURE_DECKS, root)
+    exam = root / "beta" / "beta-one.exam.yaml"
+    exam.write_text(exam.read_text().replace("status: retired\nretired_on: 2025-01-31\n",
+                                             "status: practice\nunverified: [pass]\n"))
+    load_decks(session, clock(), root)
+    home = user_client.get("/").get_data(as_text=True)
+    assert '<span class="badge badge-practice">Practice — no certification</span>' in home
+    page = user_client.get("/tracks/beta").get_data(as_text=True)
+    assert "Practice — no certification" in page and 'id="practice-note"' in page
+    assert "<dt>Target score</dt>" in page and "Pass mark" not in page
+    assert "prep's own choices, configurable in the deck files: pass." in page
+    assert "Not verified against an official source" not in page
+    assert "retired on" not in page and "2025-01-31" not in page and "None" not in page
+    overview = user_client.get("/exams/beta-one").get_data(as_text=True)
+    assert "Practice — no certification" in overview and "Target score: 70%" in overview
+    assert "The target score is 70%." in overview and "pass mark" not in overview.lower()
+    # A real exam keeps its pass mark and shows no practice wording.
+    alpha = user_client.get("/tracks/alpha").get_data(as_text=True)
+    assert "<dt>Pass mark</dt>" in alpha and "Practice" not in alpha

@@ -8,6 +8,7 @@ from typing import cast
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from prep.decks.currency import CheckedSummary, summarise_checked
 from prep.models import Deck, Enrollment, Exam, Item, Track
 
 
@@ -28,6 +29,7 @@ class TrackSummary:
     exams: list[Exam]
     decks: list[DeckSummary] = field(default_factory=list)
     enrolled: bool = False
+    checked: CheckedSummary | None = None  # how current the live shared items' facts are
 
     @property
     def primary_exam(self) -> Exam | None:
@@ -68,6 +70,17 @@ def track_summaries(session: Session, user_id: int | None = None,
             summary = decks[deck.id] = DeckSummary(deck)
             summaries[cast(str, deck.track_id)].decks.append(summary)  # shared: the filter
         setattr(summary, "cards" if kind == "card" else "questions", count)
+    months: dict[str, list[str | None]] = {track_id: [] for track_id in summaries}
+    for month_track, month, count in session.execute(
+        select(Deck.track_id, Item.checked, func.count(Item.id))
+        .join(Item, Item.deck_id == Deck.id)
+        .where(Deck.track_id.in_(list(summaries)), Deck.owner_id.is_(None),
+               Deck.retired_at.is_(None), Item.retired_at.is_(None))
+        .group_by(Deck.track_id, Item.checked)
+    ):
+        months[month_track].extend([month] * count)
+    for month_track, values in months.items():
+        summaries[month_track].checked = summarise_checked(values)
     if user_id is not None:
         enrolled = session.scalars(select(Enrollment.track_id).where(
             Enrollment.user_id == user_id, Enrollment.track_id.in_(list(summaries))))

@@ -39,16 +39,17 @@ _EXAM_REQUIRED = {
 }
 _EXAM_OPTIONAL = {
     "retired_on", "successor", "successor_note", "scored_questions", "multiple_response",
-    "item_types", "unverified",
+    "item_types", "unverified", "status_note",
 }
 _DOMAIN_KEYS = ({"id", "name", "weight"}, {"topics"})
 _DECK_KEYS = ({"deck", "title", "items"}, {"description"})
 _ITEM_COMMON = {"id", "type", "domains"}
-_CARD_KEYS = (_ITEM_COMMON | {"front", "back"}, {"tags", "image", "reference"})
+_CARD_KEYS = (_ITEM_COMMON | {"front", "back"}, {"tags", "image", "reference", "checked"})
 _QUESTION_KEYS = (
     _ITEM_COMMON | {"stem", "options", "answer", "explanations", "reference"},
-    {"tags", "image"},
+    {"tags", "image", "checked"},
 )
+MONTH_PATTERN = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 
 
 def display_path(path: Path) -> str:
@@ -148,6 +149,21 @@ class _FileReader:
             return []
         return [entry.strip() for entry in value]
 
+    def month(self, data: LineMap, key: str, today: date | None) -> str | None:
+        """A ``YYYY-MM`` month, not after ``today``'s month when a day is given."""
+        value = data.get(key)
+        if value is None and key not in data:
+            return None
+        if not isinstance(value, str) or not MONTH_PATTERN.match(value.strip()):
+            self.fault(data.line_of(key), f"{key!r} must be a month YYYY-MM (e.g. 2026-12), "
+                                          f"not {value}")
+            return None
+        value = value.strip()
+        if today is not None and value > f"{today:%Y-%m}":
+            self.fault(data.line_of(key), f"{key!r} {value} is in the future")
+            return None
+        return value
+
     def date(self, data: LineMap, key: str) -> date | None:
         value = data.get(key)
         if value is None:
@@ -158,9 +174,12 @@ class _FileReader:
         return value
 
 
-def check_decks(root: Path) -> DeckBundle:
-    """Read every file under ``root`` (a decks folder or one track folder) and validate it."""
-    bundle = DeckBundle(root=root)
+def check_decks(root: Path, today: date | None = None) -> DeckBundle:
+    """Read every file under ``root`` (a decks folder or one track folder) and validate it.
+
+    ``today`` (when given) rejects ``checked`` months in the future.
+    """
+    bundle = DeckBundle(root=root, today=today)
     if not root.is_dir():
         bundle.faults.append(Fault(display_path(root), 1, "no such directory"))
         return bundle
@@ -251,6 +270,9 @@ def _read_exam(path: Path, track: TrackSpec, bundle: DeckBundle) -> None:
     retired_on = reader.date(data, "retired_on")
     if status in ("retiring", "retired", "closed") and retired_on is None:
         reader.fault(data.line_of("status"), f"a {status} exam needs 'retired_on'")
+    if status == "practice" and "retired_on" in data:
+        reader.fault(data.line_of("retired_on"),
+                     "a practice blueprint belongs to no certification: drop 'retired_on'")
     questions = reader.integer(data, "questions", minimum=1)
     minutes = reader.integer(data, "minutes", minimum=1)
     scored = reader.integer(data, "scored_questions", minimum=1)
@@ -276,6 +298,7 @@ def _read_exam(path: Path, track: TrackSpec, bundle: DeckBundle) -> None:
         scoring_kind=kind, scale_min=scale_min, scale_max=scale_max, pass_mark=pass_mark,
         unverified=reader.text_list(data, "unverified"), domains=domains,
         path=reader.path, line=data.line, is_primary=exam_id == track.primary_exam,
+        status_note=reader.text(data, "status_note", required=False),
     ))
 
 
@@ -385,12 +408,13 @@ def _read_topic_file(path: Path, track: TrackSpec, folder: Path, bundle: DeckBun
     for entry, line in zip(items, items.item_lines, strict=True):
         item = reader.mapping(entry, line, "an item")
         if item is not None:
-            spec = _read_item(reader, item, deck, folder)
+            spec = _read_item(reader, item, deck, folder, bundle.today)
             if spec is not None:
                 bundle.items.append(spec)
 
 
-def _read_item(reader: _FileReader, data: LineMap, deck: DeckSpec, folder: Path) -> ItemSpec | None:
+def _read_item(reader: _FileReader, data: LineMap, deck: DeckSpec, folder: Path,
+               today: date | None) -> ItemSpec | None:
     kind = data.get("type")
     if kind not in ("card", "question"):
         reader.fault(data.line_of("type"), "item 'type' must be 'card' or 'question'")
@@ -402,6 +426,7 @@ def _read_item(reader: _FileReader, data: LineMap, deck: DeckSpec, folder: Path)
     tags = reader.text_list(data, "tags")
     image = _read_image(reader, data, folder)
     reference = reader.text(data, "reference", required=kind == "question")
+    checked = reader.month(data, "checked", today)
     if kind == "card":
         prompt, answer_text = reader.text(data, "front"), reader.text(data, "back")
         options = correct = None
@@ -415,7 +440,7 @@ def _read_item(reader: _FileReader, data: LineMap, deck: DeckSpec, folder: Path)
     if uid is None or domains is None or prompt is None:
         return None
     return ItemSpec(uid, deck.slug, kind, prompt, answer_text, options, correct, reference,
-                    image, tags, domains, reader.path, data.line)
+                    image, tags, domains, reader.path, data.line, checked)
 
 
 def _read_item_domains(reader: _FileReader, data: LineMap) -> dict[str, int] | None:

@@ -1,23 +1,36 @@
 """Content quality checks beyond validity: what ``prep decks lint`` reports.
 
-Findings (each ``path:line: message``): near-duplicate questions or flashcards across the
-whole bank, "all/none of the above", options repeated within a question, a correct option
-that is the longest one too often in a track (a giveaway), too few multiple-response
-questions where the exam uses them, domain shares of a track's questions off the blueprint
-weight, and counts below the track's targets.
+Findings (each ``path:line: message``; any makes the lint fail): near-duplicate questions or
+flashcards across the whole bank, "all/none of the above", options repeated within a
+question, stems that ask nothing, stems that give the answer away, an answer-length cue in a
+track or exam (see :mod:`prep.decks.cues`), too few multiple-response questions where the
+exam uses them, domain shares of a track's questions off the blueprint weight, and counts
+below the track's targets. Warnings (printed, never failing): items whose facts were not
+checked in the last 12 months. Figures: per track and exam, the numbers behind the rules.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
 from itertools import combinations
 
+from prep.decks.cues import (
+    LENGTH_CUE_MINIMUM,
+    LENGTH_CUE_POINTS,
+    LengthCue,
+    giveaways,
+    has_qualifier,
+    length_cue,
+    stem_asks,
+)
+from prep.decks.currency import is_stale, stale_before, summarise_checked
 from prep.decks.source import Fault
 from prep.decks.spec import DeckBundle, ExamSpec, ItemSpec, TrackSpec
 
 NEAR_DUPLICATE = 0.5  # Jaccard similarity of word 3-grams
-LONGEST_CORRECT_LIMIT = 0.40
 MULTIPLE_RESPONSE_MINIMUM = 0.15
 DOMAIN_SHARE_TOLERANCE = 5.0  # percentage points
 _COMMON_SHINGLE = 60  # shingles shared by more items than this are boilerplate, not evidence
@@ -62,6 +75,10 @@ def near_duplicates(items: list[ItemSpec]) -> list[tuple[float, ItemSpec, ItemSp
 
 def _question_findings(item: ItemSpec) -> list[Fault]:
     findings = []
+    if not stem_asks(item.prompt):
+        findings.append(Fault(item.path, item.line,
+                              f"{item.uid}: the stem asks nothing: end it with a question "
+                              "or an instruction (\"Which ...?\", \"Choose two.\")"))
     texts: dict[str, str] = {}
     for option in item.options or ():
         if _ABOVE.search(option.text):
@@ -92,15 +109,6 @@ def _track_findings(track: TrackSpec, exam: ExamSpec, items: list[ItemSpec],
             findings.append(Fault(track.path, track.line,
                                   f"{track.id}: {have} {kind}, below the target of "
                                   f"{targets[kind]}"))
-    single = [(q.options, q.correct[0]) for q in questions
-              if q.options and q.correct and len(q.correct) == 1]
-    longest = len([1 for options, correct in single
-                   if max(options, key=lambda option: len(option.text)).key == correct])
-    if single and longest / len(single) > LONGEST_CORRECT_LIMIT:
-        findings.append(Fault(track.path, track.line,
-                              f"{track.id}: the correct option is the longest in "
-                              f"{longest}/{len(single)} single-answer questions (over "
-                              f"{LONGEST_CORRECT_LIMIT:.0%}): a giveaway"))
     serving = [q for q in questions if exam.id in q.domains]
     multi = sum(len(q.correct or ()) > 1 for q in serving)
     if exam.multiple_response and serving and multi / len(serving) < MULTIPLE_RESPONSE_MINIMUM:
@@ -124,8 +132,83 @@ def _track_findings(track: TrackSpec, exam: ExamSpec, items: list[ItemSpec],
     return findings
 
 
+def _length_cue_finding(name: str, path: str, line: int, cue: LengthCue) -> Fault | None:
+    worst = cue.worst()
+    if cue.questions < LENGTH_CUE_MINIMUM or worst is None:
+        return None
+    strategy, rank = worst
+    if rank.excess_points <= LENGTH_CUE_POINTS:
+        return None
+    return Fault(path, line, f"{name}: always picking the {strategy} option scores "
+                             f"{rank.score:.1%} on {rank.questions} single-answer questions, "
+                             f"chance {rank.chance:.1%} (more than {LENGTH_CUE_POINTS:g} "
+                             "points over): an answer-length cue")
+
+
+@dataclass
+class LintReport:
+    """What the linter found: findings fail the lint, warnings and figures are printed."""
+
+    findings: list[Fault] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    stale: list[Fault] = field(default_factory=list)  # each item behind a currency warning
+    figures: list[str] = field(default_factory=list)
+
+
+def _track_figures(track: TrackSpec, items: list[ItemSpec], exams: list[ExamSpec],
+                   flagged: dict[str, list[str]], today: date | None,
+                   report: LintReport) -> None:
+    """Length cue of the track and each of its exams, stems, giveaways and currency."""
+    questions = [item for item in items if item.kind == "question"]
+    groups = [(track.id, track.path, track.line, questions)] + [
+        (exam.id, exam.path, exam.line, [q for q in questions if exam.id in q.domains])
+        for exam in exams
+    ]
+    for name, path, line, group in groups:
+        cue = length_cue(group)
+        report.figures.append(f"{name}: length cue: {cue.describe()}")
+        if finding := _length_cue_finding(name, path, line, cue):
+            report.findings.append(finding)
+    asking = sum(stem_asks(q.prompt) for q in questions)
+    report.figures.append(
+        f"{track.id}: {len(questions) - asking}/{len(questions)} stems ask nothing; "
+        f"{sum(q.uid in flagged for q in questions)} stems give the answer away; "
+        f"{sum(has_qualifier(q.prompt) for q in questions)} carry a qualifier (MOST, LEAST...)")
+    summary = summarise_checked(item.checked for item in items)
+    report.figures.append(
+        f"{track.id}: checked newest {summary.newest or '-'}, median {summary.median or '-'}, "
+        f"oldest {summary.oldest or '-'}; {summary.unchecked}/{summary.items} items unchecked")
+    if today is None:
+        return
+    stale = [item for item in items if is_stale(item.checked, today)]
+    if stale:
+        report.warnings.append(
+            f"{track.id}: {len(stale)}/{len(items)} items not checked since "
+            f"{stale_before(today)} ({sum(item.checked is None for item in stale)} never)")
+    report.stale.extend(
+        Fault(item.path, item.line, f"{item.uid}: " + (
+            f"checked {item.checked}, more than 12 months ago" if item.checked
+            else "no 'checked' month")) for item in stale)
+
+
+def lint_report(bundle: DeckBundle, today: date | None = None) -> LintReport:
+    """Findings, currency warnings (when ``today`` is given) and figures for a valid bundle."""
+    flagged = giveaways([item for item in bundle.items if item.kind == "question"])
+    report = LintReport(findings=_bank_findings(bundle, flagged))
+    for track in bundle.tracks:
+        items = [item for item in bundle.items if item.deck_slug.startswith(f"{track.id}/")]
+        exams = [exam for exam in bundle.exams if exam.track == track.id]
+        _track_figures(track, items, exams, flagged, today, report)
+    report.findings.sort(key=lambda fault: (fault.path, fault.line, fault.message))
+    return report
+
+
 def lint_bundle(bundle: DeckBundle) -> list[Fault]:
     """Every quality finding in a valid bundle, sorted by file and line."""
+    return lint_report(bundle).findings
+
+
+def _bank_findings(bundle: DeckBundle, flagged: dict[str, list[str]]) -> list[Fault]:
     findings: list[Fault] = []
     for similarity, first, second in near_duplicates(bundle.items):
         findings.append(Fault(second.path, second.line,
@@ -134,8 +217,13 @@ def lint_bundle(bundle: DeckBundle) -> list[Fault]:
     for item in bundle.items:
         if item.kind == "question":
             findings.extend(_question_findings(item))
+        if item.uid in flagged:
+            terms = ", ".join(repr(term) for term in flagged[item.uid])
+            findings.append(Fault(item.path, item.line,
+                                  f"{item.uid}: the stem and a correct option share {terms}, "
+                                  "which no distractor has: the stem gives the answer away"))
     exams = {exam.id: exam for exam in bundle.exams}
     for track in bundle.tracks:
         items = [item for item in bundle.items if item.deck_slug.startswith(f"{track.id}/")]
         findings.extend(_track_findings(track, exams[track.primary_exam], items, track.targets))
-    return sorted(findings, key=lambda fault: (fault.path, fault.line, fault.message))
+    return findings

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from prep.decks.source import Fault
 
-EXAM_STATUSES = ("active", "retiring", "retired", "closed")
+# "practice": a blueprint of prep's own that belongs to no certification (e.g. the
+# foundations track): studied and used for mocks, but no pass/fail as a certificate.
+EXAM_STATUSES = ("active", "retiring", "retired", "closed", "practice")
 
 
 @dataclass
@@ -69,6 +71,7 @@ class ExamSpec:
     path: str
     line: int
     is_primary: bool = False
+    status_note: str | None = None  # e.g. "beta until ...": shown beside the status
 
 
 @dataclass
@@ -114,6 +117,7 @@ class ItemSpec:
     domains: dict[str, int]
     path: str
     line: int
+    checked: str | None = None  # "YYYY-MM": when the facts were last checked (not content)
 
     def content(self) -> dict[str, object]:
         """Everything that, when changed, makes the item's note change."""
@@ -148,6 +152,7 @@ class DeckBundle:
     items: list[ItemSpec] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     files: int = 0
+    today: date | None = None  # the day ``checked`` months were validated against
 
     @property
     def ok(self) -> bool:

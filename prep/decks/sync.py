@@ -42,6 +42,7 @@ class SyncReport:
     retired: int = 0
     revived: int = 0
     unchanged: int = 0
+    rechecked: int = 0  # unchanged items whose ``checked`` month alone changed
     blueprint_changes: int = 0  # tracks, exams, domains and decks created or changed
     new_cards: int = 0
     details: list[str] = field(default_factory=list)
@@ -55,7 +56,8 @@ class SyncReport:
     def summary(self) -> str:
         """One line for the command line."""
         if not self.changed:
-            return f"no changes ({self.unchanged} items up to date)"
+            rechecked = f", {self.rechecked} re-checked" if self.rechecked else ""
+            return f"no changes ({self.unchanged} items up to date{rechecked})"
         return (
             f"{self.added} added, {self.updated} updated, {self.retired} retired, "
             f"{self.revived} revived, {self.unchanged} unchanged; "
@@ -115,7 +117,8 @@ def _sync_exam(session: Session, spec: ExamSpec, report: SyncReport) -> dict[tup
         exam, track_id=spec.track, is_primary=spec.is_primary, code=spec.code, name=spec.name,
         vendor=spec.vendor, guide_version=spec.guide_version, status=spec.status,
         retired_on=spec.retired_on, successor_id=spec.successor,
-        successor_note=spec.successor_note, question_count=spec.questions,
+        successor_note=spec.successor_note, status_note=spec.status_note,
+        question_count=spec.questions,
         scored_question_count=spec.scored_questions, minutes=spec.minutes,
         multiple_response=spec.multiple_response, item_types=spec.item_types,
         scoring_kind=spec.scoring_kind, scale_min=spec.scale_min, scale_max=spec.scale_max,
@@ -190,6 +193,7 @@ def _sync_items(
             report.added += 1
         elif item.content_hash == content_hash and item.retired_at is None:
             _assign(item, source_path=spec.path, source_line=spec.line)
+            report.rechecked += _assign(item, checked=spec.checked)
             item.refresh_rendered()  # a no-op unless the renderer changed since
             report.unchanged += 1
             continue
@@ -224,6 +228,7 @@ def _write_item(
         options=[{"key": o.key, "text": o.text, "explanation": o.explanation}
                  for o in spec.options] if spec.options else None,
         correct=spec.correct, reference=spec.reference, image=spec.image, tags=spec.tags,
+        checked=spec.checked,
         content_hash=spec.content_hash, source_path=spec.path, source_line=spec.line,
         retired_at=None,
     )

@@ -132,6 +132,12 @@ def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: l
     return question
 
 
+def miscounted(attempt: ExamAttempt) -> list[AttemptQuestion]:
+    """Answered multiple-response questions with another number of options chosen than asked."""
+    return [q for q in attempt.questions
+            if q.chosen and len(q.item.correct) > 1 and len(q.chosen) != len(q.item.correct)]
+
+
 def toggle_flag(session: Session, attempt: ExamAttempt, position: int, now: datetime) -> bool:
     """Flag a question for review (or unflag it); returns the new flag."""
     if close_if_expired(session, attempt, now):
@@ -160,7 +166,8 @@ def scaled_score(exam: Exam, fraction: float) -> float | None:
 
 
 def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
-    """Score the attempt once; missed questions become due in the user's review queue."""
+    """Score the attempt once; wrongly answered questions become due in the review queue
+    (unanswered ones do not)."""
     won = rows_matched(session.execute(
         update(ExamAttempt).where(ExamAttempt.id == attempt.id, ExamAttempt.status == OPEN)
         .values(status=GRADED).execution_options(synchronize_session=False)
@@ -177,7 +184,9 @@ def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
         .join(Item, Item.id == AttemptQuestion.item_id)
         .where(AttemptQuestion.attempt_id == attempt.id)
     ).all()
-    results = {row.id: row.chosen is not None and set(row.chosen) == set(row.correct)
+    # An unanswered question has no verdict (None): it scores nothing, but it says nothing
+    # of what the user knows, so it is neither queued for review nor counted as missed.
+    results = {row.id: set(row.chosen) == set(row.correct) if row.chosen else None
                for row in rows}
     stop = _clock_stop(attempt, now)
     if attempt.current_position and attempt.current_since and stop > attempt.current_since:
@@ -195,7 +204,7 @@ def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
     # Questions already loaded in this session must not keep their old values.
     for question in attempt.__dict__.get("questions", ()):
         session.expire(question, ["correct", "time_spent_ms"])
-    correct = sum(results.values())
+    correct = sum(bool(result) for result in results.values())
     fraction = correct / attempt.question_count if attempt.question_count else 0.0
     exam = attempt.exam
     attempt.correct_count = correct
@@ -204,7 +213,7 @@ def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
     attempt.passed = (attempt.score_scaled >= exam.pass_mark if attempt.score_scaled is not None
                       else 100 * fraction >= exam.pass_mark)
     queue_missed(session, attempt.user_id,
-                 [row.item_id for row in rows if not results[row.id]], stop)
+                 [row.item_id for row in rows if results[row.id] is False], stop)
     session.flush()
 
 
@@ -239,11 +248,16 @@ def queue_missed(session: Session, user_id: int, missed: list[int], now: datetim
 
 @dataclass
 class DomainResult:
-    """Correct answers of one domain in one attempt."""
+    """Correct answers of one domain in one attempt (``total`` counts unanswered ones too)."""
 
     domain: ExamDomain
     correct: int
     total: int
+    unanswered: int = 0
+
+    @property
+    def answered(self) -> int:
+        return self.total - self.unanswered
 
     @property
     def percent(self) -> float:
@@ -265,4 +279,5 @@ def domain_results(session: Session, attempt: ExamAttempt) -> list[DomainResult]
         if result is not None:
             result.total += 1
             result.correct += bool(question.correct)
+            result.unanswered += not question.chosen
     return [r for r in results.values() if r.total]

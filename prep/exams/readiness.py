@@ -24,7 +24,8 @@ class DomainReadiness:
     cards: int
     memory: float | None  # mean retrievability of the domain's cards (new cards count 0)
     exam_correct: int
-    exam_total: int
+    exam_total: int  # answered questions: unanswered ones say nothing of what is known
+    exam_unanswered: int = 0
 
     @property
     def exam_accuracy(self) -> float | None:
@@ -50,7 +51,7 @@ def readiness(session: Session, user: User, exam: Exam, now: datetime) -> list[D
     memory: dict[int, list[float]] = {d.id: [] for d in exam.domains}
     for domain_id, card in rows:
         memory[domain_id].append(retrievability(card, now, settings))
-    accuracy = {d.id: [0, 0] for d in exam.domains}
+    accuracy = {d.id: [0, 0, 0] for d in exam.domains}
     recent = session.scalars(
         select(ExamAttempt).where(ExamAttempt.user_id == user.id, ExamAttempt.exam_id == exam.id,
                                   ExamAttempt.status == GRADED)
@@ -58,12 +59,14 @@ def readiness(session: Session, user: User, exam: Exam, now: datetime) -> list[D
     for attempt in recent:
         for result in domain_results(session, attempt):
             accuracy[result.domain.id][0] += result.correct
-            accuracy[result.domain.id][1] += result.total
+            accuracy[result.domain.id][1] += result.answered
+            accuracy[result.domain.id][2] += result.unanswered
     return [
         DomainReadiness(
             domain=d, cards=len(memory[d.id]),
             memory=sum(memory[d.id]) / len(memory[d.id]) if memory[d.id] else None,
             exam_correct=accuracy[d.id][0], exam_total=accuracy[d.id][1],
+            exam_unanswered=accuracy[d.id][2],
         )
         for d in exam.domains
     ]

@@ -14,7 +14,7 @@ import hashlib
 import html
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,6 +145,11 @@ def _with_image(html_text: str, item: Item) -> str:
     return f'{html_text}<div><img src="{html.escape(_media_name(item.image))}"></div>'
 
 
+def note_guid(uid: str, anki_guid: str | None = None) -> str:
+    """The GUID of an item's Anki note: an imported note's own, else derived from the uid."""
+    return anki_guid or genanki.guid_for(uid)
+
+
 def note_for(item: Item, track_name: str, suspended: bool = False) -> TimedNote:
     """The Anki note of one item (Basic for flashcards, Multiple Choice for questions)."""
     domain, domain_tags = _domain_label(item)
@@ -177,7 +182,7 @@ def note_for(item: Item, track_name: str, suspended: bool = False) -> TimedNote:
                   f'<ol class="explanations options">{explanations}</ol>',
                   html.escape(track_name), html.escape(domain), source]
         model = MULTIPLE_CHOICE
-    return TimedNote(model=model, fields=fields, guid=genanki.guid_for(item.uid),
+    return TimedNote(model=model, fields=fields, guid=note_guid(item.uid, item.anki_guid),
                      tags=sorted(set(tags)), mtime=mtime, suspended=suspended)
 
 
@@ -195,8 +200,13 @@ def build_package(
     *,
     user: User | None = None,
     include_suspended: bool = False,
+    wanted: Callable[[Item], bool] | None = None,
 ) -> BuiltPackage:
-    """The package for ``track_ids`` (None: every track), plus the user's own cards if given."""
+    """The package for ``track_ids`` (None: every track), plus the user's own cards if given.
+
+    ``wanted`` keeps only some notes (the Anki sync sends the new and changed ones); such a
+    package may be empty.
+    """
     tracks = session.scalars(select(Track).order_by(Track.position, Track.id)).all()
     if track_ids is not None:
         unknown = set(track_ids) - {t.id for t in tracks}
@@ -223,6 +233,8 @@ def build_package(
     for name, deck, track_name in groups:
         anki_deck = genanki.Deck(stable_id("prep", "deck", deck.slug), name)
         for item in _items(session, [deck]):
+            if wanted is not None and not wanted(item):
+                continue
             anki_deck.add_note(note_for(item, track_name, item.id in suspended_items))
             newest = max(newest, item.updated_at.timestamp())
             notes += 1
@@ -230,7 +242,7 @@ def build_package(
                 media.add(item.image)
         if anki_deck.notes:
             anki_decks.append(anki_deck)
-    if not anki_decks:
+    if not anki_decks and wanted is None:
         raise ExportError("nothing to export: no notes in the chosen tracks")
     staged = [(decks_root / image, _media_name(image)) for image in sorted(media)
               if (decks_root / image).is_file()]

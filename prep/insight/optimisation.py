@@ -199,7 +199,8 @@ def optimise(session: Session, user: User) -> Optimisation:
 @dataclass
 class ReplayCard:
     """The scheduling fields of a card being replayed: a plain object, cheap to update
-    (the scheduler reads and prep's ``outcome`` reads exactly these, as on ``Card``)."""
+    (the scheduler reads and prep's ``outcome`` reads exactly these, as on ``Card``; the
+    flags ride along so that a copy can be an undo snapshot)."""
 
     id: int
     due: datetime
@@ -210,6 +211,15 @@ class ReplayCard:
     last_review: datetime | None = None
     reps: int = 0
     lapses: int = 0
+    suspended: bool = False
+    leech: bool = False
+
+    def copy(self) -> ReplayCard:
+        """A shallow copy (``dataclasses.replace`` costs ten times more: replays make one
+        per answer)."""
+        twin = object.__new__(ReplayCard)
+        twin.__dict__.update(self.__dict__)
+        return twin
 
 
 def fresh_copy(card_id: int, first_answer: datetime) -> ReplayCard:
@@ -217,18 +227,26 @@ def fresh_copy(card_id: int, first_answer: datetime) -> ReplayCard:
     return ReplayCard(id=card_id, due=first_answer)
 
 
-def replay_steps(copy: ReplayCard, history: History,
-                 settings: SchedulerSettings) -> Iterator[tuple[int, int | None]]:
-    """Answer ``copy`` as ``history`` says, yielding the state and scheduled interval it
-    had before each answer."""
+def replay_answers(copy: ReplayCard, history: History,
+                   settings: SchedulerSettings) -> Iterator[ReplayCard]:
+    """Answer ``copy`` as ``history`` says, yielding a copy of it as it was before each
+    answer (what the answer's log records; ``copy`` ends as the card after them all)."""
     for at, rating in history:
-        state, interval = copy.state, scheduled_interval(copy)  # type: ignore[arg-type]
+        before = copy.copy()
         result = outcome(copy, Rating(rating), at, settings)  # type: ignore[arg-type]
         copy.state, copy.step, copy.due = result.state, result.step, result.due
         copy.stability, copy.difficulty = result.stability, result.difficulty
         copy.last_review, copy.reps = at, copy.reps + 1
         copy.lapses += result.is_lapse
-        yield state, interval
+        yield before
+
+
+def replay_steps(copy: ReplayCard, history: History,
+                 settings: SchedulerSettings) -> Iterator[tuple[int, int | None]]:
+    """Answer ``copy`` as ``history`` says, yielding the state and scheduled interval it
+    had before each answer."""
+    for before in replay_answers(copy, history, settings):
+        yield before.state, scheduled_interval(before)  # type: ignore[arg-type]
 
 
 def replay(card_id: int, history: History, settings: SchedulerSettings) -> ReplayCard:

@@ -1,6 +1,7 @@
 """Persistence layer: SQLAlchemy 2.0 typed models of prep."""
 
 from prep.models.accounts import Enrollment, User
+from prep.models.anki import AnkiLink
 from prep.models.base import Base, UTCDateTime
 from prep.models.content import (
     CARD,
@@ -14,16 +15,20 @@ from prep.models.content import (
     Track,
 )
 from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
-from prep.models.study import Card, CardState, Rating, ReviewLog
+from prep.models.reports import REASONS, ItemReport
+from prep.models.study import Card, CardAction, CardState, Rating, ReviewLog
 
 __all__ = [
     "CARD",
     "GRADED",
     "OPEN",
     "QUESTION",
+    "REASONS",
+    "AnkiLink",
     "AttemptQuestion",
     "Base",
     "Card",
+    "CardAction",
     "CardState",
     "ContentVersion",
     "Deck",
@@ -33,6 +38,7 @@ __all__ = [
     "ExamDomain",
     "Item",
     "ItemDomain",
+    "ItemReport",
     "Rating",
     "ReviewLog",
     "Track",

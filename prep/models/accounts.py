@@ -45,6 +45,14 @@ class User(Base):
     day_start_hour: Mapped[int] = mapped_column(Integer, default=4)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     fsrs_parameters: Mapped[list[float] | None] = mapped_column(JSON, default=None)
+    # New cards: "mixed" across the studied decks (interleaved) or in "deck" order.
+    new_card_order: Mapped[str] = mapped_column(String(16), default="mixed",
+                                                server_default="mixed")
+    # "Study more today" (Anki's custom study): extra new cards and days of reviews ahead,
+    # valid only on the study day that starts at ``study_more_day``; settings stay as they are.
+    study_more_day: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    extra_new: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    review_ahead_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     enrollments: Mapped[list[Enrollment]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

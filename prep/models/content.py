@@ -49,6 +49,7 @@ class Exam(Base):
     retired_on: Mapped[date | None] = mapped_column(Date, default=None)
     successor_id: Mapped[str | None] = mapped_column(String(64), default=None)
     successor_note: Mapped[str | None] = mapped_column(Text, default=None)
+    status_note: Mapped[str | None] = mapped_column(Text, default=None)  # e.g. "beta"
     question_count: Mapped[int] = mapped_column(Integer)
     scored_question_count: Mapped[int | None] = mapped_column(Integer, default=None)
     minutes: Mapped[int] = mapped_column(Integer)
@@ -121,6 +122,9 @@ class Item(Base):
     reference: Mapped[str | None] = mapped_column(Text, default=None)
     image: Mapped[str | None] = mapped_column(String(500), default=None)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # "YYYY-MM": when the facts were last checked against the source; not content (a
+    # re-check changes neither the hash nor updated_at).
+    checked: Mapped[str | None] = mapped_column(String(7), default=None)
     content_hash: Mapped[str] = mapped_column(String(64))
     # The Markdown fields as sanitised HTML (prep.rendering.render_item), made when the
     # content is loaded or edited, so exports need not render ten thousand notes again.
@@ -130,6 +134,10 @@ class Item(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the content last changed
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The GUID of an own card's Anki note when it does not derive from ``uid``: the note it
+    # was imported from, or its note before a data file moved it to this account (prep's
+    # export and sync keep it, so the note stays one note in Anki).
+    anki_guid: Mapped[str | None] = mapped_column(String(64), default=None)
 
     deck: Mapped[Deck] = relationship()
     domains: Mapped[list[ExamDomain]] = relationship(secondary="item_domains")

@@ -96,9 +96,13 @@ class ReviewLog(Base):
     last_interval: Mapped[int | None] = mapped_column(Integer, default=None)
     # The card's fields before this answer, so that undo restores them exactly.
     state_before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The Anki revlog id (ms since the epoch) of this answer: set when it was ingested from
+    # Anki, or when prep sent it to Anki; so that an answer crosses between them only once.
+    anki_revlog_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     __table_args__ = (
         Index("uq_review_logs_user_review_uid", "user_id", "review_uid", unique=True),
+        Index("uq_review_logs_user_anki_revlog", "user_id", "anki_revlog_id", unique=True),
         Index("ix_review_logs_card_reviewed_at", "card_id", "reviewed_at"),
         # Today's answers by state (the daily limits) read this index only.
         Index("ix_review_logs_user_reviewed_at", "user_id", "reviewed_at", "previous_state"),
@@ -109,3 +113,25 @@ class ReviewLog(Base):
               sqlite_where=text("last_interval >= 21"),
               postgresql_where=text("last_interval >= 21")),
     )
+
+
+class CardAction(Base):
+    """A bury, suspend or flag, kept for the study day so that undo can take it back.
+
+    Undo reverts the latest action, answer or not (as in Anki). ``after_review_id`` is the
+    user's latest review of the day when the action was done: an action is later than every
+    review whose id is at most that, which orders the two logs without comparing clocks.
+    """
+
+    __tablename__ = "card_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # bury | suspend | unsuspend | flag
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    after_review_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # The card's buried_until, suspended and flagged before the action.
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_card_actions_user_done", "user_id", "done_at", "id"),)

@@ -9,6 +9,7 @@ from sqlalchemy import exists, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from prep.models import CARD, Card, Deck, Enrollment, Item, Track, User
+from prep.study.new_order import order_new_cards
 
 
 class UnknownTrack(ValueError):
@@ -114,8 +115,10 @@ def set_tracks(session: Session, user: User, track_ids: Iterable[str], now: date
     for track_id in sorted(wanted - set(current)):
         user.enrollments.append(Enrollment(track_id=track_id, created_at=now))
     session.flush()
-    for track_id in sorted(wanted - set(current)):
-        add_cards(session, [user.id], track_flashcards(session, track_id), now)
+    added = sum(add_cards(session, [user.id], track_flashcards(session, track_id), now)
+                for track_id in sorted(wanted - set(current)))
+    if added:
+        order_new_cards(session, user)
     changed = wanted ^ set(current)
     if changed:
         refresh_activity(session, user_id=user.id, track_ids=changed)

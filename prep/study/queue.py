@@ -5,7 +5,8 @@ due by the end of the study day, interleaved with new cards up to the daily new 
 when nothing else is left, learning cards due within the learn-ahead window. Only active
 cards count (``Card.active``: the item is live and of a track the user studies, or of the
 user's own decks); suspended and buried ones are skipped. The study day rolls over at the
-user's ``day_start_hour`` in their time zone.
+user's ``day_start_hour`` in their time zone. "Study more today" raises the day's new-card
+limit and takes reviews due up to some days ahead, for that study day only (``day_limits``).
 
 Every query is a range scan of ``ix_cards_queue`` (user, state, flags, due): no joins, and
 the daily counts read the index only.
@@ -99,7 +100,7 @@ _QUEUE = select(
     _capped_count("new_cap", Card.state == CardState.NEW).label("new"),
     _capped_count("learning_cap", _LEARNING_STATES, Card.due < bindparam("day_end"))
     .label("learning"),
-    _capped_count("review_cap", Card.state == CardState.REVIEW, Card.due < bindparam("day_end"))
+    _capped_count("review_cap", Card.state == CardState.REVIEW, Card.due < bindparam("review_end"))
     .label("review"),
     # One head per learning state: each is an ordered index scan (an IN would need a sort).
     _first((Card.due, Card.id), Card.state == CardState.LEARNING,
@@ -107,8 +108,9 @@ _QUEUE = select(
     _first((Card.due, Card.id), Card.state == CardState.RELEARNING,
            Card.due <= bindparam("learn_ahead")).label("relearning_head"),
     _first((Card.due, Card.id), Card.state == CardState.REVIEW,
-           Card.due < bindparam("day_end")).label("review_head"),
-    # New cards: in the order they were added (due = when added, then id), as in Anki.
+           Card.due < bindparam("review_end")).label("review_head"),
+    # New cards: by due, which is their place in the new-card order (prep.study.new_order:
+    # mixed across decks or deck by deck), then id, as in Anki.
     _first((Card.due, Card.id), Card.state == CardState.NEW).label("new_head"),
 )
 # Counts stop at this many ("1000+" on the page): the queue's cost must not grow with a
@@ -116,11 +118,28 @@ _QUEUE = select(
 COUNT_LIMIT = 1000
 
 
-def _gather(session: Session, user: User, at: datetime, day: StudyDay) -> Any:
+@dataclass(frozen=True)
+class DayLimits:
+    """Today's new-card limit and how far ahead reviews are taken, "study more" included."""
+
+    new: int
+    review_end: datetime
+
+
+def day_limits(user: User, day: StudyDay) -> DayLimits:
+    """The settings' limits, raised for this study day only by "study more today"."""
+    extra_new, ahead = ((user.extra_new, user.review_ahead_days)
+                        if user.study_more_day == day.start else (0, 0))
+    return DayLimits(new=max(0, user.new_per_day + extra_new),
+                     review_end=day.end + timedelta(days=ahead))
+
+
+def _gather(session: Session, user: User, at: datetime, day: StudyDay,
+            limits: DayLimits) -> Any:
     return session.connection().execute(_QUEUE, {
         "user_id": user.id, "now": at, "day_start": day.start, "day_end": day.end,
-        "learn_ahead": at + LEARN_AHEAD, "new_cap": min(COUNT_LIMIT, max(0, user.new_per_day)),
-        "learning_cap": COUNT_LIMIT,
+        "review_end": limits.review_end, "learn_ahead": at + LEARN_AHEAD,
+        "new_cap": min(COUNT_LIMIT, limits.new), "learning_cap": COUNT_LIMIT,
         "review_cap": min(COUNT_LIMIT, max(0, user.reviews_per_day)),
     }).one()
 
@@ -128,10 +147,11 @@ def _gather(session: Session, user: User, at: datetime, day: StudyDay) -> Any:
 def build_queue(session: Session, user: User, now: datetime) -> Queue:
     """What to show now, and how many cards of each kind are left today."""
     day = user_day(user, now)
-    row = _gather(session, user, now, day)
+    limits = day_limits(user, day)
+    row = _gather(session, user, now, day, limits)
     # Counted up to the daily limit; what is left of the limit today caps them.
     counts = QueueCounts(
-        new=min(row.new, max(0, user.new_per_day - row.new_done)),
+        new=min(row.new, max(0, limits.new - row.new_done)),
         learning=row.learning,
         review=min(row.review, max(0, user.reviews_per_day - row.review_done)),
     )
@@ -174,5 +194,5 @@ def due_tomorrow(session: Session, user: User, now: datetime) -> QueueCounts:
     tomorrow = user_day(user, now + timedelta(days=1))
     if tomorrow.start <= now:  # ``now`` sits in a DST gap; fall back to one day later
         tomorrow = StudyDay(tomorrow.start + timedelta(days=1), tomorrow.end + timedelta(days=1))
-    row = _gather(session, user, tomorrow.start, tomorrow)
+    row = _gather(session, user, tomorrow.start, tomorrow, day_limits(user, tomorrow))
     return QueueCounts(new=row.new, learning=row.learning, review=row.review)

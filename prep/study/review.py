@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -61,6 +61,11 @@ class AnswerResult:
     became_leech: bool = False
 
 
+def has_cards(session: Session, user: User) -> bool:
+    """Whether the user has any card at all (a track's, an own one or a missed question's)."""
+    return session.scalar(select(exists().where(Card.user_id == user.id))) or False
+
+
 def own_card(session: Session, user: User, card_id: int) -> Card:
     """The user's card with this id, or NoSuchCard."""
     card = session.get(Card, card_id)
@@ -88,6 +93,11 @@ def find_review(session: Session, user: User, review_uid: str) -> ReviewLog | No
 
 
 _RATINGS = frozenset(Rating)
+
+
+def snapshot(card: Any) -> dict[str, Any]:
+    """A card's fields as a log's ``state_before`` holds them (what undo restores)."""
+    return CardSchedule.of(card).to_dict()
 
 
 def _restore(snapshot: dict[str, Any]) -> CardSchedule:

@@ -6,6 +6,7 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from prep.models import User
+from prep.study.new_order import NEW_CARD_ORDERS
 
 _STEP = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -58,6 +59,16 @@ def _number(raw: str, kind: type, low: float, high: float, label: str) -> int | 
     return value
 
 
+def _choice(raw: str, choices: dict[str, str]) -> str | None:
+    """One of ``choices`` (None when left out: the setting stays as it is)."""
+    value = raw.strip()
+    if not value:
+        return None
+    if value not in choices:
+        raise ValueError(f"Choose one of: {', '.join(choices.values())}.")
+    return value
+
+
 def _timezone(raw: str) -> str:
     name = raw.strip()
     if name not in available_timezones() and name != "UTC":
@@ -78,6 +89,7 @@ _PARSERS = {
     "maximum_interval": lambda raw: _number(raw, int, 1, 36500, "a number of days"),
     "day_start_hour": lambda raw: _number(raw, int, 0, 23, "an hour from 0 to 23"),
     "timezone": _timezone,
+    "new_card_order": lambda raw: _choice(raw, NEW_CARD_ORDERS),
 }
 FIELDS = tuple(_PARSERS)
 
@@ -101,4 +113,5 @@ def update_settings(user: User, raw: dict[str, str]) -> None:
     if errors:
         raise SettingsError(errors)
     for name, value in parsed.items():
-        setattr(user, name, value)
+        if value is not None:
+            setattr(user, name, value)

@@ -77,18 +77,21 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from prep.web.account import blueprint as account
     from prep.web.admin import blueprint as admin
+    from prep.web.anki import blueprint as anki
     from prep.web.auth import blueprint as auth
     from prep.web.cards import blueprint as cards
     from prep.web.dashboard import blueprint as dashboard
     from prep.web.exams import blueprint as exams
     from prep.web.health import blueprint as health
     from prep.web.limits import register_rate_limits
+    from prep.web.reports import blueprint as reports
     from prep.web.review import blueprint as review
     from prep.web.settings import blueprint as settings
+    from prep.web.today import blueprint as today
     from prep.web.tracks import blueprint as tracks
 
-    for blueprint in (auth, account, admin, tracks, review, dashboard, cards, exams, settings,
-                      health):
+    for blueprint in (auth, account, admin, tracks, today, review, dashboard, cards, exams,
+                      settings, reports, health, anki):
         app.register_blueprint(blueprint)
     register_rate_limits(app)
 

@@ -1,4 +1,5 @@
-"""The account page: change password, download or import my data, delete the account."""
+"""The account page: change password, download or import my data, import answers from an
+Anki export, delete the account."""
 
 from __future__ import annotations
 
@@ -21,10 +22,19 @@ from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from prep import account_data, accounts
+from prep.anki.history import (
+    IngestError,
+    IngestSummary,
+    apply_plan,
+    known_revlog_ids,
+    plan_ingest,
+)
+from prep.anki.packages import AnkiImportError, read_package, spooled_upload
 from prep.db import db_session, read_snapshot, write_session
 from prep.models import User
 from prep.web import current_account, now
@@ -53,11 +63,40 @@ class ImportForm(FlaskForm):
     data_file = FileField("prep data file (.json)")
 
 
-def _page(status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
+ANKI_HINT = ("In Anki: File → Export, “Anki collection package”, or “Anki deck package” with "
+             "scheduling information; without media (up to {limit} MB).")
+
+
+class AnkiImportForm(FlaskForm):
+    package = FileField("Anki export (.colpkg or .apkg)")
+    import_unmatched = BooleanField("Also import notes that match nothing in prep, as my own "
+                                    "cards")
+
+
+def _page(status: int = 200, anki_summary: IngestSummary | None = None,
+          **forms: FlaskForm) -> ResponseReturnValue:
     forms = {"password_form": PasswordForm(formdata=None), "delete_form": DeleteForm(formdata=None),
-             "import_form": ImportForm(formdata=None), **forms}
+             "import_form": ImportForm(formdata=None),
+             "anki_form": AnkiImportForm(formdata=None), **forms}
+    forms["anki_form"].package.description = ANKI_HINT.format(limit=_upload_limit_mb())
     fresh = account_data.is_fresh(db_session(), current_account())
-    return render_template("account/account.html", fresh=fresh, **forms), status
+    return render_template("account/account.html", fresh=fresh, anki_summary=anki_summary,
+                           **forms), status
+
+
+def _upload_limit_mb() -> int:
+    return (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 2**20
+
+
+@blueprint.errorhandler(413)
+def _too_large(error: HTTPException) -> ResponseReturnValue:
+    """An upload over the request size limit: beside the Anki field, or the error page."""
+    if request.endpoint != "account.import_anki":
+        return render_template("error.html", code=413, message=error.description), 413
+    form = AnkiImportForm(formdata=None)
+    form.package.errors = [f"The file is larger than {_upload_limit_mb()} MB. Export it "
+                           "from Anki without media."]
+    return _page(413, anki_form=form)
 
 
 @blueprint.get("/account")
@@ -140,6 +179,38 @@ def import_data() -> ResponseReturnValue:
             return redirect(url_for("account.show"), 303)
     form.data_file.errors = problems
     return _page(422, import_form=form)
+
+
+@blueprint.post("/account/anki")
+@login_required
+def import_anki() -> ResponseReturnValue:
+    """Add the answers of an Anki export to the user's history; show what was added."""
+    form = AnkiImportForm()
+    if not form.validate_on_submit():
+        return _page(422, anki_form=form)
+    upload = form.package.data
+    if upload is None or not upload.filename:
+        form.package.errors = ["Choose the .colpkg or .apkg file that Anki exported."]
+        return _page(422, anki_form=form)
+    user = current_account()
+    known = known_revlog_ids(db_session(), user)
+    db_session().rollback()  # no transaction stays open while Anki reads the file
+    try:
+        with spooled_upload(upload.stream, upload.filename) as path:
+            history = read_package(path, upload.filename, known)
+    except AnkiImportError as error:
+        form.package.errors = [str(error)]
+        return _page(422, anki_form=form)
+    plan = plan_ingest(db_session(), user, history, import_unmatched=form.import_unmatched.data)
+    session_ = write_session()  # the replay is done: the write lock is held for the writes
+    try:
+        summary = apply_plan(session_, user, plan, now())
+        session_.commit()
+    except IngestError as error:
+        session_.rollback()
+        form.package.errors = [str(error)]
+        return _page(409, anki_form=form)
+    return _page(anki_summary=summary)
 
 
 @blueprint.post("/account/delete")

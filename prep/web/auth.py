@@ -89,7 +89,7 @@ def login() -> ResponseReturnValue:
         if user is not None:
             session.clear()  # a fresh session on login: no fixation
             login_user(LoginUser(user))
-            return redirect(local_path(request.args.get("next"), url_for("tracks.home")))
+            return redirect(local_path(request.args.get("next"), url_for("today.show")))
         form.password.errors.append("Wrong e-mail or password.")
     status = 200 if request.method != "POST" else 401
     return render_template("auth/login.html", form=form), status

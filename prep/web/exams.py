@@ -209,6 +209,7 @@ def review(attempt_id: int) -> ResponseReturnValue:
         return redirect(url_for("exams.report", attempt_id=found.id))
     left = lifecycle.remaining(found, now())
     return render_template("exams/review.html", attempt=found, form=CsrfForm(),
+                           miscounted=lifecycle.miscounted(found),
                            remaining=int(left.total_seconds()) if left is not None else None)
 
 

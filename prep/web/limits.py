@@ -1,5 +1,6 @@
 """Rate limits (Flask-Limiter): failed logins per account and per address, sign-ups per
-address, wrong current passwords and CPU-heavy pages (optimiser, simulator) per user.
+address, wrong current passwords, CPU-heavy pages (optimiser, simulator, Anki import) and
+problem reports per user.
 Memory storage by default; Redis (shared by every worker) when ``PREP_RATELIMIT_STORAGE_URL``
 is set.
 """
@@ -65,6 +66,13 @@ LIMITS = {
     "settings.optimise_preview": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
     "settings.optimise_apply": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
     "settings.workload": (RateLimit("PREP_HEAVY_LIMIT", _user_key, methods=("GET",)),),
+    # Reports land in an admin's list: a burst of them is noise, not feedback.
+    "reports.create": (RateLimit("PREP_REPORT_LIMIT", _user_key),),
+    # Anki reads the upload and every touched card is replayed: seconds for a large one.
+    "account.import_anki": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
+    # Each asks the Anki sync server (a login, or a whole sync in the background).
+    "anki.link_account": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
+    "anki.start_sync": (RateLimit("PREP_HEAVY_LIMIT", _user_key),),
 }
 
 

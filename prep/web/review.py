@@ -29,16 +29,19 @@ from sqlalchemy.orm import Session
 from prep.db import db_session, release_write_lock, write_session
 from prep.models import User
 from prep.study import review
+from prep.study import undo as undo_log
 from prep.study.exam_window import keep_exam_plans, plans_need_keeping
 from prep.study.queue import build_queue, due_tomorrow
 from prep.study.scheduling import SchedulerSettings, format_interval, outcomes
+from prep.study.study_more import MAX_AHEAD_DAYS, MAX_EXTRA_NEW, StudyMoreRefused, study_more
+from prep.study.undo import ACTION, REVIEW, UndoTarget, record_action, undo_target
 from prep.web import current_account, local_path, now, parse_int, wants_json
 
 blueprint = Blueprint("review", __name__)
 
 
 def review_screen(session: Session, user: User, moment: datetime,
-                  undo_id: int | None) -> dict[str, Any] | None:
+                  undo: UndoTarget | None) -> dict[str, Any] | None:
     """What the review screen shows now (the template's context), or None when done."""
     queue = build_queue(session, user, moment)
     card = queue.head
@@ -49,12 +52,7 @@ def review_screen(session: Session, user: User, moment: datetime,
         for result in outcomes(card, moment, SchedulerSettings.of(user))
     ]
     return {"card": card, "item": card.item, "html": card.item.html(), "counts": queue.counts,
-            "buttons": buttons, "review_uid": uuid.uuid4().hex, "undo_id": undo_id}
-
-
-def _undo_id(session: Session, user: User, moment: datetime) -> int | None:
-    latest = review.last_review(session, user, moment)
-    return latest.id if latest is not None else None
+            "buttons": buttons, "review_uid": uuid.uuid4().hex, "undo": undo}
 
 
 @blueprint.get("/review")
@@ -66,11 +64,15 @@ def study() -> ResponseReturnValue:
     if plans_need_keeping(session, user, moment):
         keep_exam_plans(write_session(), user, moment)
         session.commit()
-    undo_id = _undo_id(session, user, moment)
-    screen = review_screen(session, user, moment, undo_id)
+    undo = undo_target(session, user, moment)
+    screen = review_screen(session, user, moment, undo)
+    if screen is None and not user.enrollments and not review.has_cards(session, user):
+        # Nothing studied yet: choosing a track comes first, not "done for today".
+        flash("Choose the tracks you want to study first: tick them and save.", "info")
+        return redirect(url_for("tracks.home"))
     if screen is None:
         return render_template("review/done.html", tomorrow=due_tomorrow(session, user, moment),
-                               undo_id=undo_id)
+                               undo=undo, max_new=MAX_EXTRA_NEW, max_ahead=MAX_AHEAD_DAYS)
     return render_template("review/study.html", **screen)
 
 
@@ -81,9 +83,11 @@ def _next(message: str | None, undo_id: int | None, status: int = 200) -> Respon
             flash(message, "warning")
         return redirect(url_for("review.study"), 303)
     session, user, moment = db_session(), current_account(), now()
-    if undo_id is None:
-        undo_id = _undo_id(session, user, moment)
-    screen = review_screen(session, user, moment, undo_id)
+    # Just answered: that answer is the latest action (no query needed to find it).
+    undo = UndoTarget(REVIEW, undo_id) if undo_id is not None else undo_target(session, user,
+                                                                                moment)
+    undo_id = undo.id if undo is not None and undo.kind == REVIEW else None
+    screen = review_screen(session, user, moment, undo)
     if screen is None:
         return jsonify(message=message, next=None, undo_id=undo_id), status
     card, counts = screen["card"], screen["counts"]
@@ -142,18 +146,42 @@ def answer() -> ResponseReturnValue:
     return reply
 
 
+@blueprint.post("/review/more")
+@login_required
+def more() -> ResponseReturnValue:
+    """Study more today: more new cards or reviews ahead, for today only."""
+    extra_new = parse_int(request.form.get("extra_new") or "0")
+    ahead_days = parse_int(request.form.get("ahead_days") or "0")
+    session = write_session()
+    try:
+        study_more(session, current_account(), now(), extra_new=extra_new if extra_new is not None
+                   else -1, ahead_days=ahead_days if ahead_days is not None else -1)
+    except StudyMoreRefused as refusal:
+        session.rollback()
+        flash(str(refusal), "warning")
+        return redirect(url_for("review.study"), 303)
+    session.commit()
+    flash(f"{extra_new} more new cards today." if extra_new else
+          f"Reviews due in the next {ahead_days} day{'s' if ahead_days != 1 else ''} are in "
+          "today's queue.", "success")
+    return redirect(url_for("review.study"), 303)
+
+
 @blueprint.post("/review/undo")
 @login_required
 def undo() -> ResponseReturnValue:
-    """Take back the latest answer of the day (repeatable, back through the session)."""
+    """Take back the latest action of the day, an answer or a bury, suspend or flag
+    (repeatable, back through the day)."""
     log_id = parse_int(request.form.get("log_id"))
-    if log_id is None:
+    action_id = parse_int(request.form.get("action_id"))
+    if (log_id is None) == (action_id is None):
         abort(400, "Nothing to undo.")
+    target = UndoTarget(REVIEW, log_id) if log_id is not None else UndoTarget(ACTION, action_id)
     session = write_session()
     try:
-        review.undo_review(session, current_account(), log_id, now())
+        undo_log.undo(session, current_account(), target, now())
         session.commit()
-        flash("Answer undone.", "info")
+        flash("Answer undone." if target.kind == REVIEW else "Action undone.", "info")
     except review.NoSuchReview:
         abort(404, "Nothing to undo: that answer is not yours or was already undone.")
     except review.ReviewRefused as refusal:
@@ -179,6 +207,7 @@ def _back(default: str) -> ResponseReturnValue:
 def bury(card_id: int) -> ResponseReturnValue:
     """Hide a card until tomorrow."""
     session, user, card = _card_action(card_id)
+    record_action(session, user, card, "bury", now())
     review.bury(session, user, card, now())
     session.commit()
     flash("Card buried until tomorrow.", "info")
@@ -189,8 +218,9 @@ def bury(card_id: int) -> ResponseReturnValue:
 @login_required
 def suspend(card_id: int) -> ResponseReturnValue:
     """Suspend a card, or unsuspend it with ``suspended=0``."""
-    session, _user, card = _card_action(card_id)
+    session, user, card = _card_action(card_id)
     suspended = request.form.get("suspended", "1") != "0"
+    record_action(session, user, card, "suspend" if suspended else "unsuspend", now())
     review.set_suspended(session, card, suspended)
     session.commit()
     flash("Card suspended." if suspended else "Card unsuspended.", "info")
@@ -201,7 +231,8 @@ def suspend(card_id: int) -> ResponseReturnValue:
 @login_required
 def flag(card_id: int) -> ResponseReturnValue:
     """Flag or unflag a card."""
-    session, _user, card = _card_action(card_id)
+    session, user, card = _card_action(card_id)
+    record_action(session, user, card, "flag", now())
     review.toggle_flag(session, card)
     session.commit()
     flash("Card flagged." if card.flagged else "Flag removed.", "info")

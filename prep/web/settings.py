@@ -21,6 +21,7 @@ from prep.insight.optimisation import (
 )
 from prep.insight.simulation import simulate_workload
 from prep.study.exam_window import set_exam_dates
+from prep.study.new_order import NEW_CARD_ORDERS, order_new_cards
 from prep.study.settings import FIELDS, SettingsError, current_values, update_settings
 from prep.web import current_account, now
 
@@ -37,6 +38,8 @@ LABELS = {
     "day_start_hour": ("Next day starts at (hour)", "0–23, in your time zone"),
     "timezone": ("Time zone", "For example Europe/Berlin"),
 }
+CHOICES = {"new_card_order": ("New cards come", NEW_CARD_ORDERS,
+                              "Mixed: interleaved across your decks (and so their domains).")}
 
 
 class SettingsForm(FlaskForm):
@@ -51,6 +54,7 @@ def _page(status: int = 200, **context: object) -> ResponseReturnValue:
                                       if e.exam_date else "") for e in user.enrollments})
     context.setdefault("exam_errors", {})
     return render_template("settings/edit.html", form=SettingsForm(), labels=LABELS,
+                           choices=CHOICES,
                            enrollments=sorted(user.enrollments, key=lambda e: e.track.position),
                            optimised=user.fsrs_parameters is not None, **context), status
 
@@ -62,11 +66,15 @@ def edit() -> ResponseReturnValue:
     if request.method == "POST" and SettingsForm().validate_on_submit():
         values = {name: request.form.get(name, "") for name in FIELDS}
         session = write_session()
+        user = current_account()
+        order = user.new_card_order
         try:
-            update_settings(current_account(), values)
+            update_settings(user, values)
         except SettingsError as error:
             session.rollback()
             return _page(422, values=values, errors=error.errors)
+        if user.new_card_order != order:
+            order_new_cards(session, user)
         session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("settings.edit"), 303)

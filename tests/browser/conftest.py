@@ -64,3 +64,24 @@ def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-unty
     yield page
     context.close()
     assert problems == [], problems
+
+
+# The two sizes every screen is checked at: a laptop and a phone.
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=list(SIZES))
+def sized_page(request: pytest.FixtureRequest, page):  # type: ignore[no-untyped-def]
+    """``page`` at 1280x800 and again at 390x844."""
+    page.set_viewport_size(SIZES[request.param])
+    page.size_name = request.param  # type: ignore[attr-defined]
+    return page
+
+
+def in_viewport(page, selector: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the element is wholly inside the visible part of the page."""
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    return (box is not None and box["x"] >= 0 and box["y"] >= 0
+            and box["x"] + box["width"] <= size["width"]
+            and box["y"] + box["height"] <= size["height"])

@@ -31,8 +31,9 @@ def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
     page.goto("/login")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/login" not in url)  # Today, or the tracks to choose from
 
 
 def test_study_five_cards_with_the_keyboard_and_undo_one(

@@ -70,12 +70,41 @@
 
   if (form) form.addEventListener("change", save);
 
+  // "Choose two": count the ticks; moving on with some ticked but not as many as asked
+  // warns once (a second try goes on: a question may be left for later on purpose).
+  const counter = document.getElementById("choice-count");
+  let warned = false;
+  const chosen = () => (form ? form.querySelectorAll("input[name=choice]:checked").length : 0);
+  const needed = () => Number(counter.dataset.needed);
+  if (counter && form) {
+    form.addEventListener("change", () => {
+      counter.textContent = `${chosen()} of ${needed()} chosen`;
+      if (chosen() === needed()) document.getElementById("choice-warning").hidden = true;
+    });
+  }
+  const mayLeave = () => {
+    if (!counter || warned || chosen() === 0 || chosen() === needed()) return true;
+    warned = true;
+    const warning = document.getElementById("choice-warning");
+    warning.textContent = `You chose ${chosen()} of ${needed()}: as it stands this question ` +
+      "scores nothing. Choose again, or move on again to leave it so.";
+    warning.hidden = false;
+    warning.scrollIntoView({ block: "nearest" });
+    return false;
+  };
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href], #save-answer");
+    if (link && exam && exam.contains(link) && !mayLeave()) event.preventDefault();
+  });
+
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey || !exam || !exam.dataset.position) return;
-    const tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "textarea" || (tag === "input" && event.target.type === "text")) return;
+    if (window.keyBelongsToControl(event)) return;
     const key = event.key.toLowerCase();
-    const go = (id) => { const link = document.getElementById(id); if (link) window.location.assign(link.href); };
+    const go = (id) => {
+      const link = document.getElementById(id);
+      if (link && mayLeave()) window.location.assign(link.href);
+    };
     if (/^[1-6]$/.test(key) && form) {
       const input = form.querySelectorAll("input[name=choice]")[Number(key) - 1];
       if (input && !input.disabled) {

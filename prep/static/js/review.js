@@ -8,7 +8,9 @@
   const byId = (id) => document.getElementById(id);
   let card;  // what the current card's page state is: a new object for every card shown
 
-  const fresh = () => { card = { shownAt: performance.now(), revealed: false, sent: false, proposed: null }; };
+  const fresh = () => {
+    card = { shownAt: performance.now(), revealed: false, sent: false, proposed: null, warned: false };
+  };
   fresh();
 
   const submitForm = (id) => {
@@ -38,19 +40,39 @@
     card.proposed = right ? 3 : 1;
     const button = form.querySelector(`button[data-rating="${card.proposed}"]`);
     button.classList.add("proposed");
-    button.focus();
+    button.focus({ preventScroll: true });
+  };
+
+  // "Choose two": how many are ticked, and one warning before checking with another count.
+  const chosenCount = () => document.querySelectorAll("#options input[name=choice]:checked").length;
+  const countChoices = () => {
+    const counter = byId("choice-count");
+    if (!counter) return;
+    counter.textContent = `${chosenCount()} of ${counter.dataset.needed} chosen`;
+    if (Number(counter.dataset.needed) === chosenCount()) byId("choice-warning").hidden = true;
+  };
+  const wrongCount = () => {
+    const counter = byId("choice-count");
+    if (!counter || card.warned || chosenCount() === Number(counter.dataset.needed)) return false;
+    card.warned = true;
+    const warning = byId("choice-warning");
+    warning.textContent = `You chose ${chosenCount()} of ${counter.dataset.needed}. ` +
+      "Choose again, or check the answer as it stands with another press.";
+    warning.hidden = false;
+    return true;
   };
 
   const show = () => {
     const review = byId("review");
     const form = byId("answer-form");
     if (card.revealed || !review) return;
+    if (review.dataset.kind === "question" && wrongCount()) return;
     card.revealed = true;
     byId("answer").hidden = false;
     form.hidden = false;
     byId("reveal").hidden = true;
     if (review.dataset.kind === "question") checkQuestion(review, form);
-    else form.querySelector('button[data-rating="3"]').focus();
+    else form.querySelector('button[data-rating="3"]').focus({ preventScroll: true });
   };
 
   const say = (message) => {
@@ -96,6 +118,9 @@
   document.addEventListener("click", (event) => {
     if (event.target.closest("#reveal")) show();
   });
+  document.addEventListener("change", (event) => {
+    if (event.target.name === "choice") countChoices();
+  });
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
@@ -112,9 +137,7 @@
   });
 
   document.addEventListener("keydown", (event) => {
-    if (event.altKey || event.metaKey) return;
-    const tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "textarea" || (tag === "input" && event.target.type === "text")) return;
+    if (event.altKey || event.metaKey || window.keyBelongsToControl(event)) return;
     const review = byId("review");
     const key = event.key;
     if ((key === "z" || key === "Z") && event.ctrlKey) { event.preventDefault(); submitForm("undo-form"); return; }
@@ -130,6 +153,7 @@
       event.preventDefault();
       const input = review.querySelectorAll("input[name=choice]")[Number(key) - 1];
       if (input) input.checked = input.type === "radio" ? true : !input.checked;
+      countChoices();
       return;
     }
     if (["1", "2", "3", "4"].includes(key)) { event.preventDefault(); rate(Number(key)); return; }
