@@ -443,14 +443,14 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
     user.fsrs_parameters = parameters
     session.add_all(enrollments)
     resolved = {}
-    for uid, draft in own_drafts.items():
-        item = new_own_item(session, user, *draft)
+    for uid, own_draft in own_drafts.items():
+        own_item = new_own_item(session, user, *own_draft)
         # the new item keeps its note's GUID in Anki, so Anki imports and syncs still match it
-        item.anki_guid = own_guids[uid] or note_guid(uid)
-        resolved[uid] = item.id
+        own_item.anki_guid = own_guids[uid] or note_guid(uid)
+        resolved[uid] = own_item.id
 
     def resolve(item: int | str | None) -> int:
-        return resolved[item] if isinstance(item, str) else item  # type: ignore[return-value]
+        return resolved[item] if isinstance(item, str) else item  # type: ignore[return-value]  # an int or None (no item) passes through
 
     count = 0
     for item, values, reviews in cards:

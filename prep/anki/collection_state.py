@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from prep.anki.mirror import MirrorCard, WebReview
@@ -126,7 +126,7 @@ def _after(snapshot: Any, answered: datetime) -> tuple[int, datetime, float | No
     return before.state, before.due, before.difficulty
 
 
-def _guids(session: Session, *conditions: object) -> set[str]:
+def _guids(session: Session, *conditions: ColumnElement[bool]) -> set[str]:
     rows = session.execute(select(Item.uid, Item.anki_guid).join(Deck, Deck.id == Item.deck_id)
                            .where(*conditions)).all()
     return {note_guid(uid, anki_guid) for uid, anki_guid in rows}
@@ -138,7 +138,7 @@ def read_prep_side(session: Session, user_id: int, present: set[int], known: set
     ids the collection already has, ``known`` those prep has (None: read here). Which notes
     are retired or not studied is read only when the content stamp differs from
     ``known_stamp`` (None: always)."""
-    user = session.get(User, user_id)
+    user = session.get_one(User, user_id)
     track_ids = sorted(session.scalars(select(Enrollment.track_id)
                                        .where(Enrollment.user_id == user_id)))
     stamp = _stamp(session, user, track_ids)

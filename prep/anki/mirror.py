@@ -27,6 +27,8 @@ from zoneinfo import ZoneInfo
 import fsrs
 from anki.cards_pb2 import FsrsMemoryState as FSRSMemoryState
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.consts import CardQueue, CardType
+from anki.decks import DeckId
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 from sqlalchemy.orm import Session
 
@@ -41,10 +43,10 @@ NOT_STUDIED_TAG = "prep::not-studied"
 # Anki's card types and queues (rslib/src/card/mod.rs).
 TYPE_NEW, TYPE_LEARN, TYPE_REVIEW, TYPE_RELEARN = 0, 1, 2, 3
 QUEUE_SUSPENDED, QUEUE_LEARN, QUEUE_REVIEW, QUEUE_DAY_LEARN = -1, 1, 2, 3
-_CARD_TYPE = {CardState.LEARNING: TYPE_LEARN, CardState.REVIEW: TYPE_REVIEW,
+_CARD_TYPE: dict[int, int] = {CardState.LEARNING: TYPE_LEARN, CardState.REVIEW: TYPE_REVIEW,
               CardState.RELEARNING: TYPE_RELEARN}
 # Revlog kinds by the state a card was answered in: learning, review, relearning.
-_REVLOG_KIND = {CardState.NEW: 0, CardState.LEARNING: 0, CardState.REVIEW: 1,
+_REVLOG_KIND: dict[int, int] = {CardState.NEW: 0, CardState.LEARNING: 0, CardState.REVIEW: 1,
                 CardState.RELEARNING: 2}
 
 
@@ -131,7 +133,7 @@ def configure(col: Collection, user: User) -> None:
     col.decks.update_config(config)
     for deck in col.decks.all_names_and_ids():
         if deck.name == ROOT_DECK or deck.name.startswith(f"{ROOT_DECK}::"):
-            legacy = col.decks.get(deck.id)
+            legacy = col.decks.get(DeckId(deck.id))
             if legacy and not legacy.get("dyn") and legacy.get("conf") != config["id"]:
                 legacy["conf"] = config["id"]
                 col.decks.save(legacy)
@@ -139,7 +141,7 @@ def configure(col: Collection, user: User) -> None:
 
 def note_times(col: Collection) -> dict[str, int]:
     """Every note's GUID and modification time (seconds)."""
-    return dict(open_db(col).all("select guid, mod from notes"))
+    return {guid: mod for guid, mod in open_db(col).all("select guid, mod from notes")}
 
 
 def import_content(col: Collection, session: Session, user: User, track_ids: list[str],
@@ -178,7 +180,8 @@ def mark_notes(col: Collection, tag: str, guids: Iterable[str]) -> int:
                                (clear, col.tags.bulk_remove, col.sched.unsuspend_cards)):
         if notes:
             tags(notes, tag)
-            cards(open_db(col).list(f"select id from cards where nid in ({','.join(map(str, notes))})"))
+            in_notes = ",".join(map(str, notes))
+            cards(open_db(col).list(f"select id from cards where nid in ({in_notes})"))
     return len(mark) + len(clear)
 
 
@@ -250,8 +253,8 @@ def reconcile_cards(col: Collection, cards: Sequence[MirrorCard], user: User,
     updates = []
     for card_id, card, want, queue in changed:
         anki = col.get_card(card_id)
-        anki.type, anki.queue, anki.due, anki.ivl, anki.left = \
-            want.type, queue, want.due, want.ivl, want.left
+        anki.type, anki.queue = CardType(want.type), CardQueue(queue)
+        anki.due, anki.ivl, anki.left = want.due, want.ivl, want.left
         anki.reps, anki.lapses = card.reps, card.lapses
         anki.memory_state = _memory(card)
         anki.desired_retention = user.desired_retention
@@ -285,7 +288,8 @@ def write_reviews(col: Collection, reviews: Sequence[WebReview], ids: dict[int, 
                   now: datetime) -> int:
     """Insert one revlog row per review (pending upload, usn -1) for cards in the
     collection; returns how many were written."""
-    card_of = dict(open_db(col).all("select n.guid, c.id from cards c join notes n on n.id = c.nid"))
+    card_of = {guid: card_id for guid, card_id in open_db(col).all(
+        "select n.guid, c.id from cards c join notes n on n.id = c.nid")}
     rows = []
     for review in reviews:
         if (card_id := card_of.get(review.guid)) is None:

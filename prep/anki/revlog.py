@@ -128,7 +128,7 @@ def read_collection(col: Collection, known: AbstractSet[int] = frozenset()) -> C
         note_id = card_note.get(card_id)
         if reason is None and note_id is None:
             reason = "deleted_card"
-        elif reason is None and first_card[note_id] != card_id:
+        elif reason is None and note_id is not None and first_card[note_id] != card_id:
             # prep's notes have one card; a second card (reversed, cloze 2) is another
             # memory that one prep card cannot hold
             reason = "other_card_of_note"

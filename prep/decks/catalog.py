@@ -78,7 +78,7 @@ def track_summaries(session: Session, user_id: int | None = None,
                Deck.retired_at.is_(None), Item.retired_at.is_(None))
         .group_by(Deck.track_id, Item.checked)
     ):
-        months[month_track].extend([month] * count)
+        months[cast(str, month_track)].extend([month] * count)  # shared: the filter
     for month_track, values in months.items():
         summaries[month_track].checked = summarise_checked(values)
     if user_id is not None:

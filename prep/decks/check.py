@@ -386,7 +386,7 @@ def _normalise_weights(
         reader.fault(line, f"weight ranges cannot sum to 100 (lows {lows:g}, highs {highs:g})")
         return None
     for domain, bounds in zip(domains, ranges, strict=True):
-        domain.weight_low, domain.weight_high = bounds  # type: ignore[misc]
+        domain.weight_low, domain.weight_high = bounds  # type: ignore[misc]  # every range is set here (checked above)
         domain.weight = domain.weight * 100 / total
     return domains
 

@@ -135,7 +135,8 @@ def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: l
 def miscounted(attempt: ExamAttempt) -> list[AttemptQuestion]:
     """Answered multiple-response questions with another number of options chosen than asked."""
     return [q for q in attempt.questions
-            if q.chosen and len(q.item.correct) > 1 and len(q.chosen) != len(q.item.correct)]
+            if q.chosen and len(q.item.correct or ()) > 1
+            and len(q.chosen) != len(q.item.correct or ())]
 
 
 def toggle_flag(session: Session, attempt: ExamAttempt, position: int, now: datetime) -> bool:

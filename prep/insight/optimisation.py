@@ -233,7 +233,7 @@ def replay_answers(copy: ReplayCard, history: History,
     answer (what the answer's log records; ``copy`` ends as the card after them all)."""
     for at, rating in history:
         before = copy.copy()
-        result = outcome(copy, Rating(rating), at, settings)  # type: ignore[arg-type]
+        result = outcome(copy, Rating(rating), at, settings)  # type: ignore[arg-type]  # a ReplayCard has the fields outcome reads
         copy.state, copy.step, copy.due = result.state, result.step, result.due
         copy.stability, copy.difficulty = result.stability, result.difficulty
         copy.last_review, copy.reps = at, copy.reps + 1
@@ -246,7 +246,7 @@ def replay_steps(copy: ReplayCard, history: History,
     """Answer ``copy`` as ``history`` says, yielding the state and scheduled interval it
     had before each answer."""
     for before in replay_answers(copy, history, settings):
-        yield before.state, scheduled_interval(before)  # type: ignore[arg-type]
+        yield before.state, scheduled_interval(before)  # type: ignore[arg-type]  # a ReplayCard has the fields it reads
 
 
 def replay(card_id: int, history: History, settings: SchedulerSettings) -> ReplayCard:

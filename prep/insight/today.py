@@ -88,7 +88,7 @@ def due_by_track(session: Session, user: User, now: datetime) -> dict[str | None
         .group_by(Deck.track_id, Card.state)
     ).all()
     counts: dict[str | None, dict[str, int]] = {}
-    kinds = {CardState.NEW: "new", CardState.LEARNING: "learning",
+    kinds: dict[int, str] = {CardState.NEW: "new", CardState.LEARNING: "learning",
              CardState.RELEARNING: "learning", CardState.REVIEW: "review"}
     for track_id, state, count in rows:
         track = counts.setdefault(track_id, {"new": 0, "learning": 0, "review": 0})

@@ -68,7 +68,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     csrf.init_app(app)
     if hops := app.config["PREP_PROXY_HOPS"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]  # the WSGI middleware wraps the app, as Flask documents
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["queue_count"] = lambda n: f"{n}+" if n >= COUNT_LIMIT else str(n)
 

@@ -174,9 +174,12 @@ def undo() -> ResponseReturnValue:
     (repeatable, back through the day)."""
     log_id = parse_int(request.form.get("log_id"))
     action_id = parse_int(request.form.get("action_id"))
-    if (log_id is None) == (action_id is None):
+    if log_id is not None and action_id is None:
+        target = UndoTarget(REVIEW, log_id)
+    elif action_id is not None and log_id is None:
+        target = UndoTarget(ACTION, action_id)
+    else:
         abort(400, "Nothing to undo.")
-    target = UndoTarget(REVIEW, log_id) if log_id is not None else UndoTarget(ACTION, action_id)
     session = write_session()
     try:
         undo_log.undo(session, current_account(), target, now())
