@@ -35,10 +35,12 @@ run: $(RUNTIME)
 	@echo "prep is starting on http://$(HOST):$(PORT) (another port: make run PORT=5001)"
 	$(BIN)/prep run --host $(HOST) --port $(PORT)
 
-# Production: gunicorn with WEB_CONCURRENCY workers against DATABASE_URL (see prep/serving.py).
+# Production: gunicorn with WEB_CONCURRENCY workers against DATABASE_URL (see prep/serving.py),
+# rate-limit counts in Redis, shared by every worker (prep refuses to start without it).
+PREP_RATELIMIT_STORAGE_URL ?= redis://127.0.0.1:6379/0
 serve: $(RUNTIME)
 	$(BIN)/prep db upgrade
-	$(BIN)/prep serve
+	PREP_RATELIMIT_STORAGE_URL=$(PREP_RATELIMIT_STORAGE_URL) $(BIN)/prep serve
 
 # Anki's own sync server for phones and prep (README "Anki sync"): accounts from
 # instance/anki-accounts (name:password per line), data in instance/anki-server.

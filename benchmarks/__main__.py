@@ -14,10 +14,11 @@ from benchmarks import (
     http_review,
     insight,
     review_queue,
+    user_content,
 )
 
 if __name__ == "__main__":
     for benchmark in (deck_load, review_queue, http_review, http_load, exam_generation,
-                      anki_export, anki_import, anki_sync, insight):
+                      anki_export, anki_import, anki_sync, insight, user_content):
         benchmark.main()
         print()

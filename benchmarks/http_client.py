@@ -32,7 +32,8 @@ _FIELD = re.compile(r'name="(card_id|reps|review_uid)" value="([^"]*)"')
 
 
 class Browser:
-    """A keep-alive HTTP client with a cookie jar of one cookie (Flask's session)."""
+    """A keep-alive HTTP client with a small cookie jar (Flask's session, prep's device
+    cookie), kept as the ``Cookie`` header it sends."""
 
     def __init__(self, port: int, timeout: float = 30):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -70,8 +71,12 @@ class Browser:
         if "html" in (response.getheader("Content-Type") or "") and (
                 token := _META.search(text)):
             self.token = token.group(1)  # login starts a new session, with a new token
-        if cookie := response.getheader("Set-Cookie"):
-            self.cookie = cookie.split(";", 1)[0]
+        for name, value in response.getheaders():  # the session, and prep_device at login
+            if name.lower() == "set-cookie":
+                cookie = value.split(";", 1)[0]
+                kept = [c for c in self.cookie.split("; ")
+                        if c and c.split("=", 1)[0] != cookie.split("=", 1)[0]]
+                self.cookie = "; ".join([*kept, cookie])
         return response.status, text
 
     def close(self) -> None:
@@ -198,7 +203,10 @@ def start_server(url: str, folder: Path, *, workers: int = 2, threads: int = 2,
     port = port or free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench",
            "PREP_INSTANCE_PATH": str(folder), "WEB_CONCURRENCY": str(workers),
-           "PREP_THREADS": str(threads), "PREP_BIND": f"127.0.0.1:{port}"}
+           "PREP_THREADS": str(threads), "PREP_BIND": f"127.0.0.1:{port}",
+           # Per-worker counts are fine here (no login is limited); tests may pass Redis.
+           "PREP_RATELIMIT_STORAGE_URL": os.environ.get("PREP_RATELIMIT_STORAGE_URL",
+                                                        "memory://")}
     log = folder / "gunicorn.log"
     with open(log, "ab") as output:
         process = subprocess.Popen(

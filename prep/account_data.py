@@ -12,6 +12,7 @@ import json
 import math
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import IO, Any
 
@@ -34,7 +35,7 @@ from prep.models import (
     User,
 )
 from prep.study.card_schedule import CardSchedule
-from prep.study.own_cards import CardDraft, new_own_item
+from prep.study.own_cards import CardDraft, new_own_item, render_drafts
 
 FORMAT = "prep-account-data"
 VERSION = 1
@@ -294,26 +295,47 @@ def is_fresh(session: Session, user: User) -> bool:
         | exists().where(Deck.owner_id == user.id)))
 
 
-def import_account(session: Session, user: User, document: Any, now: datetime) -> int:
-    """Load an exported document into the fresh account ``user``; returns the review count.
+@dataclass
+class AccountImport:
+    """A checked data file, ready to be written (its own cards rendered already)."""
 
-    Nothing is written unless the whole document is valid; on DataFileError the caller rolls
-    back (the settings may have been applied), otherwise it commits.
-    """
+    settings: dict[str, Any]
+    parameters: list[float] | None
+    enrollments: list[Enrollment]
+    own_drafts: dict[str, tuple[CardDraft, datetime, datetime]]
+    cards: list[tuple[int | str | None, dict[str, Any], list[dict[str, Any]]]]
+    attempts: list[tuple[str, dict[str, Any], list[tuple[int | str | None, dict[str, Any]]]]]
+    own_guids: dict[str, str | None]  # the Anki note GUID each own card had, where it had one
+
+
+def import_account(session: Session, user: User, document: Any, now: datetime) -> int:
+    """Check and load an exported document into the fresh account ``user`` (the two steps
+    below in one); returns the review count."""
+    return store_account_import(session, user, read_account_file(session, user, document, now))
+
+
+def read_account_file(session: Session, user: User, document: Any,
+                      now: datetime) -> AccountImport:
+    """Check the whole document and render its own cards, writing nothing (so the caller
+    does this before taking the write lock); DataFileError lists the problems."""
     from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
     from prep.study.exam_window import parse_exam_date
-    from prep.study.settings import SettingsError, update_settings
+    from prep.study.settings import SettingsError, parse_settings
 
     reader = _Reader(now)
     root = reader.mapping(document, "$")
     if root.get("format") != FORMAT or root.get("version") != VERSION:
         raise DataFileError([f"$: not a {FORMAT} file of version {VERSION}"])
-    if "\\u0000" in json.dumps(document):  # no text field can hold one (PostgreSQL refuses)
+    text = json.dumps(document, ensure_ascii=False)
+    if "\\u0000" in text:  # no text field can hold one (PostgreSQL refuses)
         raise DataFileError(["$: the file contains a NUL character"])
-    if not is_fresh(session, user):
-        raise DataFileError(["$: this account already has cards or exam attempts; import "
-                             "into a new account"])
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # a lone surrogate ("\\ud800"): no database can store it
+        raise DataFileError(["$: the file contains a lone surrogate (an invalid character)"]) \
+            from None
+    _refuse_unless_fresh(session, user)
     settings = reader.mapping(root.get("settings"), "$.settings")
     tracks = reader.listing(root.get("tracks"), "$.tracks")
     known_tracks = set(session.scalars(select(Track.id)))
@@ -419,11 +441,12 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
             _check_options(reader, shared.get(entry.get("item")), question,
                            f"{path}.questions[{q}]")
             questions.append((item, question))
-        attempts.append((raw.get("exam"), values, questions))
+        attempts.append((raw.get("exam", ""), values, questions))
 
+    parsed_settings: dict[str, Any] = {}
     try:
-        update_settings(user, {name: _setting_text(name, settings.get(name))
-                               for name in SETTINGS if name != "fsrs_parameters"})
+        parsed_settings = parse_settings({name: _setting_text(name, settings.get(name))
+                                          for name in SETTINGS if name != "fsrs_parameters"})
     except SettingsError as error:
         for name, message in error.errors.items():
             reader.fail(f"$.settings.{name}", message)
@@ -439,21 +462,31 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
                     "bounds")
     if reader.problems:
         raise DataFileError(reader.problems)
+    render_drafts(draft for draft, _created, _updated in own_drafts.values())
+    return AccountImport(parsed_settings, parameters, enrollments, own_drafts, cards, attempts,
+                         own_guids)
 
-    user.fsrs_parameters = parameters
-    session.add_all(enrollments)
+
+def store_account_import(session: Session, user: User, plan: AccountImport) -> int:
+    """Write a checked file into ``user``'s account, still fresh (checked again: the caller
+    holds the write lock now); returns the review count."""
+    _refuse_unless_fresh(session, user)
+    for name, value in plan.settings.items():
+        setattr(user, name, value)
+    user.fsrs_parameters = plan.parameters
+    session.add_all(plan.enrollments)
     resolved = {}
-    for uid, own_draft in own_drafts.items():
+    for uid, own_draft in plan.own_drafts.items():
         own_item = new_own_item(session, user, *own_draft)
         # the new item keeps its note's GUID in Anki, so Anki imports and syncs still match it
-        own_item.anki_guid = own_guids[uid] or note_guid(uid)
+        own_item.anki_guid = plan.own_guids[uid] or note_guid(uid)
         resolved[uid] = own_item.id
 
     def resolve(item: int | str | None) -> int:
         return resolved[item] if isinstance(item, str) else item  # type: ignore[return-value]  # an int or None (no item) passes through
 
     count = 0
-    for item, values, reviews in cards:
+    for item, values, reviews in plan.cards:
         card = Card(user_id=user.id, item_id=resolve(item), **values)
         session.add(card)
         session.flush()
@@ -461,7 +494,7 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
             session.execute(insert(ReviewLog), [
                 {"user_id": user.id, "card_id": card.id, **review} for review in reviews])
             count += len(reviews)
-    for exam_id, values, questions in attempts:
+    for exam_id, values, questions in plan.attempts:
         attempt = ExamAttempt(user_id=user.id, exam_id=exam_id, **values)
         session.add(attempt)
         session.flush()
@@ -471,6 +504,12 @@ def import_account(session: Session, user: User, document: Any, now: datetime) -
                 for item, question in questions])
     session.flush()
     return count
+
+
+def _refuse_unless_fresh(session: Session, user: User) -> None:
+    if not is_fresh(session, user):
+        raise DataFileError(["$: this account already has cards or exam attempts; import "
+                             "into a new account"])
 
 
 def _check_options(reader: _Reader, item: Any, question: dict[str, Any], path: str) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -28,7 +29,6 @@ from prep.models import (
     User,
 )
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 # Checked against a password for timing parity when the e-mail is unknown.
@@ -47,6 +47,16 @@ class AccountError(ValueError):
 def normalise_email(email: str) -> str:
     """E-mail addresses compare case-insensitively and without surrounding spaces."""
     return email.strip().lower()
+
+
+def checked_email(email: str) -> str:
+    """The address normalised, if it is a valid one (RFC 5321/5322 syntax, as WTForms checks
+    it; no DNS lookup): else AccountError saying what is wrong."""
+    try:
+        valid = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise AccountError("email", f"Enter a valid e-mail address: {error}") from None
+    return normalise_email(valid.normalized)
 
 
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common_passwords.txt"
@@ -93,9 +103,7 @@ def register_user(
     session: Session, email: str, password: str, now: datetime, *, is_admin: bool = False
 ) -> User:
     """Create an account with a slow (scrypt) password hash; the caller commits."""
-    email = normalise_email(email)
-    if not EMAIL_PATTERN.match(email) or len(email) > 254:
-        raise AccountError("email", "Enter a valid e-mail address.")
+    email = checked_email(email)
     check_password_rules(password, email)
     if find_user(session, email) is not None:
         raise AccountError("email", "An account with this e-mail address already exists.")

@@ -22,7 +22,7 @@ from prep.db import db_session
 from prep.decks.check import MONTH_PATTERN, check_decks
 from prep.decks.lint import lint_report
 from prep.decks.stamp import StampError, stamp_file, topic_files
-from prep.decks.sync import sync_decks
+from prep.decks.sync import render_bundle, sync_decks
 
 
 def _create_app():
@@ -177,7 +177,10 @@ def decks_load(path: str | None) -> None:
     """Validate, then sync PATH into the database (nothing is loaded if any fault is found)."""
     bundle = _valid_bundle(path, "nothing loaded")
     session = db_session()
-    report = sync_decks(session, bundle, _now())
+    rendered = render_bundle(session, bundle)
+    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
+    session.connection(execution_options={"sqlite_immediate": True})
+    report = sync_decks(session, bundle, _now(), rendered)
     session.commit()
     click.echo(f"loaded {bundle.summary()}: {report.summary()}")
 
@@ -392,9 +395,10 @@ def fsrs_optimize(email: str, yes: bool) -> None:
     from prep.insight.optimisation import (
         NotBetter,
         NotEnoughReviews,
-        apply_parameters,
+        check_and_plan,
         optimise,
         plan_rescheduling,
+        store_parameters,
     )
 
     session = db_session()
@@ -418,11 +422,12 @@ def fsrs_optimize(email: str, yes: bool) -> None:
     if not yes and not click.confirm("apply the new parameters and reschedule?"):
         click.echo("unchanged")
         return
-    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
-    session.connection(execution_options={"sqlite_immediate": True})
-    try:
-        applied = apply_parameters(session, user, result.proposed, _now())
+    try:  # evaluated and replayed before the write lock, as the web view does
+        proposed, checked = check_and_plan(session, user, result.proposed)
     except NotBetter as error:
         raise click.ClickException(str(error)) from error
+    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
+    session.connection(execution_options={"sqlite_immediate": True})
+    applied = store_parameters(session, user, proposed, checked, _now())
     session.commit()
     click.echo(f"saved; {len(applied.moved)} cards rescheduled")

@@ -14,7 +14,7 @@ def _instance_secret(instance_path: Path) -> str:
     """A secret key generated once and kept in the instance folder (never hard-coded)."""
     key_file = instance_path / "secret_key"
     if not key_file.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
+        instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_hex(32))
@@ -48,11 +48,22 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RATELIMIT_SWALLOW_ERRORS": True,
         "PREP_LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("PREP_LOGIN_LIMIT_PER_ACCOUNT",
                                                        "5 per 15 minutes"),
+        "PREP_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE": os.environ.get(
+            "PREP_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE", "20 per hour"),
         "PREP_LOGIN_LIMIT_PER_ADDRESS": os.environ.get("PREP_LOGIN_LIMIT_PER_ADDRESS",
                                                        "20 per 15 minutes"),
         "PREP_REGISTER_LIMIT": os.environ.get("PREP_REGISTER_LIMIT", "10 per hour"),
         "PREP_HEAVY_LIMIT": os.environ.get("PREP_HEAVY_LIMIT", "20 per hour"),
         "PREP_REPORT_LIMIT": os.environ.get("PREP_REPORT_LIMIT", "10 per hour"),
+        "PREP_CARD_WRITE_LIMIT": os.environ.get("PREP_CARD_WRITE_LIMIT", "300 per hour"),
+        "PREP_IMPORT_LIMIT": os.environ.get("PREP_IMPORT_LIMIT", "10 per hour"),
+        "PREP_EXPORT_LIMIT": os.environ.get("PREP_EXPORT_LIMIT", "30 per hour"),
+        # Logins end this long after they began; admins' after this long without a request.
+        "PREP_SESSION_LIFETIME_DAYS": float(os.environ.get("PREP_SESSION_LIFETIME_DAYS", "30")),
+        "PREP_ADMIN_IDLE_MINUTES": float(os.environ.get("PREP_ADMIN_IDLE_MINUTES", "30")),
+        # Per user: own cards, and characters of their Markdown and HTML together.
+        "PREP_OWN_CARDS_MAX": int(os.environ.get("PREP_OWN_CARDS_MAX", "10000")),
+        "PREP_OWN_CARDS_MAX_CHARS": int(os.environ.get("PREP_OWN_CARDS_MAX_CHARS", "50000000")),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0 = none).
         "PREP_PROXY_HOPS": int(os.environ.get("PREP_PROXY_HOPS", "0")),
     }

@@ -12,6 +12,8 @@ Every setting has an environment variable, so one image serves any size of machi
   socket per worker, so that the kernel spreads connections (see ``_reuse_port``).
 - ``PREP_GRACEFUL_TIMEOUT`` (default 30 s): on SIGTERM or SIGINT, workers stop accepting and
   finish the requests they hold for up to this long before they are killed.
+- ``PREP_RATELIMIT_STORAGE_URL``: with more than one worker it must be set (Redis, shared by
+  every worker); prep refuses to start without it, and warns when it is ``memory://``.
 
 The app logs one JSON line per request to stdout (see ``prep.logs``), so gunicorn's own
 access log is off; its error log goes to stderr.
@@ -69,6 +71,31 @@ control_socket_disable = True
 
 
 def on_starting(server) -> None:
+    """Refuse to start where prep would be unsafe or stuck: a taken port, or rate limits
+    counted per worker."""
+    _check_address(server)
+    _check_rate_limit_storage(server.cfg.workers, server.log)
+
+
+def _check_rate_limit_storage(workers: int, log) -> None:
+    """With several workers, memory storage counts failed logins per worker: each worker
+    lets the full number of guesses through, and a locked account logs in on another. So
+    ``PREP_RATELIMIT_STORAGE_URL`` must name shared storage (Redis); an explicit
+    ``memory://`` is taken as a choice, with a warning."""
+    storage = os.environ.get("PREP_RATELIMIT_STORAGE_URL", "").strip()
+    if workers <= 1 or (storage and not storage.startswith("memory")):
+        return
+    problem = (f"{workers} workers with rate limits in each worker's memory: every worker "
+               f"allows the full number of login guesses")
+    if not storage:
+        raise SystemExit(f"prep: {problem}. Set PREP_RATELIMIT_STORAGE_URL=redis://HOST:6379/0 "
+                         f"(shared counts), or WEB_CONCURRENCY=1, or PREP_RATELIMIT_STORAGE_URL="
+                         f"memory:// to accept this.")
+    for _ in range(3):  # loud: a single line is lost among the workers' start-up lines
+        log.warning("prep: WARNING: %s (PREP_RATELIMIT_STORAGE_URL=%s).", problem, storage)
+
+
+def _check_address(server) -> None:
     """With a socket per worker the master binds nothing, so a taken port would not stop
     gunicorn: its workers would fail to bind, one after another, or join whatever holds the
     port. Try the address first (without SO_REUSEPORT) and refuse to start if it is taken."""

@@ -237,3 +237,28 @@ def test_undo_never_applies_a_damaged_snapshot(user_client: FlaskClient, session
     refresh(session)
     assert session.get(Card, card.id).item_id == item_before
     assert session.get(ReviewLog, latest.id) is not None
+
+
+def test_an_import_over_the_own_card_quota_or_with_a_lone_surrogate_is_a_422(
+        app: Flask, user_client: FlaskClient, user: User, session: Session,
+        clock: FrozenClock) -> None:
+    document = account_data.export_account(session, studied_user(session, clock()), clock())
+    assert document["own_decks"][0]["cards"]
+    before = _rows_of(session, user.id)
+
+    def upload(body: bytes):  # type: ignore[no-untyped-def]
+        return post_form(user_client, "/account/import", {
+            "data_file": (io.BytesIO(body), "data.json")}, content_type="multipart/form-data")
+
+    app.config["PREP_OWN_CARDS_MAX"] = 0
+    over = upload(json.dumps(document).encode())
+    assert over.status_code == 422 and "quota" in over.get_data(as_text=True)
+    app.config["PREP_OWN_CARDS_MAX"] = 100
+    # json.dumps writes a lone surrogate as the escape \ud800, which json.loads reads back.
+    document["own_decks"][0]["cards"][0]["front"] = "broken \ud800 text"
+    surrogate = upload(json.dumps(document).encode())
+    assert surrogate.status_code == 422 and "surrogate" in surrogate.get_data(as_text=True)
+    document["own_decks"][0]["title"] = {"\udfff": 1}
+    assert upload(json.dumps(document).encode()).status_code == 422
+    refresh(session)
+    assert _rows_of(session, user.id) == before

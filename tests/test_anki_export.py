@@ -187,3 +187,20 @@ def test_download_from_the_web(user_client, session: Session, clock: FrozenClock
     finally:
         collection.close()
     assert user_client.get("/export/anki.apkg?track=nope").status_code == 404
+
+
+def test_deck_titles_cannot_carry_markup_or_nest_decks(session: Session, clock: FrozenClock,
+                                                       tmp_path: Path) -> None:
+    load_decks(session, clock())
+    user = make_user(session, clock(), "markup@example.com")
+    add_flashcards(session, user, 1, clock(), deck_title='<img src=x onerror="alert(1)">::Sub')
+    package = tmp_path / "markup.apkg"
+    export_anki(session, package, DECKS, None, user=user)
+    collection = import_into(tmp_path / "collection.anki2", package)
+    try:
+        names = {deck.name for deck in collection.decks.all_names_and_ids()}
+    finally:
+        collection.close()
+    mine = [name for name in names if name.startswith("ML Certs::My cards::")]
+    assert mine == ["ML Certs::My cards::img src=x onerror= alert(1) Sub"], names
+    assert not any(character in name for name in names for character in '<>"')

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.models import User
-from tests.conftest import log_in, post_form
+from tests.conftest import log_in, post_form, refresh
 from tests.factories import PASSWORD
 
 
@@ -89,3 +89,40 @@ def test_logout_needs_a_login(client: FlaskClient) -> None:
 def test_head_requests_of_the_forms_are_ok(client: FlaskClient) -> None:
     assert client.head("/login").status_code == 200
     assert client.head("/register").status_code == 200
+
+
+def test_register_validates_the_address_properly(client: FlaskClient, session: Session) -> None:
+    # Each passed the earlier pattern (something@something.something) and none can get mail.
+    for email in ("a..b@example.com", ".lead@example.com", "trail.@example.com",
+                  "under@exa_mple.com", "reserved@mail.test", "x@[127.0.0.1].com",
+                  "sp ace@example.com"):
+        response = register(client, email)
+        assert response.status_code == 422, email
+        assert 'id="email-error"' in response.get_data(as_text=True), email
+    assert session.scalars(select(User)).all() == []
+    assert register(client, "Jo.O'Neil+prep@Example.org").status_code == 302
+    refresh(session)
+    assert session.scalars(select(User.email)).all() == ["jo.o'neil+prep@example.org"]
+
+
+def test_a_login_ends_after_its_lifetime_and_an_idle_admin_is_logged_out(
+        app, client: FlaskClient, session: Session, user: User,  # type: ignore[no-untyped-def]
+        clock) -> None:
+    log_in(client, user.email)
+    clock.advance(days=29, hours=23)
+    assert client.get("/review").status_code == 200  # in use all along: still logged in
+    clock.advance(hours=1, seconds=1)
+    assert client.get("/review").status_code == 302  # 30 days after the login
+    log_in(client, user.email)
+    assert client.get("/review").status_code == 200  # a new login starts a new lifetime
+
+    user.is_admin = True
+    session.commit()
+    admin = app.test_client()
+    log_in(admin, user.email)
+    for _ in range(6):  # two hours of work with a request every 20 minutes
+        clock.advance(minutes=20)
+        assert admin.get("/admin/users").status_code == 200
+    clock.advance(minutes=30, seconds=1)
+    assert admin.get("/admin/users").status_code == 302  # logged out: to the login page
+    assert admin.get("/review").status_code == 302

@@ -38,3 +38,14 @@ def test_the_paced_load_test_runs_and_its_checks_pass(
     row = capsys.readouterr().out.splitlines()[0].split()
     assert row[0] == "SQLite" and row[1] == "3" and 0 < int(row[2]) <= 40
     assert row[8] == "0" and row[9] == "True"  # no errors; every database check passed
+
+
+def test_the_user_content_benchmark_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import user_content
+
+    monkeypatch.setattr(user_content, "LANGUAGES", ["python", "livescript"])
+    monkeypatch.setattr(user_content, "PATTERNS", ["<"])
+    assert len(user_content.worst_renders()) == 2
+    results = user_content.bench_requests(tmp_path)
+    assert set(results) == {"POST /cards/new, 40 KB", "CSV import, 156 KB"}
+    assert all(request > 0 and lock > 0 for request, lock in results.values())

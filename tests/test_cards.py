@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -87,3 +88,35 @@ def test_shared_cards_cannot_be_edited_and_others_are_404(
     theirs = add_flashcards(session, stranger, 1, clock())[0]
     assert user_client.get(f"/cards/{theirs}").status_code == 404
     assert user_client.get(f"/cards/{theirs}/edit").status_code == 404
+
+
+def test_own_cards_have_a_count_and_size_quota(
+    app, user_client: FlaskClient, session: Session  # type: ignore[no-untyped-def]
+) -> None:
+    app.config["PREP_OWN_CARDS_MAX"] = 3
+    for n in range(2):
+        assert post_form(user_client, "/cards/new", {"deck": "Q", "front": f"F{n}",
+                                                     "back": "B"}).status_code == 303
+    over = post_form(user_client, "/cards/import", {"deck": "Q", "file": (
+        io.BytesIO(b"A,1\nB,2\n"), "two.csv")}, content_type="multipart/form-data")
+    assert over.status_code == 422 and "up to 3 cards" in over.get_data(as_text=True)
+    assert post_form(user_client, "/cards/new", {"deck": "Q", "front": "F2",
+                                                 "back": "B"}).status_code == 303
+    fourth = post_form(user_client, "/cards/new", {"deck": "Q", "front": "F3", "back": "B"})
+    assert fourth.status_code == 422 and "up to 3 cards" in fourth.get_data(as_text=True)
+    refresh(session)
+    assert session.scalar(select(func.count(Item.id))) == 3
+    # Size: text and its HTML count; an edit counts instead of the card it replaces.
+    item = session.scalars(select(Item).order_by(Item.id)).first()
+    card_id = session.scalar(select(Card.id).where(Card.item_id == item.id))
+    used = sum(len(i.prompt) + len(i.answer_text) + len(json.dumps(i.rendered))
+               for i in session.scalars(select(Item)))
+    app.config["PREP_OWN_CARDS_MAX_CHARS"] = used + 2_000
+    fits = post_form(user_client, f"/cards/{card_id}/edit",
+                     {"deck": "Q", "front": "F0", "back": "x" * 1_000})
+    assert fits.status_code == 303
+    too_big = post_form(user_client, f"/cards/{card_id}/edit",
+                        {"deck": "Q", "front": "F0", "back": "x" * 5_000})
+    assert too_big.status_code == 422 and "characters" in too_big.get_data(as_text=True)
+    refresh(session)
+    assert session.get(Item, item.id).answer_text == "x" * 1_000

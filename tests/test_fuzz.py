@@ -1,5 +1,6 @@
 """Fuzzing every route of the URL map with hypothesis: random strings, huge numbers,
-wrong types, unicode, NUL bytes, broken encodings, JSON bodies and query strings.
+wrong types, unicode, NUL bytes, lone surrogates, broken encodings, JSON bodies, query
+strings and the path's own arguments.
 
 Whatever arrives, prep never answers 500, and a refused request (4xx) changes nothing:
 the logged-in user's whole data (their "Download my data" document, password hash and
@@ -9,7 +10,9 @@ login token) and the number of accounts and items are the same before and after.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -17,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.routing import Rule
 
 from prep.models import Item, User
 from prep.study.settings import FIELDS as SETTINGS_FIELDS
@@ -37,7 +41,7 @@ FIELD_NAMES = sorted({
 SPECIAL = ["", "0", "-1", "1", "3", "2147483648", "-9" * 40, "1e308", "NaN", "true", "null",
            "[]", "{}", "\x00", "1\x00", "a\x00b", "../../etc/passwd", "<script>x</script>",
            "exam", "practice", "all", "missed", "alpha", "alpha-one", "x" * 70_000, "\u202e",
-           "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "Ω" * 300, " ", "\r\n", "%00", "1m 10m", "Europe/Berlin"]
+           "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "Ω" * 300, " ", "\r\n", "%00", "%ED%A0%80", "1m 10m", "Europe/Berlin"]
 VALUES = st.one_of(
     st.sampled_from(SPECIAL),
     st.text(max_size=40),
@@ -46,10 +50,31 @@ VALUES = st.one_of(
 )
 FORMS = st.dictionaries(st.one_of(st.sampled_from(FIELD_NAMES), st.text(min_size=1, max_size=8)),
                         st.one_of(VALUES, st.lists(VALUES, max_size=3)), max_size=8)
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+# Text with lone surrogates ("\ud800"): only JSON can carry them (as escapes), and Python
+# strings read from such JSON hold them; no database can store one.
+SURROGATE_TEXT = st.text(st.characters(categories=["Cs", "L", "N"]), min_size=1, max_size=20)
+JSON_TEXT = st.one_of(st.text(max_size=20), SURROGATE_TEXT)
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | JSON_TEXT,
                     lambda inner: st.lists(inner, max_size=4)
-                    | st.dictionaries(st.sampled_from(FIELD_NAMES), inner, max_size=4),
+                    | st.dictionaries(st.one_of(st.sampled_from(FIELD_NAMES), SURROGATE_TEXT),
+                                      inner, max_size=4),
                     max_leaves=12)
+# Path arguments as sent on the wire (percent-encoded): NUL, a surrogate's bytes (not
+# UTF-8), invalid UTF-8, traversal, huge numbers, and random text.
+RAW_PATH_VALUES = ["%00", "a%00b", "%ED%A0%80", "%ED%BF%BF", "%FF%FE", "%C0%AF", "..%2F..",
+                   "%2E%2E", "-1", "0", "99999999999999999999", "1e5", "%20", "%E2%80%AE"]
+PATH_VALUES = st.one_of(st.sampled_from(RAW_PATH_VALUES),
+                        st.text(min_size=1, max_size=30).map(lambda text: quote(text, safe="")),
+                        st.integers(min_value=-(2**70), max_value=2**70).map(str))
+_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
+
+
+def fuzzed_path(rule: Rule, owned: dict[str, int], data: st.DataObject) -> str:
+    """The rule's URL, with some of its arguments replaced by fuzzed values."""
+    path = url_for_rule(rule, owned)
+    if not rule.arguments or not data.draw(st.booleans(), label="fuzz the path"):
+        return path
+    return _ARGUMENT.sub(lambda match: data.draw(PATH_VALUES, label=match.group(1)), rule.rule)
 
 
 def state(session: Session, user_id: int, clock: FrozenClock) -> tuple[Any, ...]:
@@ -76,7 +101,7 @@ def test_fuzzed_requests_never_fail_and_refusals_change_nothing(
     @given(data=st.data())
     def fuzz(data: st.DataObject) -> None:
         rule, method = data.draw(st.sampled_from(targets), label="route")
-        path = url_for_rule(rule, owned)
+        path = fuzzed_path(rule, owned, data)
         kind = data.draw(st.sampled_from(["form", "json", "raw", "query"]), label="kind")
         before = state(session, user.id, clock)
         if kind == "query" or method == "GET":

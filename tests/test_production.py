@@ -7,6 +7,7 @@ import importlib
 import json
 import os
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,63 @@ def test_gunicorn_refuses_a_taken_port_at_once(tmp_path: Path) -> None:
             env=env, capture_output=True, text=True, timeout=60)
     assert started.returncode != 0
     assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in started.stderr
+
+
+def test_serve_refuses_several_workers_with_per_worker_rate_limits(tmp_path: Path) -> None:
+    """Memory storage counts failed logins per worker (each would let the full number of
+    guesses through): with two workers and no shared storage, prep does not start."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.sqlite3'}",
+           "SECRET_KEY": "test", "PREP_INSTANCE_PATH": str(tmp_path), "WEB_CONCURRENCY": "2",
+           "PREP_BIND": f"127.0.0.1:{_closed_port()}"}
+    env.pop("PREP_RATELIMIT_STORAGE_URL", None)
+    started = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "python:prep.serving", "prep:create_app()"],
+        env=env, capture_output=True, text=True, timeout=60)
+    assert started.returncode != 0
+    assert "2 workers with rate limits in each worker's memory" in started.stderr
+    assert "PREP_RATELIMIT_STORAGE_URL=redis://" in started.stderr
+
+
+def test_the_login_limit_holds_across_two_gunicorn_workers_with_redis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wrong passwords for one account sent on many connections, which the kernel spreads
+    over both workers: with Redis the limit counts them all, and the account's lock holds
+    on every worker (with memory storage each worker let its own five through)."""
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from benchmarks.http_client import Browser, serving
+    from prep.models import Base
+    from tests.factories import PASSWORD, make_user
+    from tests.test_rate_limits import redis_url
+
+    url = f"sqlite:///{tmp_path / 'login.sqlite3'}"
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    email = f"limit-{uuid.uuid4().hex[:12]}@example.com"  # its own counts in a shared Redis
+    with Session(engine) as session:
+        make_user(session, datetime.now(UTC), email)
+    engine.dispose()
+    monkeypatch.setenv("PREP_RATELIMIT_STORAGE_URL", redis_url())
+    monkeypatch.setenv("PREP_LOGIN_LIMIT_PER_ACCOUNT", "3 per 15 minutes")
+    monkeypatch.setenv("PREP_REUSE_PORT", "1")
+    with serving(url, workers=2) as server:
+        statuses = []
+        for password in ["wrong password"] * 8 + [PASSWORD] * 4:
+            browser = Browser(server.port)  # a new connection each time: both workers serve
+            browser.request("GET", "/login")
+            statuses.append(browser.request("POST", "/login", {
+                "csrf_token": browser.token, "email": email, "password": password})[0])
+            browser.close()
+        lines = [json.loads(line) for line in server.log.read_text().splitlines()
+                 if line.startswith("{")]
+    workers = {line["pid"] for line in lines if line.get("path") == "/login"
+               and line.get("method") == "POST"}
+    assert len(workers) == 2, "the kernel sent every connection to one worker: run again"
+    assert statuses == [401] * 3 + [429] * 9

@@ -6,7 +6,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from prep.rendering import render_markdown
+from prep import rendering
+from prep.rendering import highlight_budget, render_markdown
 
 
 class Elements(HTMLParser):
@@ -51,3 +52,58 @@ def test_markdown_and_code_blocks_render() -> None:
 def test_links_get_safe_rel() -> None:
     html = str(render_markdown("[docs](https://example.com)"))
     assert 'href="https://example.com"' in html and "noopener" in html
+
+
+# --- bounds (issue 14): user content cannot make rendering slow or huge ----------------------
+
+
+def test_only_listed_languages_are_highlighted() -> None:
+    for language in ("python", "json", "sql", "yaml", "bash", "xml"):  # what the decks use
+        assert "<span" in str(render_markdown(f"```{language}\nx = 'a' # b\n```\n")), language
+    for language in ("livescript", "numba_ir", "typoscriptcssdata", "gherkin", "typescript"):
+        html = str(render_markdown(f"```{language}\n<<< 'a' # b\n```\n"))
+        assert "<span" not in html and "&lt;&lt;&lt; 'a' # b" in html, language
+
+
+def test_a_long_code_block_is_shown_plain() -> None:
+    short = "x = 1\n" * (rendering.MAX_HIGHLIGHTED_BLOCK // 6 - 1)
+    assert "<span" in str(render_markdown(f"```python\n{short}```\n"))
+    long = short + "x = 1\n" * 2
+    html = str(render_markdown(f"```python\n{long}```\n"))
+    assert "<span" not in html and html.count("x = 1") == long.count("x = 1")
+
+
+def test_highlighting_stops_when_the_fields_budget_is_spent(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rendering, "FIELD_BUDGET", 0.0)
+    html = str(render_markdown("```python\ny = 2  # spent\n```\n"))
+    assert "<span" not in html and "y = 2  # spent" in html
+    monkeypatch.setattr(rendering, "FIELD_BUDGET", 60.0)
+    assert "<span" in str(render_markdown("```python\ny = 2  # spent\n```\n")), \
+        "an over-budget result must not have been cached"
+
+
+def test_a_batch_budget_covers_every_field_inside() -> None:
+    with highlight_budget(0.0):
+        assert "<span" not in str(render_markdown("```python\nz = 3  # batch\n```\n"))
+    assert "<span" in str(render_markdown("```python\nz = 3  # batch\n```\n"))
+
+
+def test_rendered_html_is_capped() -> None:
+    # A reference link defined once and used thousands of times multiplies the input.
+    text = f"[a]: https://example.com/{'x' * 900}\n\n" + "[a] " * 4_500
+    assert len(text) <= 20_000
+    html = str(render_markdown(text))
+    assert len(html) <= rendering.MAX_FIELD_HTML
+    assert "https://example.com/xxx" in html  # the content is still there, escaped
+
+
+def test_the_render_cache_is_bounded_by_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rendering, "_CACHE", rendering._SizedCache(50_000))
+    block = "v = [1, 2, 3]\n" * 100
+    for n in range(40):
+        render_markdown(f"**{n}**\n\n```python\n{block}```\n")
+    cache = rendering._CACHE
+    assert 0 < cache.size <= 50_000 and len(cache.entries) < 40
+    assert cache.size == sum(len(key) + len(value) for key, value in cache.entries.items())

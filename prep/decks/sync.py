@@ -75,8 +75,26 @@ def _assign(target: Any, **values: Any) -> bool:
     return changed
 
 
-def sync_decks(session: Session, bundle: DeckBundle, now: datetime) -> SyncReport:
-    """Bring the database in line with ``bundle``; the caller commits."""
+def render_bundle(session: Session, bundle: DeckBundle) -> dict[str, dict[str, object]]:
+    """HTML for every item of ``bundle`` whose stored HTML is missing or stale, by uid: made
+    before ``sync_decks`` takes the write lock, so that the lock is held for writes only."""
+    from prep.rendering import RENDERING_VERSION, render_item
+
+    stored = {uid: made_from for uid, made_from in session.execute(select(
+        Item.uid, Item.content_hash + "/" + Item.rendered["version"].as_string()))}
+    return {
+        spec.uid: render_item(spec.prompt, spec.answer_text, [
+            {"key": o.key, "text": o.text, "explanation": o.explanation}
+            for o in spec.options] if spec.options else None, spec.content_hash)
+        for spec in bundle.items
+        if stored.get(spec.uid) != f"{spec.content_hash}/{RENDERING_VERSION}"
+    }
+
+
+def sync_decks(session: Session, bundle: DeckBundle, now: datetime,
+               rendered: dict[str, dict[str, object]] | None = None) -> SyncReport:
+    """Bring the database in line with ``bundle``; the caller commits. ``rendered`` is
+    ``render_bundle``'s HTML (items are rendered here when it is missing)."""
     if bundle.faults:
         raise InvalidDecks(f"{len(bundle.faults)} faults: fix them before loading")
     report = SyncReport()
@@ -93,7 +111,7 @@ def sync_decks(session: Session, bundle: DeckBundle, now: datetime) -> SyncRepor
     for exam_spec in bundle.exams:
         domain_ids.update(_sync_exam(session, exam_spec, report))
     decks = _sync_decks(session, bundle, track_ids, now, report)
-    _sync_items(session, bundle, track_ids, decks, domain_ids, now, report)
+    _sync_items(session, bundle, track_ids, decks, domain_ids, now, report, rendered or {})
     if report.changed:
         bump_content_version(session, now)
     return report
@@ -179,6 +197,7 @@ def _sync_items(
     domains: dict[tuple[str, int], ExamDomain],
     now: datetime,
     report: SyncReport,
+    rendered: dict[str, dict[str, object]],
 ) -> None:
     existing = {item.uid: item for item in session.scalars(select(Item))}
     fresh: list[Item] = []
@@ -194,7 +213,7 @@ def _sync_items(
         elif item.content_hash == content_hash and item.retired_at is None:
             _assign(item, source_path=spec.path, source_line=spec.line)
             report.rechecked += _assign(item, checked=spec.checked)
-            item.refresh_rendered()  # a no-op unless the renderer changed since
+            item.refresh_rendered(rendered.get(spec.uid))  # a no-op unless the renderer changed
             report.unchanged += 1
             continue
         elif item.retired_at is not None:
@@ -202,6 +221,7 @@ def _sync_items(
         else:
             report.updated += 1
         _write_item(item, spec, decks[spec.deck_slug], domains, now)
+        item.refresh_rendered(rendered.get(spec.uid))
         fresh.append(item)
     live = {spec.uid for spec in bundle.items}
     retired = []
@@ -232,7 +252,6 @@ def _write_item(
         content_hash=spec.content_hash, source_path=spec.path, source_line=spec.line,
         retired_at=None,
     )
-    item.refresh_rendered()
     item.domains = [domains[(exam_id, number)] for exam_id, number in sorted(spec.domains.items())
                     if (exam_id, number) in domains]
 

@@ -95,9 +95,19 @@ def _guard_open(attempt: ExamAttempt, now: datetime):
     return exists().where(*condition)
 
 
+def _lock_attempt(session: Session, attempt: ExamAttempt) -> None:
+    """Lock the attempt's row before any of its questions', in the order grading takes them,
+    so that concurrent answers and a submit queue on PostgreSQL instead of deadlocking
+    (SQLite's one write lock orders them already; FOR UPDATE is not sent there)."""
+    session.execute(select(ExamAttempt.id).where(ExamAttempt.id == attempt.id)
+                    .with_for_update())
+
+
 def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: list[str],
                   now: datetime) -> AttemptQuestion:
-    """Save the chosen option keys of one question (replacing any earlier choice)."""
+    """Save the chosen option keys of one question (replacing any earlier choice; in
+    practice mode a question is checked once, and later answers are refused)."""
+    _lock_attempt(session, attempt)
     if close_if_expired(session, attempt, now):
         raise AttemptClosed(
             "Time is up: the attempt was graded as it stood at the deadline; this answer "
@@ -114,16 +124,19 @@ def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: l
     if attempt.mode == PRACTICE and question.correct is not None:
         raise AttemptClosed("This question was already checked; go on to the next one.")
     values = {"chosen": chosen, "answered_at": now}
+    guards = [AttemptQuestion.id == question.id, _guard_open(attempt, now)]
     if attempt.mode == PRACTICE:  # feedback at once: the answer is checked and locked
         values["correct"] = set(chosen) == set(correct)
+        guards.append(AttemptQuestion.correct.is_(None))  # a concurrent answer checked it
     saved = rows_matched(session.execute(
-        update(AttemptQuestion)
-        .where(AttemptQuestion.id == question.id, _guard_open(attempt, now))
-        .values(**values)
+        update(AttemptQuestion).where(*guards).values(**values)
         .execution_options(synchronize_session=False)
     ))
     if saved != 1:
         session.refresh(attempt)
+        session.refresh(question)
+        if attempt.status == OPEN and question.correct is not None:
+            raise AttemptClosed("This question was already checked; go on to the next one.")
         raise AttemptClosed("This attempt was submitted meanwhile; the answer was not saved.")
     for name, value in values.items():  # written above: keep the loaded row current only
         set_committed_value(question, name, value)
@@ -141,6 +154,7 @@ def miscounted(attempt: ExamAttempt) -> list[AttemptQuestion]:
 
 def toggle_flag(session: Session, attempt: ExamAttempt, position: int, now: datetime) -> bool:
     """Flag a question for review (or unflag it); returns the new flag."""
+    _lock_attempt(session, attempt)
     if close_if_expired(session, attempt, now):
         raise AttemptClosed("This attempt is closed.")
     question = question_at(attempt, position)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prep.models import (
@@ -237,6 +238,12 @@ def draw_questions(pools: dict[ExamDomain, list[int]], total: int, seen: set[int
     return draw
 
 
+def _open_exam(session: Session, user: User, exam: Exam) -> ExamAttempt | None:
+    return session.scalar(select(ExamAttempt).where(
+        ExamAttempt.user_id == user.id, ExamAttempt.exam_id == exam.id,
+        ExamAttempt.mode == EXAM, ExamAttempt.status == OPEN))
+
+
 def generate_exam(
     session: Session,
     exam: Exam,
@@ -261,12 +268,9 @@ def generate_exam(
     if source not in SOURCES:
         raise ExamUnavailable("Choose all questions, missed ones or flagged ones.")
     custom = domains is not None or count is not None or source != "all"
-    if mode == EXAM and not custom:
-        existing = session.scalar(select(ExamAttempt).where(
-            ExamAttempt.user_id == user.id, ExamAttempt.exam_id == exam.id,
-            ExamAttempt.mode == EXAM, ExamAttempt.status == OPEN))
-        if existing is not None:
-            raise OpenAttemptExists(existing)
+    # One open timed attempt per blueprint (a unique index says so), custom quiz or not.
+    if mode == EXAM and (existing := _open_exam(session, user, exam)) is not None:
+        raise OpenAttemptExists(existing)
     total = count if count is not None else exam.question_count
     if not 1 <= total <= 500:
         raise ExamUnavailable("A quiz has 1 to 500 questions.")
@@ -293,8 +297,13 @@ def generate_exam(
     )
     if len(draw.item_ids) < total:
         attempt.notes.append(f"A shorter exam: {len(draw.item_ids)} of {total} questions.")
-    session.add(attempt)
-    session.flush()
+    try:  # in a savepoint: a concurrent start (PostgreSQL) may have created one first
+        with session.begin_nested():
+            session.add(attempt)
+    except IntegrityError:
+        if mode != EXAM or (winner := _open_exam(session, user, exam)) is None:
+            raise
+        raise OpenAttemptExists(winner) from None
     # One executemany insert (the ORM's unit of work costs more than the drawing itself);
     # the relationship loads on first use.
     session.execute(insert(AttemptQuestion.__table__), [

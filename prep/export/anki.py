@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -223,12 +224,13 @@ def build_package(
                                                    Deck.owner_id.is_(None),
                                                    Deck.retired_at.is_(None))
                                 .order_by(Deck.slug)).all()
-        groups += [(f"{ROOT_DECK}::{track.name}::{deck.title}", deck, track.name)
-                   for deck in decks]
+        groups += [(f"{ROOT_DECK}::{deck_name_part(track.name)}::{deck_name_part(deck.title)}",
+                    deck, track.name) for deck in decks]
     if user is not None:
         own = session.scalars(select(Deck).where(Deck.owner_id == user.id)
                               .order_by(Deck.title)).all()
-        groups += [(f"{ROOT_DECK}::My cards::{deck.title}", deck, "My cards") for deck in own]
+        groups += [(f"{ROOT_DECK}::My cards::{deck_name_part(deck.title)}", deck, "My cards")
+                   for deck in own]
     anki_decks, media, newest, notes = [], set(), 0.0, 0
     for name, deck, track_name in groups:
         anki_deck = genanki.Deck(stable_id("prep", "deck", deck.slug), name)
@@ -247,6 +249,15 @@ def build_package(
     staged = [(decks_root / image, _media_name(image)) for image in sorted(media)
               if (decks_root / image).is_file()]
     return BuiltPackage(genanki.Package(anki_decks), newest, notes, staged)
+
+
+_NOT_IN_DECK_NAMES = re.compile(r'[<>&"\x00-\x1f\x7f]|::')
+
+
+def deck_name_part(title: str) -> str:
+    """A title as one level of an Anki deck name: no markup characters (Anki shows deck
+    names as HTML in places) and no ``::`` (which would nest decks)."""
+    return " ".join(_NOT_IN_DECK_NAMES.sub(" ", title).split()) or "Untitled"
 
 
 def write_package(built: BuiltPackage, out: Path) -> None:

@@ -157,14 +157,20 @@ class Item(Base):
             return self.rendered
         return render_item(self.prompt, self.answer_text, self.options)
 
-    def refresh_rendered(self) -> bool:
-        """Store HTML for the item's fields unless the stored HTML is current; True if made."""
-        from prep.rendering import render_item
+    def refresh_rendered(self, made: dict[str, object] | None = None) -> bool:
+        """Store HTML for the item's fields unless the stored HTML is current; True if
+        stored. ``made`` is HTML rendered beforehand (outside the write transaction), used
+        when it was made from this content by this renderer."""
+        from prep.rendering import RENDERING_VERSION, render_item
 
         if self._rendered_is_current():
             return False
-        self.rendered = render_item(self.prompt, self.answer_text, self.options,
-                                    self.content_hash)
+        if made and made.get("version") == RENDERING_VERSION \
+                and made.get("content_hash") == self.content_hash:
+            self.rendered = made
+        else:
+            self.rendered = render_item(self.prompt, self.answer_text, self.options,
+                                        self.content_hash)
         return True
 
     @property

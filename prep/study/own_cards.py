@@ -8,17 +8,23 @@ import io
 import json
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prep.models import CARD, Card, Deck, Item, User
+from prep.rendering import highlight_budget, render_item
 
 OWN_PREFIX = "own-"
 MAX_FIELD = 20_000
 MAX_IMPORT_ROWS = 5_000
+# Seconds of code highlighting one import may spend in all; later code blocks are plain.
+IMPORT_HIGHLIGHT_BUDGET = 2.0
 _TAG = re.compile(r"^[\w:.-]{1,60}$")
 
 
@@ -30,6 +36,19 @@ class CardDraft:
     front: str
     back: str
     tags: list[str] = field(default_factory=list)
+    _html: dict[str, object] | None = field(default=None, repr=False, compare=False)
+
+    def rendered(self) -> dict[str, object]:
+        """The card's HTML, rendered once: callers render before taking the write lock."""
+        if self._html is None:
+            self._html = render_item(self.front.strip(), self.back.strip(), None,
+                                     _content_hash(self))
+        return self._html
+
+    def stored_size(self) -> int:
+        """Characters this card stores: its Markdown and its rendered HTML."""
+        return len(self.front.strip()) + len(self.back.strip()) \
+            + len(json.dumps(self.rendered()))
 
     def problems(self) -> dict[str, str]:
         """Field -> message for every invalid field (empty when the draft is fine)."""
@@ -45,6 +64,44 @@ class CardDraft:
         if bad := [tag for tag in self.tags if not _TAG.match(tag)]:
             problems["tags"] = f"Tags are words without spaces (not {bad[0][:30]!r})."
         return problems
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What one user's own cards may hold: how many, and how many characters of Markdown
+    and rendered HTML in all (so storage and export time stay bounded per user)."""
+
+    cards: int
+    characters: int
+
+
+def _stored_size(prompt: Any, answer: Any, rendered: Any) -> Any:
+    return func.length(prompt) + func.coalesce(func.length(answer), 0) \
+        + func.coalesce(func.length(cast(rendered, Text)), 0)
+
+
+def quota_problem(session: Session, user: User, quota: Quota, drafts: list[CardDraft],
+                  replacing: Item | None = None) -> str | None:
+    """Why adding ``drafts`` (rendered, or instead of ``replacing``) would exceed the user's
+    quota, or None. Read before the write lock: concurrent requests may overshoot it by
+    their own size, which the rate limits keep small."""
+    count, size = session.execute(
+        select(func.count(Item.id), func.coalesce(func.sum(
+            _stored_size(Item.prompt, Item.answer_text, Item.rendered)), 0))
+        .join(Deck, Item.deck_id == Deck.id).where(Deck.owner_id == user.id)).one()
+    if replacing is not None:
+        count -= 1
+        size -= len(replacing.prompt) + len(replacing.answer_text or "") \
+            + len(json.dumps(replacing.rendered or {}))
+    count += len(drafts)
+    size += sum(draft.stored_size() for draft in drafts)
+    if count > quota.cards:
+        return (f"You can keep up to {quota.cards:,} cards of your own; this would make "
+                f"{count:,}. Delete some first.")
+    if size > quota.characters:
+        return (f"Your own cards can hold up to {quota.characters:,} characters (text and its "
+                f"formatted version); this would make {size:,}.")
+    return None
 
 
 def parse_tags(text: str) -> list[str]:
@@ -63,9 +120,12 @@ def own_deck(session: Session, user: User, title: str) -> Deck:
     slug = f"user-{user.id}/{hashlib.sha1(title.casefold().encode()).hexdigest()[:16]}"
     deck = session.scalar(select(Deck).where(Deck.slug == slug))
     if deck is None:
-        deck = Deck(slug=slug, owner_id=user.id, title=title)
-        session.add(deck)
-        session.flush()
+        try:  # in a savepoint: a concurrent request of the user's may create it first
+            with session.begin_nested():
+                deck = Deck(slug=slug, owner_id=user.id, title=title)
+                session.add(deck)
+        except IntegrityError:
+            deck = session.scalars(select(Deck).where(Deck.slug == slug)).one()
     return deck
 
 
@@ -78,9 +138,8 @@ def new_own_item(session: Session, user: User, draft: CardDraft, created_at: dat
         uid=f"{OWN_PREFIX}{secrets.token_hex(12)}", deck=own_deck(session, user, draft.deck),
         kind=CARD, prompt=draft.front.strip(), answer_text=draft.back.strip(),
         tags=sorted(set(draft.tags)), content_hash=_content_hash(draft), created_at=created_at,
-        updated_at=updated_at,
+        updated_at=updated_at, rendered=draft.rendered(),
     )
-    item.refresh_rendered()
     session.add(item)
     session.flush()
     return item
@@ -108,7 +167,7 @@ def edit_own_card(session: Session, user: User, item: Item, draft: CardDraft,
     item.deck = own_deck(session, user, draft.deck)
     item.prompt, item.answer_text = draft.front.strip(), draft.back.strip()
     item.tags, item.content_hash = sorted(set(draft.tags)), content_hash
-    item.refresh_rendered()
+    item.rendered = draft.rendered()
     session.flush()
 
 
@@ -121,7 +180,8 @@ class ImportReport:
 
 
 def parse_card_table(text: str, filename: str, default_deck: str) -> ImportReport:
-    """Parse CSV or TSV: front, back[, tags[, deck]]; an optional header row is skipped."""
+    """Parse CSV or TSV: front, back[, tags[, deck]]; an optional header row is skipped.
+    The cards of a clean file are rendered too (see ``render_drafts``)."""
     report = ImportReport()
     if "\x00" in text:
         report.errors.append((1, "the file contains NUL bytes; is it a text file?"))
@@ -154,7 +214,17 @@ def parse_card_table(text: str, filename: str, default_deck: str) -> ImportRepor
         report.errors.append((rows.line_num, f"unreadable row: {error}"))
     if not report.drafts and not report.errors:
         report.errors.append((1, "the file holds no cards"))
+    if not report.errors:
+        render_drafts(report.drafts)
     return report
+
+
+def render_drafts(drafts: Iterable[CardDraft]) -> None:
+    """Render every draft now (within one import's highlighting budget), so that the write
+    transaction that stores them does no rendering."""
+    with highlight_budget(IMPORT_HIGHLIGHT_BUDGET):
+        for draft in drafts:
+            draft.rendered()
 
 
 def import_cards(session: Session, user: User, report: ImportReport, now: datetime) -> int:

@@ -104,7 +104,15 @@ def current_values(user: User) -> dict[str, str]:
 
 def update_settings(user: User, raw: dict[str, str]) -> None:
     """Apply every field, or none: any invalid field raises SettingsError and changes nothing."""
-    parsed, errors = {}, {}
+    for name, value in parse_settings(raw).items():
+        if value is not None:  # a field that parses to None keeps its value
+            setattr(user, name, value)
+
+
+def parse_settings(raw: dict[str, str]) -> dict[str, object]:
+    """Every field parsed; SettingsError with a message per invalid field."""
+    parsed: dict[str, object] = {}
+    errors: dict[str, str] = {}
     for name, parser in _PARSERS.items():
         try:
             parsed[name] = parser(str(raw.get(name, ""))[:200])
@@ -112,6 +120,4 @@ def update_settings(user: User, raw: dict[str, str]) -> None:
             errors[name] = str(error)
     if errors:
         raise SettingsError(errors)
-    for name, value in parsed.items():
-        if value is not None:
-            setattr(user, name, value)
+    return parsed

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, jsonify, render_template, request
+from flask import Flask, abort, current_app, g, jsonify, render_template, request
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -14,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from prep.models import User
 from prep.rendering import render_markdown
+from prep.study.own_cards import Quota
 from prep.study.queue import COUNT_LIMIT
 
 login_manager = LoginManager()
@@ -28,6 +31,12 @@ CONTENT_SECURITY_POLICY = (
 def now() -> datetime:
     """The current time from the app's clock (frozen in tests)."""
     return current_app.config["PREP_CLOCK"]()
+
+
+def own_card_quota() -> Quota:
+    """What each user's own cards may hold, from the app's configuration."""
+    return Quota(current_app.config["PREP_OWN_CARDS_MAX"],
+                 current_app.config["PREP_OWN_CARDS_MAX_CHARS"])
 
 
 def current_account() -> User:
@@ -113,6 +122,7 @@ def register_errorhandlers(app: Flask) -> None:
         if not (error.connection_invalidated or isinstance(error, OperationalError)):
             raise error
         current_app.logger.warning("database unavailable: %s", error.orig)
+        _roll_back()
         message = "The database is unavailable for a moment. Try again in a few seconds."
         if wants_json():
             response = jsonify(error=message)
@@ -125,8 +135,17 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> tuple[str, int]:
+        _roll_back()  # the page reads the user (its menu): not in a failed transaction
         code = error.code or 500
         return render_template("error.html", code=code, message=error.description), code
+
+
+def _roll_back() -> None:
+    """End the request's transaction if one is open (a failed flush leaves it unusable)."""
+    session = g.get("db_session")
+    if session is not None and session.in_transaction():
+        with contextlib.suppress(DBAPIError):  # a lost connection: the pool replaces it
+            session.rollback()
 
 
 def register_security_headers(app: Flask) -> None:
@@ -145,18 +164,41 @@ def register_security_headers(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security",
                                         "max-age=31536000; includeSubDomains")
         if request.endpoint != "static":
-            # Pages hold study data and CSRF tokens: a shared computer's back button must not
-            # show them after logout. (Decided per endpoint, not per login: looking the user
-            # up here would query the database after the view, even on the 503 page.)
-            response.headers.setdefault("Cache-Control", "no-store")
+            # Pages and downloads hold study data and CSRF tokens: a shared computer's back
+            # button or disk cache must not keep them after logout; this replaces the
+            # "no-cache" that send_file sets. (Decided per endpoint, not per login: looking
+            # the user up here would query the database after the view, even on the 503 page.)
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 
+# A NUL, or a lone UTF-16 surrogate (as a JSON escape "\\ud800" makes), fits no text column:
+# PostgreSQL refuses the first, and neither database can encode the second.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value: object) -> bool:
+    """Whether a string anywhere in ``value`` (keys included) holds an unstorable character."""
+    if isinstance(value, str):
+        return _UNSTORABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_unstorable(key) or _unstorable(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_unstorable(item) for item in value)
+    return False
+
+
 def register_request_guards(app: Flask) -> None:
-    """Refuse input no field can hold before any view sees it: NUL characters."""
+    """Refuse input no field can hold before any view sees it: NUL characters and lone
+    surrogates in the path, the query, the form or a JSON body, and ids out of range."""
 
     @app.before_request
-    def _no_nul() -> None:
+    def _storable_input() -> None:
+        # An id in the path beyond the databases' 32-bit integers names nothing there.
+        if any(isinstance(value, int) and not -(2**31) <= value < 2**31
+               for value in (request.view_args or {}).values()):
+            abort(404, "No such page.")
+        body: object = None
         if request.is_json:  # Flask-WTF reads a JSON body as the form: it must be an object
             try:
                 body = request.get_json(silent=True)
@@ -164,11 +206,13 @@ def register_request_guards(app: Flask) -> None:
                 body = None
             if not isinstance(body, dict):
                 abort(400, "The request body must be a JSON object.")
-            raw = request.get_data(cache=True)
-            carried = b"\x00" in raw or b"\\u0000" in raw.lower()
         else:
-            carried = any("\x00" in key + value
-                          for key, value in request.form.items(multi=True))
-        if carried or any("\x00" in key + value
-                          for key, value in request.args.items(multi=True)):
-            abort(400, "The request contains a NUL character, which no field accepts.")
+            body = list(request.form.items(multi=True))
+        try:
+            refused = _unstorable(request.path) or _unstorable(
+                list(request.args.items(multi=True))) or _unstorable(body)
+        except RecursionError:  # nested deeper than any form of prep's
+            refused = True
+        if refused:
+            abort(400, "The request contains a NUL character or an invalid (surrogate) "
+                       "character, which no field accepts.")

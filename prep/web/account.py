@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import login_required, login_user, logout_user
+from flask_login import login_required, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy.exc import IntegrityError
@@ -38,7 +38,8 @@ from prep.anki.packages import AnkiImportError, read_package, spooled_upload
 from prep.db import db_session, read_snapshot, write_session
 from prep.models import User
 from prep.web import current_account, now
-from prep.web.auth import LoginUser
+from prep.web.auth import start_login
+from prep.web.cards import over_quota
 
 blueprint = Blueprint("account", __name__)
 
@@ -123,8 +124,7 @@ def change_password() -> ResponseReturnValue:
                 return _page(401, password_form=form)  # a wrong guess: counts for the limit
         else:
             session_.commit()
-            session.clear()
-            login_user(LoginUser(user))
+            start_login(user)
             flash("Password changed. You are logged out everywhere else.", "success")
             return redirect(url_for("account.show"), 303)
     return _page(422, password_form=form)
@@ -164,15 +164,20 @@ def import_data() -> ResponseReturnValue:
     if upload is None or not upload.filename:
         problems = ["Choose the .json file that “Download my data” gave you."]
     if not problems:
-        session_ = write_session()
         try:
-            reviews = account_data.import_account(session_, current_account(), document, now())
+            # Checked and rendered first; the write lock is taken for the writes only.
+            plan = account_data.read_account_file(db_session(), current_account(), document,
+                                                  now())
+            if over_quota([draft for draft, _, _ in plan.own_drafts.values()]):
+                raise account_data.DataFileError(["$.own_decks: more than your quota"])
+            session_ = write_session()
+            reviews = account_data.store_account_import(session_, current_account(), plan)
             session_.commit()
         except account_data.DataFileError as error:
-            session_.rollback()
+            db_session().rollback()
             problems = error.problems
         except IntegrityError:
-            session_.rollback()
+            db_session().rollback()
             problems = ["The file lists a card, review or exam question twice."]
         else:
             flash(f"Imported your data: {reviews} reviews.", "success")

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -13,6 +22,7 @@ from prep import accounts
 from prep.db import db_session, write_session
 from prep.models import User
 from prep.web import local_path, now
+from prep.web.limits import remember_device
 
 blueprint = Blueprint("auth", __name__)
 
@@ -29,7 +39,8 @@ class LoginUser(UserMixin):
 
 
 def load_user(login_id: str) -> LoginUser | None:
-    """Find the user of a login cookie, refusing stale tokens and disabled accounts."""
+    """Find the user of a login cookie, refusing stale tokens, disabled accounts and logins
+    past their lifetime (or, for admins, idle for too long)."""
     user_id, _, token = login_id.partition(":")
     if not user_id.isdigit():
         return None
@@ -38,7 +49,25 @@ def load_user(login_id: str) -> LoginUser | None:
     user = db_session().get(User, int(user_id))
     if user is None or user.is_disabled or user.session_token != token:
         return None
+    moment, config = now().timestamp(), current_app.config
+    logged_in_at, seen_at = session.get("login_at"), session.get("seen_at")
+    if not isinstance(logged_in_at, float) \
+            or moment - logged_in_at > config["PREP_SESSION_LIFETIME_DAYS"] * 86400:
+        return None  # the signed cookie carries the times, so they cannot be moved on
+    if user.is_admin:
+        if not isinstance(seen_at, float) \
+                or moment - seen_at > config["PREP_ADMIN_IDLE_MINUTES"] * 60:
+            return None
+        if moment - seen_at >= 60:  # a new cookie at most once a minute
+            session["seen_at"] = moment
     return LoginUser(user)
+
+
+def start_login(user: User) -> None:
+    """Log ``user`` in on a fresh session (no fixation) that records when, for the limits."""
+    session.clear()
+    login_user(LoginUser(user))
+    session["login_at"] = session["seen_at"] = now().timestamp()
 
 
 class RegisterForm(FlaskForm):
@@ -72,8 +101,7 @@ def register() -> ResponseReturnValue:
             getattr(form, error.field).errors.append(error.message)
         else:
             session_.commit()
-            session.clear()
-            login_user(LoginUser(user))
+            start_login(user)
             flash("Welcome to prep. Pick the tracks you want to study.", "success")
             return redirect(url_for("tracks.home"))
     status = 200 if request.method != "POST" else 422
@@ -87,9 +115,10 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = accounts.authenticate(db_session(), form.email.data, form.password.data)
         if user is not None:
-            session.clear()  # a fresh session on login: no fixation
-            login_user(LoginUser(user))
-            return redirect(local_path(request.args.get("next"), url_for("today.show")))
+            start_login(user)
+            response = redirect(local_path(request.args.get("next"), url_for("today.show")))
+            remember_device(response, user.email)
+            return response
         form.password.errors.append("Wrong e-mail or password.")
     status = 200 if request.method != "POST" else 401
     return render_template("auth/login.html", form=form), status

@@ -8,11 +8,12 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from prep.db import db_session, write_session
+from prep.models import Item
 from prep.study import own_cards
 from prep.study.browse import DUE, STATES, CardFilter, card_history, filter_choices, search_cards
 from prep.study.review import NoSuchCard, own_card
 from prep.study.scheduling import SchedulerSettings, retrievability
-from prep.web import current_account, now, parse_int
+from prep.web import current_account, now, own_card_quota, parse_int
 
 blueprint = Blueprint("cards", __name__)
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -73,6 +74,17 @@ def _draft_from_form(default_deck: str = "") -> own_cards.CardDraft:
     )
 
 
+def over_quota(drafts: list[own_cards.CardDraft], replacing: Item | None = None) -> bool:
+    """Render the drafts (before any write lock) and check the user's quota; a refusal is
+    flashed."""
+    own_cards.render_drafts(drafts)
+    problem = own_cards.quota_problem(db_session(), current_account(), own_card_quota(),
+                                      drafts, replacing)
+    if problem:
+        flash(problem, "warning")
+    return problem is not None
+
+
 @blueprint.route("/cards/new", methods=["GET", "POST"])
 @login_required
 def new() -> ResponseReturnValue:
@@ -82,7 +94,9 @@ def new() -> ResponseReturnValue:
     if request.method == "POST" and form.validate_on_submit():
         draft = _draft_from_form()
         errors = draft.problems()
-        if not errors:
+        if not errors and over_quota([draft]):
+            errors = {"quota": "over"}
+        elif not errors:
             session = write_session()
             card = own_cards.create_own_card(session, current_account(), draft, now())
             session.commit()
@@ -107,7 +121,9 @@ def edit(card_id: int) -> ResponseReturnValue:
     if request.method == "POST" and form.validate_on_submit():
         draft = _draft_from_form(item.deck.title)
         errors = draft.problems()
-        if not errors:
+        if not errors and over_quota([draft], replacing=item):
+            errors = {"quota": "over"}
+        elif not errors:
             session = write_session()
             own_cards.edit_own_card(session, current_account(), item, draft, now())
             session.commit()
@@ -137,6 +153,9 @@ def import_cards() -> ResponseReturnValue:
             else:
                 report = own_cards.parse_card_table(text, (upload and upload.filename) or "",
                                                     deck.strip() or "Imported")
+                if not report.errors and over_quota(report.drafts):
+                    report.errors.append((1, "nothing was imported: the cards would exceed "
+                                             "your quota"))
         if not report.errors:
             session = write_session()
             count = own_cards.import_cards(session, current_account(), report, now())

@@ -28,10 +28,13 @@ def test_new_user_registers_and_picks_tracks(page, session: Session, clock: Froz
     page.get_by_role("button", name="Register").click()
 
     cards = page.locator("[data-testid=tracks] > li")
-    assert cards.count() == 5
-    names = [cards.nth(i).locator("h2").inner_text() for i in range(5)]
-    assert names == ["SageMaker", "Vertex AI", "Azure AI", "MLflow", "TensorFlow"]
-    assert "Retired 2026-06-30" in page.locator("[data-track=azure-ai]").inner_text()
+    assert cards.count() == 6
+    names = [cards.nth(i).locator("h2").inner_text() for i in range(6)]
+    assert names == ["ML foundations", "SageMaker", "Gemini Enterprise Agent Platform (Vertex AI)",
+                     "Azure AI", "MLflow", "TensorFlow"]
+    assert "Practice" in page.locator("[data-track=foundations]").inner_text()
+    assert "AI-103" in page.locator("[data-track=azure-ai]").inner_text()
+    assert "Active" in page.locator("[data-track=azure-ai]").inner_text()
     assert "Closed 2024-05-01" in page.locator("[data-track=tensorflow]").inner_text()
     assert "Active" in page.locator("[data-track=sagemaker]").inner_text()
 
