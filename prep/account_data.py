@@ -472,7 +472,8 @@ def store_account_import(session: Session, user: User, plan: AccountImport) -> i
     holds the write lock now); returns the review count."""
     _refuse_unless_fresh(session, user)
     for name, value in plan.settings.items():
-        setattr(user, name, value)
+        if value is not None:  # a setting the file leaves out keeps the account's default
+            setattr(user, name, value)
     user.fsrs_parameters = plan.parameters
     session.add_all(plan.enrollments)
     resolved = {}

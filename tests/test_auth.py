@@ -110,11 +110,11 @@ def test_a_login_ends_after_its_lifetime_and_an_idle_admin_is_logged_out(
         clock) -> None:
     log_in(client, user.email)
     clock.advance(days=29, hours=23)
-    assert client.get("/review").status_code == 200  # in use all along: still logged in
+    assert client.get("/account").status_code == 200  # in use all along: still logged in
     clock.advance(hours=1, seconds=1)
-    assert client.get("/review").status_code == 302  # 30 days after the login
+    assert client.get("/account").status_code == 302  # 30 days after the login
     log_in(client, user.email)
-    assert client.get("/review").status_code == 200  # a new login starts a new lifetime
+    assert client.get("/account").status_code == 200  # a new login starts a new lifetime
 
     user.is_admin = True
     session.commit()
@@ -125,4 +125,4 @@ def test_a_login_ends_after_its_lifetime_and_an_idle_admin_is_logged_out(
         assert admin.get("/admin/users").status_code == 200
     clock.advance(minutes=30, seconds=1)
     assert admin.get("/admin/users").status_code == 302  # logged out: to the login page
-    assert admin.get("/review").status_code == 302
+    assert admin.get("/account").status_code == 302

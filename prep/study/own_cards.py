@@ -97,7 +97,7 @@ def quota_problem(session: Session, user: User, quota: Quota, drafts: list[CardD
     size += sum(draft.stored_size() for draft in drafts)
     if count > quota.cards:
         return (f"You can keep up to {quota.cards:,} cards of your own; this would make "
-                f"{count:,}. Delete some first.")
+                f"{count:,}.")
     if size > quota.characters:
         return (f"Your own cards can hold up to {quota.characters:,} characters (text and its "
                 f"formatted version); this would make {size:,}.")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy.orm import Session
 
 from tests.anki.server import PASSWORD, USERNAME, SyncServer
@@ -41,8 +42,9 @@ def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (390, 844)])
-def test_link_and_sync_from_the_page(page, session: Session, clock: FrozenClock,  # type: ignore[no-untyped-def]
-                                     sync_server: SyncServer, size: tuple[int, int]) -> None:
+def test_link_and_sync_from_the_page(page, app: Flask, session: Session,  # type: ignore[no-untyped-def]
+                                     clock: FrozenClock, sync_server: SyncServer,
+                                     size: tuple[int, int]) -> None:
     clock.current = datetime.now(UTC).replace(microsecond=0)
     user = enrolled_user(session, clock(), "sync@example.com")
     page.set_viewport_size({"width": size[0], "height": size[1]})
@@ -62,6 +64,8 @@ def test_link_and_sync_from_the_page(page, session: Session, clock: FrozenClock,
     page.wait_for_url("**/anki")
     page.locator(".anki-ok").wait_for(state="visible", timeout=60_000)
     assert "0 reviews pulled from Anki" in page.locator("#anki-last-result").inner_text()
+    for thread in app.extensions["prep.anki_syncs"]:  # its session closes after the result
+        thread.join(timeout=60)
     assert page.get_by_role("button", name="Unlink").is_visible()
     fits(page, size[0])
     shoot(page, f"anki-synced-{size[0]}")
