@@ -43,7 +43,7 @@ class CardSchedule:
 
     @classmethod
     def of(cls, card: Card) -> CardSchedule:
-        """The fields as ``card`` holds them now."""
+        """The fields as ``card`` holds them now (a Card, or a replay copy with its fields)."""
         return cls(CardState(card.state), card.step, card.stability, card.difficulty, card.due,
                    card.last_review, card.reps, card.lapses, card.suspended, card.leech)
 
