@@ -20,6 +20,9 @@ def test_parse_table_reports_each_bad_line() -> None:
     report = parse_card_table(text, "cards.csv", "Imported")
     assert report.errors == [(3, "The front cannot be empty."),
                              (4, "expected 2 to 4 columns (front, back, tags, deck), found 1")]
+    assert report.quotes == {3: ",empty front", 4: "only-one"}  # each bad line, quoted
+    long = parse_card_table('"a\nb"\n' + "x" * 200 + "\n", "c.csv", "D")
+    assert long.quotes == {1: '"a\nb"', 2: "x" * 120 + "…"}  # a two-line record, then one
     assert [d.deck for d in report.drafts] == ["Imported", "Deck X"]
     tsv = parse_card_table("Q\tA\tx\n", "cards.tsv", "D")
     assert tsv.errors == [] and tsv.drafts[0].tags == ["x"]

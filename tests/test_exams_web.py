@@ -43,7 +43,8 @@ def test_full_flow_over_http(user_client: FlaskClient, session: Session, user: U
     page = user_client.get(f"/attempts/{attempt_id}/q/2").get_data(as_text=True)
     assert 'data-remaining="420"' in page  # a reload shows the server's time
     review = user_client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
-    assert "Unanswered (4)" in review and "Flagged for review (1)" in review
+    assert "Unanswered (4)" in review and "Flagged (1)" in review  # the filter buttons
+    assert "4 unanswered · 1 flagged" in review
     unconfirmed = post_form(user_client, f"/attempts/{attempt_id}/submit", {})
     assert unconfirmed.status_code == 303 and "/review" in unconfirmed.headers["Location"]
     done = post_form(user_client, f"/attempts/{attempt_id}/submit", {"confirm": "yes"},

@@ -60,8 +60,12 @@ def test_preview_then_confirm_stores_parameters_once(
                        prep_answers(SchedulerSettings.of(user)))
     record(session, user, reviews, clock())
     session.commit()
-    page = post_form(user_client, "/settings/fsrs/preview", {}).get_data(as_text=True)
+    response = post_form(user_client, "/settings/fsrs/preview", {})
+    # POST, redirect, GET: the result's address is a GET that a reload shows again.
+    assert response.status_code == 303 and response.location == "/settings/fsrs/preview"
+    page = user_client.get("/settings/fsrs/preview").get_data(as_text=True)
     assert "would move by a day or more" in page
+    assert user_client.get("/settings/fsrs/preview").get_data(as_text=True) == page
     refresh(session)
     assert session.get(User, user.id).fsrs_parameters is None  # a preview stores nothing
     parameters = re.search(r'name="parameters" value="([^"]+)"', page).group(1)
@@ -71,6 +75,8 @@ def test_preview_then_confirm_stores_parameters_once(
     assert "New FSRS parameters saved" in response.get_data(as_text=True)
     refresh(session)
     assert session.get(User, user.id).fsrs_parameters == parameters
+    gone = user_client.get("/settings/fsrs/preview")  # applied: the preview is spent
+    assert gone.status_code == 303 and gone.location.endswith("/settings#optimise")
     again = post_form(user_client, "/settings/fsrs/apply", {"parameters": json.dumps(parameters)},
                       follow_redirects=True)
     assert "do not predict your history better" in again.get_data(as_text=True)

@@ -279,19 +279,26 @@ class DomainResult:
         return 100 * self.correct / self.total if self.total else 0.0
 
 
-def domain_results(session: Session, attempt: ExamAttempt) -> list[DomainResult]:
-    """Per-domain correct/total of a graded attempt, in blueprint order."""
-    exam = attempt.exam
+def question_domains(session: Session, attempt: ExamAttempt) -> dict[int, ExamDomain]:
+    """The blueprint domain each question of the attempt serves, by position."""
+    domains = {d.id: d for d in attempt.exam.domains}
     by_item = dict(session.execute(
         select(ItemDomain.item_id, ItemDomain.domain_id).where(
             ItemDomain.item_id.in_([q.item_id for q in attempt.questions]),
-            ItemDomain.domain_id.in_([d.id for d in exam.domains]))
+            ItemDomain.domain_id.in_(list(domains)))
     ).all())
-    results = {d.id: DomainResult(d, 0, 0) for d in exam.domains}
+    return {q.position: domains[by_item[q.item_id]]
+            for q in attempt.questions if q.item_id in by_item}
+
+
+def domain_results(session: Session, attempt: ExamAttempt) -> list[DomainResult]:
+    """Per-domain correct/total of a graded attempt, in blueprint order."""
+    by_position = question_domains(session, attempt)
+    results = {d.id: DomainResult(d, 0, 0) for d in attempt.exam.domains}
     for question in attempt.questions:
-        domain_id = by_item.get(question.item_id)
-        result = results.get(domain_id) if domain_id is not None else None
-        if result is not None:
+        domain = by_position.get(question.position)
+        if domain is not None:
+            result = results[domain.id]
             result.total += 1
             result.correct += bool(question.correct)
             result.unanswered += not question.chosen

@@ -43,6 +43,11 @@ class ExamAttempt(Base):
         back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def is_full_mock(self) -> bool:
+        """A whole mock of the blueprint: judged pass/fail; custom and short sets are not."""
+        return self.custom is None and self.question_count >= self.exam.question_count
+
     __table_args__ = (
         Index("ix_exam_attempts_user_exam_started", "user_id", "exam_id", "started_at"),
         # At most one open timed exam per user and blueprint.

@@ -21,6 +21,10 @@ from prep.models import (
 from prep.study.days import user_day
 
 PAGE_SIZE = 50
+MAX_BATCH = 500  # cards one bulk action may change (ten pages of results)
+# Columns the browser sorts by, each with a tie-breaker so pages never overlap.
+SORTS = {"front": Item.prompt, "deck": Deck.title, "state": Card.state, "due": Card.due}
+BULK_ACTIONS = ("suspend", "unsuspend", "flag", "unflag")
 STATES = ("new", "learning", "review", "suspended", "leech", "flagged")
 DUE = ("today", "overdue")
 
@@ -36,6 +40,8 @@ class CardFilter:
     due: str | None = None
     text: str | None = None
     page: int = 1
+    sort: str = "due"  # a key of SORTS
+    descending: bool = False
 
 
 @dataclass
@@ -89,15 +95,50 @@ def _filtered(user: User, wanted: CardFilter, now: datetime) -> Select:
 
 
 def search_cards(session: Session, user: User, wanted: CardFilter, now: datetime) -> CardPage:
-    """A page of the user's cards matching ``wanted``, soonest due first."""
+    """A page of the user's cards matching ``wanted``, in the order it asks (soonest due first)."""
     query = _filtered(user, wanted, now)
     total = session.scalar(select(func.count()).select_from(
         query.with_only_columns(Card.id).subquery())) or 0
     page = max(1, wanted.page)
     cards = session.scalars(
-        query.order_by(Card.due, Card.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        query.order_by(*_order(wanted)).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
     return CardPage(list(cards), total, page)
+
+
+def _order(wanted: CardFilter) -> tuple:
+    column = SORTS.get(wanted.sort, Card.due)
+    return (column.desc(), Card.id.desc()) if wanted.descending else (column, Card.id)
+
+
+class BulkRefused(ValueError):
+    """A bulk action that cannot run (unknown action, too many cards, none chosen)."""
+
+
+def bulk_change(session: Session, user: User, card_ids: list[int], action: str) -> int:
+    """Suspend, unsuspend, flag or unflag the user's cards ``card_ids`` at once; flushes.
+
+    Every id must be one of the user's cards: any other id refuses the whole batch
+    (LookupError), so a forged list changes nothing. Returns the number of cards changed.
+    """
+    if action not in BULK_ACTIONS:
+        raise BulkRefused("Choose suspend, unsuspend, flag or unflag.")
+    wanted = set(card_ids)
+    if not wanted:
+        raise BulkRefused("Tick at least one card.")
+    if len(wanted) > MAX_BATCH:
+        raise BulkRefused(f"At most {MAX_BATCH} cards at once.")
+    cards = session.scalars(select(Card).where(Card.id.in_(wanted),
+                                               Card.user_id == user.id)).all()
+    if len(cards) != len(wanted):
+        raise LookupError("not the user's cards")
+    field, value = {"suspend": ("suspended", True), "unsuspend": ("suspended", False),
+                    "flag": ("flagged", True), "unflag": ("flagged", False)}[action]
+    changed = [card for card in cards if getattr(card, field) != value]
+    for card in changed:
+        setattr(card, field, value)
+    session.flush()
+    return len(changed)
 
 
 def card_history(session: Session, card: Card) -> list[ReviewLog]:

@@ -25,6 +25,7 @@ MAX_FIELD = 20_000
 MAX_IMPORT_ROWS = 5_000
 # Seconds of code highlighting one import may spend in all; later code blocks are plain.
 IMPORT_HIGHLIGHT_BUDGET = 2.0
+QUOTE_LENGTH = 120  # characters of a refused line quoted back to the user
 _TAG = re.compile(r"^[\w:.-]{1,60}$")
 
 
@@ -177,6 +178,14 @@ class ImportReport:
 
     drafts: list[CardDraft] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    quotes: dict[int, str] = field(default_factory=dict)  # a refused line's text, by number
+
+    def refuse(self, number: int, message: str, source: str | None = None) -> None:
+        """Record a refused line, with the start of its text when known."""
+        self.errors.append((number, message))
+        if source is not None:
+            self.quotes[number] = source if len(source) <= QUOTE_LENGTH else (
+                source[:QUOTE_LENGTH] + "…")
 
 
 def parse_card_table(text: str, filename: str, default_deck: str) -> ImportReport:
@@ -189,8 +198,11 @@ def parse_card_table(text: str, filename: str, default_deck: str) -> ImportRepor
     first = text.split("\n", 1)[0]
     tab = filename.lower().endswith((".tsv", ".tab", ".txt")) or "\t" in first
     rows = csv.reader(io.StringIO(text), delimiter="\t" if tab else ",")
+    lines, read = text.splitlines(), 0
     try:
         for number, row in enumerate(rows, start=1):
+            source = "\n".join(lines[read:rows.line_num]).strip()  # what the reader consumed
+            read = rows.line_num
             if number == 1 and [c.strip().lower() for c in row[:2]] == ["front", "back"]:
                 continue
             if not any(cell.strip() for cell in row):
@@ -199,15 +211,15 @@ def parse_card_table(text: str, filename: str, default_deck: str) -> ImportRepor
                 report.errors.append((number, f"more than {MAX_IMPORT_ROWS} rows; split the file"))
                 break
             if not 2 <= len(row) <= 4:
-                report.errors.append((number, f"expected 2 to 4 columns (front, back, tags, deck),"
-                                              f" found {len(row)}"))
+                report.refuse(number, f"expected 2 to 4 columns (front, back, tags, deck),"
+                                      f" found {len(row)}", source)
                 continue
             front, back, *rest = row
             draft = CardDraft(deck=(rest[1] if len(rest) > 1 else "").strip() or default_deck,
                               front=front, back=back,
                               tags=parse_tags(rest[0]) if rest else [])
             if problems := draft.problems():
-                report.errors.append((number, "; ".join(problems.values())))
+                report.refuse(number, "; ".join(problems.values()), source)
             else:
                 report.drafts.append(draft)
     except csv.Error as error:

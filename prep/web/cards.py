@@ -10,7 +10,19 @@ from flask_wtf import FlaskForm
 from prep.db import db_session, write_session
 from prep.models import Item
 from prep.study import own_cards
-from prep.study.browse import DUE, STATES, CardFilter, card_history, filter_choices, search_cards
+from prep.study.browse import (
+    BULK_ACTIONS,
+    DUE,
+    MAX_BATCH,
+    SORTS,
+    STATES,
+    BulkRefused,
+    CardFilter,
+    bulk_change,
+    card_history,
+    filter_choices,
+    search_cards,
+)
 from prep.study.review import NoSuchCard, own_card
 from prep.study.scheduling import SchedulerSettings, retrievability
 from prep.web import current_account, now, own_card_quota, parse_int
@@ -33,6 +45,8 @@ def _filter_from(args) -> CardFilter:
         due=due if due in DUE else None,
         text=(args.get("q") or "").strip()[:200] or None,
         page=parse_int(args.get("page"), low=1, high=100_000) or 1,
+        sort=args.get("sort") if args.get("sort") in SORTS else "due",
+        descending=args.get("dir") == "desc",
     )
 
 
@@ -43,8 +57,35 @@ def browse() -> ResponseReturnValue:
     session, user = db_session(), current_account()
     wanted = _filter_from(request.args)
     results = search_cards(session, user, wanted, now())
+    preview_id = parse_int(request.args.get("preview"))
+    preview = next((card for card in results.cards if card.id == preview_id), None)
     return render_template("cards/browse.html", results=results, wanted=wanted,
-                           choices=filter_choices(session, user), states=STATES, dues=DUE)
+                           choices=filter_choices(session, user), states=STATES, dues=DUE,
+                           sorts=SORTS, actions=BULK_ACTIONS, max_batch=MAX_BATCH,
+                           preview=preview, form=CsrfForm())
+
+
+@blueprint.post("/cards/bulk")
+@login_required
+def bulk() -> ResponseReturnValue:
+    """One action on many ticked cards; back to the same list."""
+    back = request.form.get("back", "")
+    back = back if back.startswith("/cards") and "//" not in back else url_for("cards.browse")
+    ids = [parse_int(raw) for raw in request.form.getlist("card")[:MAX_BATCH + 1]]
+    session = write_session()
+    try:
+        changed = bulk_change(session, current_account(), [i for i in ids if i is not None],
+                              request.form.get("action", ""))
+    except BulkRefused as error:
+        session.rollback()
+        abort(422, str(error))
+    except LookupError:
+        session.rollback()
+        abort(404, "No such card.")
+    session.commit()
+    flash(f"{request.form['action'].capitalize()}: {changed} card{'s' * (changed != 1)} "
+          "changed.", "success")
+    return redirect(back, 303)
 
 
 def _card_or_404(card_id: int):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
@@ -31,7 +32,7 @@ from prep.exams.generation import (
     generate_exam,
 )
 from prep.exams.readiness import attempt_history, pass_fraction, readiness
-from prep.models import OPEN, Exam, ExamAttempt
+from prep.models import OPEN, AttemptQuestion, Exam, ExamAttempt
 from prep.web import current_account, now, parse_int, wants_json
 
 blueprint = Blueprint("exams", __name__)
@@ -236,6 +237,16 @@ def clock(attempt_id: int) -> ResponseReturnValue:
                    remaining=int(left.total_seconds()) if left is not None else None)
 
 
+# The report's question filters (?show=...), each a test on one question, in menu order.
+REPORT_FILTERS: dict[str, Callable[[AttemptQuestion], bool]] = {
+    "all": lambda q: True,
+    "wrong": lambda q: bool(q.chosen) and not q.correct,
+    "unanswered": lambda q: not q.chosen,
+    "flagged": lambda q: q.flagged,
+    "correct": lambda q: bool(q.correct),
+}
+
+
 @blueprint.get("/attempts/<int:attempt_id>/report")
 @login_required
 def report(attempt_id: int) -> ResponseReturnValue:
@@ -244,6 +255,14 @@ def report(attempt_id: int) -> ResponseReturnValue:
     if found.status == OPEN:
         return redirect(url_for("exams.question", attempt_id=found.id,
                                 position=found.current_position or 1))
-    session = db_session()
+    domains = lifecycle.question_domains(db_session(), found)
+    show = request.args.get("show", "all")
+    show = show if show in REPORT_FILTERS else "all"
+    domain = request.args.get("domain", type=int)
+    shown = [q for q in found.questions if REPORT_FILTERS[show](q)
+             and (domain is None or getattr(domains.get(q.position), "number", None) == domain)]
     return render_template("exams/report.html", attempt=found, exam=found.exam,
-                           results=lifecycle.domain_results(session, found))
+                           results=lifecycle.domain_results(db_session(), found),
+                           domains=domains, shown=shown, show=show, domain=domain,
+                           filters={name: sum(map(test, found.questions))
+                                    for name, test in REPORT_FILTERS.items()})

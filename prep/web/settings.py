@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import asdict
+from zoneinfo import available_timezones
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -26,6 +29,8 @@ from prep.study.settings import FIELDS, SettingsError, current_values, update_se
 from prep.web import current_account, now
 
 blueprint = Blueprint("settings", __name__)
+TIME_ZONES = sorted(available_timezones() | {"UTC"})
+PREVIEW_KEY = "fsrs_preview"  # the last optimiser preview, in the session cookie
 
 LABELS = {
     "desired_retention": ("Desired retention", "0.70–0.99: the chance of recalling a card when "
@@ -36,7 +41,15 @@ LABELS = {
     "relearning_steps": ("Relearning steps", "For example 10m (may be empty)"),
     "maximum_interval": ("Maximum interval (days)", "1–36500"),
     "day_start_hour": ("Next day starts at (hour)", "0–23, in your time zone"),
-    "timezone": ("Time zone", "For example Europe/Berlin"),
+    "timezone": ("Time zone", "Where you study: days start and end in this zone"),
+}
+# Number inputs (a phone shows its number pad; the server still checks every value).
+NUMBERS = {
+    "desired_retention": {"min": "0.7", "max": "0.99", "step": "0.01"},
+    "new_per_day": {"min": "0", "max": "9999", "step": "1"},
+    "reviews_per_day": {"min": "0", "max": "99999", "step": "1"},
+    "maximum_interval": {"min": "1", "max": "36500", "step": "1"},
+    "day_start_hour": {"min": "0", "max": "23", "step": "1"},
 }
 CHOICES = {"new_card_order": ("New cards come", NEW_CARD_ORDERS,
                               "Mixed: interleaved across your decks (and so their domains).")}
@@ -54,7 +67,7 @@ def _page(status: int = 200, **context: object) -> ResponseReturnValue:
                                       if e.exam_date else "") for e in user.enrollments})
     context.setdefault("exam_errors", {})
     return render_template("settings/edit.html", form=SettingsForm(), labels=LABELS,
-                           choices=CHOICES,
+                           choices=CHOICES, numbers=NUMBERS, zones=TIME_ZONES,
                            enrollments=sorted(user.enrollments, key=lambda e: e.track.position),
                            optimised=user.fsrs_parameters is not None, **context), status
 
@@ -103,7 +116,7 @@ def exam_dates() -> ResponseReturnValue:
 @blueprint.post("/settings/fsrs/preview")
 @login_required
 def optimise_preview() -> ResponseReturnValue:
-    """Train parameters on the user's history and show what they would change."""
+    """Train parameters on the user's history, keep a summary, redirect to it (PRG)."""
     if not SettingsForm().validate_on_submit():
         return redirect(url_for("settings.edit"), 303)
     session, user = db_session(), current_account()
@@ -112,8 +125,26 @@ def optimise_preview() -> ResponseReturnValue:
     except NotEnoughReviews as error:
         return _page(422, optimise_error=str(error))
     plan = plan_rescheduling(session, user, result.proposed) if result.better else None
-    return render_template("settings/optimise.html", form=SettingsForm(), result=result,
-                           plan=plan, parameters=json.dumps(result.proposed))
+    # A summary of a few hundred bytes in the signed session cookie: the result page is then
+    # a GET that a reload or the back button shows again without training a second time.
+    flask_session[PREVIEW_KEY] = {
+        "user": user.id, "result": asdict(result), "plan": plan and {
+            "moved": len(plan.moved), "cards": plan.cards, "earlier": plan.earlier,
+            "later": plan.later, "median_shift_days": plan.median_shift_days,
+            "largest_shift_days": plan.largest_shift_days}}
+    return redirect(url_for("settings.optimise_result"), 303)
+
+
+@blueprint.get("/settings/fsrs/preview")
+@login_required
+def optimise_result() -> ResponseReturnValue:
+    """The last preview of this session (or back to the settings if there is none)."""
+    preview = flask_session.get(PREVIEW_KEY)
+    if not preview or preview.get("user") != current_account().id:
+        return redirect(url_for("settings.edit", _anchor="optimise"), 303)
+    return render_template("settings/optimise.html", form=SettingsForm(),
+                           result=preview["result"], plan=preview["plan"],
+                           parameters=json.dumps(preview["result"]["proposed"]))
 
 
 @blueprint.post("/settings/fsrs/apply")
@@ -139,6 +170,7 @@ def optimise_apply() -> ResponseReturnValue:
     session = write_session()
     store_parameters(session, user, proposed, plan, now())
     session.commit()
+    flask_session.pop(PREVIEW_KEY, None)
     flash(f"New FSRS parameters saved; {len(plan.moved)} of {plan.cards} cards moved.",
           "success")
     return redirect(url_for("settings.edit"), 303)

@@ -45,8 +45,9 @@ def test_take_flag_review_submit_and_read_the_report(page, session: Session,  # 
         page.keyboard.press("r")
         if page.locator("#choice-count").count():
             page.keyboard.press("r")
-    assert page.locator("#unanswered li").count() == 4
-    assert "Question 2" in page.locator("#flagged").inner_text()
+    assert page.locator("#review-questions li.unanswered").count() == 4
+    assert page.locator("#review-questions li.flagged").count() == 1
+    assert "Flagged" in page.locator("#review-questions li").nth(1).inner_text()
     page.locator("#confirm").check()
     page.locator("#submit-exam").click()
     assert page.locator("#result").inner_text() in ("Pass", "Fail")

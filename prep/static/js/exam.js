@@ -105,7 +105,10 @@
       const link = document.getElementById(id);
       if (link && mayLeave()) window.location.assign(link.href);
     };
-    if (/^[1-6]$/.test(key) && form) {
+    if (event.shiftKey && /^Digit[1-6]$/.test(event.code)) {
+      const button = document.querySelectorAll(".strike")[Number(event.code.slice(5)) - 1];
+      if (button) button.click();
+    } else if (/^[1-6]$/.test(key) && form) {
       const input = form.querySelectorAll("input[name=choice]")[Number(key) - 1];
       if (input && !input.disabled) {
         input.checked = input.type === "radio" ? true : !input.checked;
@@ -115,5 +118,70 @@
     else if (key === "p" || key === "arrowleft") go("prev");
     else if (key === "r") go("to-review");
     else if (key === "f") document.getElementById("flag-form").requestSubmit();
+  });
+})();
+
+// The review screen: show all, answered, unanswered or flagged questions (the list is whole
+// without the script; the filter buttons appear with it).
+(() => {
+  const bar = document.getElementById("review-filters");
+  const list = document.getElementById("review-questions");
+  if (!bar || !list) return;
+  const matches = {
+    all: () => true,
+    answered: (li) => li.dataset.state === "answered",
+    unanswered: (li) => li.dataset.state === "unanswered",
+    flagged: (li) => li.dataset.flagged === "yes",
+  };
+  bar.hidden = false;
+  bar.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-filter]");
+    if (!button) return;
+    bar.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    let shown = 0;
+    list.querySelectorAll("li").forEach((li) => {
+      li.hidden = !matches[button.dataset.filter](li);
+      shown += li.hidden ? 0 : 1;
+    });
+    document.getElementById("review-none").hidden = shown > 0;
+  });
+})();
+
+// Strike-through: options the user has ruled out, kept in sessionStorage under the attempt
+// (a visual aid that never affects the score: no request, no write, gone when the tab closes
+// or the report opens).
+const strikeStore = (attempt) => {
+  const name = `prep.strike.${attempt}`;
+  const read = () => { try { return JSON.parse(sessionStorage.getItem(name)) || {}; } catch (e) { return {}; } };
+  return {
+    get: (position) => read()[position] || [],
+    set: (position, keys) => {
+      const all = read();
+      all[position] = keys;
+      sessionStorage.setItem(name, JSON.stringify(all));
+    },
+  };
+};
+(() => {
+  const exam = document.getElementById("exam");
+  const buttons = document.querySelectorAll(".strike");
+  if (!exam || !exam.dataset.position || !buttons.length) return;
+  const store = strikeStore(exam.dataset.attempt);
+  const position = exam.dataset.position;
+  const struck = new Set(store.get(position));
+  const show = (button) => {
+    const on = struck.has(button.dataset.key);
+    button.setAttribute("aria-pressed", String(on));
+    button.closest(".option").classList.toggle("struck", on);
+  };
+  buttons.forEach((button) => {
+    button.hidden = false;
+    show(button);
+    button.addEventListener("click", () => {
+      if (struck.has(button.dataset.key)) struck.delete(button.dataset.key);
+      else struck.add(button.dataset.key);
+      store.set(position, [...struck]);
+      show(button);
+    });
   });
 })();

@@ -20,6 +20,11 @@ window.keyBelongsToControl = (event) => {
 
 document.addEventListener("DOMContentLoaded", () => {
   // Focus the first field with an error, so keyboard users land where the fix is needed.
-  const invalid = document.querySelector("[aria-invalid='true']");
+  // A message about a form far down the page (data-focus) is brought to where the user is.
+  const invalid = document.querySelector("[aria-invalid='true'], [data-focus]");
   if (invalid) invalid.focus();
+  // A refusal answered on a POST address names the GET page it belongs to: show that address,
+  // so a reload or a bookmark never sends the form again.
+  const home = document.querySelector("[data-page-url]");
+  if (home) window.history.replaceState(null, "", home.dataset.pageUrl);
 });
