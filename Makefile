@@ -51,6 +51,7 @@ anki-server: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check prep tests benchmarks migrations wsgi.py
+	$(BIN)/mypy
 	$(BIN)/prep decks check
 	$(BIN)/prep decks lint
 

@@ -28,13 +28,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.fixtures import fresh_schema
+from benchmarks.synthetic import prep_answers, record, simulate
 from prep.accounts import register_user
 from prep.anki.server import server_environment
 from prep.anki.sync import link, login, sync
 from prep.config import PROJECT_ROOT
 from prep.db import make_engine
-from prep.insight.synthetic import prep_answers, record, simulate
-from prep.models import REVIEW, Card, ReviewLog, User
+from prep.models import Card, CardState, ReviewLog, User
 from prep.study.review import answer_card
 from prep.study.scheduling import SchedulerSettings
 
@@ -99,7 +99,7 @@ def web_answers(sessions: sessionmaker[Session], user_id: int, count: int,
     with sessions() as session:
         user = session.get(User, user_id)
         cards = session.scalars(select(Card).where(Card.user_id == user_id,
-                                                   Card.state == REVIEW)
+                                                   Card.state == CardState.REVIEW)
                                 .order_by(Card.id.desc()).limit(count)).all()
         for n, card in enumerate(cards):
             answer_card(session, user, card.id, 3, uuid.uuid4().hex, card.reps,

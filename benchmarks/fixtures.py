@@ -10,11 +10,9 @@ from sqlalchemy.orm import Session
 
 from prep.accounts import register_user
 from prep.models import (
-    LEARNING,
-    NEW,
-    REVIEW,
     Base,
     Card,
+    CardState,
     Deck,
     Enrollment,
     Item,
@@ -85,30 +83,31 @@ def build_history(engine: Engine, now: datetime, cards: int, logs: int, seed: in
         for item_id in item_ids:
             roll = rng.random()
             if roll < 0.10:
-                card_rows.append({"user_id": user_id, "item_id": item_id, "state": NEW,
+                card_rows.append({"user_id": user_id, "item_id": item_id, "state": CardState.NEW,
                                   "step": None, "stability": None, "difficulty": None,
                                   "due": now, "last_review": None, "reps": 0, "lapses": 0})
                 continue
-            state = LEARNING if roll < 0.12 else REVIEW
-            due = now + timedelta(days=rng.uniform(-60, 365)) if state == REVIEW else (
+            state = CardState.LEARNING if roll < 0.12 else CardState.REVIEW
+            due = now + timedelta(days=rng.uniform(-60, 365)) if state == CardState.REVIEW else (
                 now + timedelta(minutes=rng.uniform(-30, 30)))
             card_rows.append({
                 "user_id": user_id, "item_id": item_id, "state": state,
-                "step": 0 if state == LEARNING else None, "stability": rng.uniform(1, 200),
+                "step": 0 if state == CardState.LEARNING else None,
+                "stability": rng.uniform(1, 200),
                 "difficulty": rng.uniform(1, 10), "due": due,
                 "last_review": now - timedelta(days=rng.uniform(1, 60)), "reps": 10,
                 "lapses": rng.randint(0, 3),
             })
         for rows in _chunks(card_rows):
             connection.execute(insert(Card), rows)
-        card_ids = list(connection.scalars(select(Card.id).where(Card.state != NEW)))
+        card_ids = list(connection.scalars(select(Card.id).where(Card.state != CardState.NEW)))
         log_rows = []
         for n in range(logs):
             log_rows.append({
                 "user_id": user_id, "card_id": card_ids[n % len(card_ids)],
                 "review_uid": f"hist-{n}", "rating": rng.choice((1, 3, 3, 3, 4)),
                 "reviewed_at": now - timedelta(days=rng.uniform(1, 365)),
-                "duration_ms": rng.randint(1500, 20000), "previous_state": REVIEW,
+                "duration_ms": rng.randint(1500, 20000), "previous_state": CardState.REVIEW,
                 "last_interval": rng.choice((1, 4, 12, 25, 60, 150)), "state_before": {},
             })
             if len(log_rows) == CHUNK:

@@ -24,11 +24,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from benchmarks.fixtures import build_history, fresh_schema
+from benchmarks.synthetic import prep_answers, record, simulate
 from prep import create_app
 from prep.accounts import register_user
 from prep.db import make_engine
 from prep.insight.optimisation import apply_parameters, optimise, plan_rescheduling
-from prep.insight.synthetic import prep_answers, record, simulate
 from prep.study.scheduling import SchedulerSettings
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)

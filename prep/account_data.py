@@ -23,17 +23,19 @@ from prep.export.anki import note_guid
 from prep.models import (
     AttemptQuestion,
     Card,
+    CardState,
     Deck,
     Enrollment,
     Exam,
     ExamAttempt,
     Item,
+    Rating,
     ReviewLog,
     Track,
     User,
 )
+from prep.study.card_schedule import CardSchedule
 from prep.study.own_cards import CardDraft, new_own_item, render_drafts
-from prep.study.review import restore_values
 
 FORMAT = "prep-account-data"
 VERSION = 1
@@ -42,8 +44,7 @@ MAX_PROBLEMS = 20
 SETTINGS = ("desired_retention", "new_per_day", "reviews_per_day", "learning_steps",
             "relearning_steps", "maximum_interval", "day_start_hour", "timezone",
             "fsrs_parameters")
-CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
-               "lapses", "active", "from_exam", "suspended", "buried_until", "flagged", "leech")
+CARD_FIELDS = (*CardSchedule.FIELDS, "active", "from_exam", "buried_until", "flagged")
 REVIEW_FIELDS = ("review_uid", "rating", "reviewed_at", "duration_ms", "previous_state",
                  "last_interval", "state_before")
 # Written only when set, and optional on import: an answer's Anki revlog id (so that a later
@@ -222,7 +223,7 @@ class _Reader:
                 self.fail(f"{path}.{name}", message)
             elif name == "state_before":
                 try:
-                    restore_values(value)
+                    CardSchedule.from_dict(value)
                 except ValueError as error:
                     self.fail(f"{path}.{name}", str(error))
             values[name] = value
@@ -264,7 +265,8 @@ _KINDS: dict[str, tuple[type, ...]] = {
     "time_spent_ms": (int,), "front": (str,), "back": (str,), "tags": (list,), "uid": (str,),
 }
 _CHOICES: dict[str, set[Any]] = {
-    "state": {0, 1, 2, 3}, "previous_state": {0, 1, 2, 3}, "rating": {1, 2, 3, 4},
+    "state": set(map(int, CardState)), "previous_state": set(map(int, CardState)),
+    "rating": set(map(int, Rating)),
     "mode": {"exam", "practice"}, "status": {"open", "graded"},
 }
 
@@ -318,7 +320,7 @@ def read_account_file(session: Session, user: User, document: Any,
     does this before taking the write lock); DataFileError lists the problems."""
     from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-    from prep.insight.exam_plan import parse_exam_date
+    from prep.study.exam_window import parse_exam_date
     from prep.study.settings import SettingsError, parse_settings
 
     reader = _Reader(now)
@@ -439,7 +441,7 @@ def read_account_file(session: Session, user: User, document: Any,
             _check_options(reader, shared.get(entry.get("item")), question,
                            f"{path}.questions[{q}]")
             questions.append((item, question))
-        attempts.append((raw.get("exam"), values, questions))
+        attempts.append((raw.get("exam", ""), values, questions))
 
     parsed_settings: dict[str, Any] = {}
     try:
@@ -475,14 +477,14 @@ def store_account_import(session: Session, user: User, plan: AccountImport) -> i
     user.fsrs_parameters = plan.parameters
     session.add_all(plan.enrollments)
     resolved = {}
-    for uid, draft in plan.own_drafts.items():
-        item = new_own_item(session, user, *draft)
+    for uid, own_draft in plan.own_drafts.items():
+        own_item = new_own_item(session, user, *own_draft)
         # the new item keeps its note's GUID in Anki, so Anki imports and syncs still match it
-        item.anki_guid = plan.own_guids[uid] or note_guid(uid)
-        resolved[uid] = item.id
+        own_item.anki_guid = plan.own_guids[uid] or note_guid(uid)
+        resolved[uid] = own_item.id
 
     def resolve(item: int | str | None) -> int:
-        return resolved[item] if isinstance(item, str) else item  # type: ignore[return-value]
+        return resolved[item] if isinstance(item, str) else item  # type: ignore[return-value]  # an int or None (no item) passes through
 
     count = 0
     for item, values, reviews in plan.cards:

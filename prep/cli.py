@@ -25,7 +25,7 @@ from prep.decks.stamp import StampError, stamp_file, topic_files
 from prep.decks.sync import render_bundle, sync_decks
 
 
-def _create_app():  # type: ignore[no-untyped-def]
+def _create_app():
     from prep import create_app
 
     return create_app()
@@ -78,7 +78,7 @@ main.add_command(click.Command("run", callback=_run, params=run_command.params,
                                help=run_command.help, short_help=run_command.short_help))
 
 
-def _now():  # type: ignore[no-untyped-def]
+def _now():
     return current_app.config["PREP_CLOCK"]()
 
 
@@ -87,7 +87,7 @@ def _now():  # type: ignore[no-untyped-def]
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 
 
-def alembic_config(database_url: str):  # type: ignore[no-untyped-def]
+def alembic_config(database_url: str):
     """An Alembic config pointing at prep's migrations and the given database."""
     from alembic.config import Config
 
@@ -126,7 +126,7 @@ def _decks_path(path: str | None) -> Path:
     return Path(path or current_app.config["PREP_DECKS_DIR"])
 
 
-def _valid_bundle(path: str | None, outcome: str):  # type: ignore[no-untyped-def]
+def _valid_bundle(path: str | None, outcome: str):
     """The checked bundle; on any fault, print each one and exit 1 saying ``outcome``."""
     bundle = check_decks(_decks_path(path), today=_now().date())
     for fault in bundle.faults:
@@ -295,7 +295,7 @@ def anki_import(email: str, import_unmatched: bool, file: Path) -> None:
         click.echo(f"  unmatched: {label}")
 
 
-def _linked_user(email: str):  # type: ignore[no-untyped-def]
+def _linked_user(email: str):
     user = accounts.find_user(db_session(), email)
     if user is None:
         raise click.ClickException(f"no user {email}")

@@ -26,11 +26,11 @@ class StdoutHandler(logging.StreamHandler):
     """A handler writing to whatever ``sys.stdout`` is when a record is logged."""
 
     @property
-    def stream(self):  # type: ignore[no-untyped-def, override]
+    def stream(self):
         return sys.stdout
 
     @stream.setter
-    def stream(self, _value) -> None:  # type: ignore[no-untyped-def]
+    def stream(self, _value) -> None:
         pass
 
 
@@ -76,7 +76,7 @@ def register_logging(app: Flask) -> None:
         g.request_started = time.perf_counter()
 
     @app.after_request
-    def _log(response):  # type: ignore[no-untyped-def]
+    def _log(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
         started = g.get("request_started")
         logger.info("request", extra={"fields": {

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
+from typing import Any
 
 import markdown_it
 import nh3
@@ -81,11 +82,11 @@ class _OverBudget(Exception):
 
 
 @cache  # bounded by HIGHLIGHT_LANGUAGES
-def _lexer_named(name: str):  # type: ignore[no-untyped-def]
+def _lexer_named(name: str):
     return get_lexer_by_name(name)
 
 
-def _lexer(language: str):  # type: ignore[no-untyped-def]
+def _lexer(language: str):
     name = HIGHLIGHT_LANGUAGES.get(language.strip().lower()) if language else None
     return _lexer_named(name) if name else None
 
@@ -94,7 +95,7 @@ def _plain_block(code: str) -> str:
     return f'<pre class="highlight"><code>{escape(code)}</code></pre>'
 
 
-def _timed(tokens: Iterator, budgets: tuple[_Budget, ...]) -> Iterator:  # type: ignore[type-arg]
+def _timed(tokens: Iterator, budgets: tuple[_Budget, ...]) -> Iterator:
     # Checked between tokens: the lexers allowed take milliseconds per token even on
     # crafted blocks of MAX_HIGHLIGHTED_BLOCK characters, so a budget overruns by little.
     start = time.perf_counter()
@@ -228,7 +229,7 @@ RENDERING_VERSION = hashlib.sha256(repr((
 
 
 def render_item(prompt: str, answer_text: str | None, options: list[dict[str, str]] | None,
-                content_hash: str | None = None) -> dict[str, object]:
+                content_hash: str | None = None) -> dict[str, Any]:
     """Every Markdown field of an item as sanitised HTML, stamped with RENDERING_VERSION and
     the content hash it was made from (so stored HTML knows when it is stale)."""
     return {

@@ -70,14 +70,14 @@ preload_app = False
 control_socket_disable = True
 
 
-def on_starting(server) -> None:  # type: ignore[no-untyped-def]
+def on_starting(server) -> None:
     """Refuse to start where prep would be unsafe or stuck: a taken port, or rate limits
     counted per worker."""
     _check_address(server)
     _check_rate_limit_storage(server.cfg.workers, server.log)
 
 
-def _check_rate_limit_storage(workers: int, log) -> None:  # type: ignore[no-untyped-def]
+def _check_rate_limit_storage(workers: int, log) -> None:
     """With several workers, memory storage counts failed logins per worker: each worker
     lets the full number of guesses through, and a locked account logs in on another. So
     ``PREP_RATELIMIT_STORAGE_URL`` must name shared storage (Redis); an explicit
@@ -95,7 +95,7 @@ def _check_rate_limit_storage(workers: int, log) -> None:  # type: ignore[no-unt
         log.warning("prep: WARNING: %s (PREP_RATELIMIT_STORAGE_URL=%s).", problem, storage)
 
 
-def _check_address(server) -> None:  # type: ignore[no-untyped-def]
+def _check_address(server) -> None:
     """With a socket per worker the master binds nothing, so a taken port would not stop
     gunicorn: its workers would fail to bind, one after another, or join whatever holds the
     port. Try the address first (without SO_REUSEPORT) and refuse to start if it is taken."""

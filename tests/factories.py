@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from prep.accounts import register_user
 from prep.decks.check import check_decks
 from prep.decks.sync import SyncReport, bump_content_version, sync_decks
-from prep.models import User
+from prep.models import CardState, User
 
 PASSWORD = "correct horse battery"
 FIXTURE_DECKS = Path(__file__).parent / "fixtures" / "decks"
@@ -156,11 +156,11 @@ def in_review(session: Session, user: User, now: datetime, *, stability: float =
 
     from sqlalchemy import select
 
-    from prep.models import REVIEW, Card
+    from prep.models import Card
 
     cards = list(session.scalars(select(Card).where(Card.user_id == user.id)))
     for card in cards:
-        card.state, card.stability, card.difficulty = REVIEW, stability, 5.0
+        card.state, card.stability, card.difficulty = CardState.REVIEW, stability, 5.0
         card.last_review = now - timedelta(days=reviewed_days_ago)
         card.due = now + timedelta(days=due_in_days)
     session.commit()

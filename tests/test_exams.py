@@ -37,7 +37,7 @@ from prep.exams.generation import (
     shuffled_options,
 )
 from prep.exams.readiness import readiness
-from prep.models import GRADED, LEARNING, Card, Exam, ExamAttempt, ItemDomain, User
+from prep.models import GRADED, Card, CardState, Exam, ExamAttempt, ItemDomain, User
 from prep.study.queue import build_queue
 from tests.conftest import FrozenClock
 from tests.factories import FIXTURE_DECKS, load_decks, make_question_bank, make_user
@@ -224,7 +224,7 @@ def test_grading_scores_domains_time_and_queues_missed_questions(
     missed = {q.item_id for q in attempt.questions if not q.correct}
     cards = session.scalars(select(Card).where(Card.user_id == user.id)).all()
     assert {c.item_id for c in cards} == missed
-    assert all(c.state == LEARNING and c.due <= clock() and c.from_exam for c in cards)
+    assert all(c.state == CardState.LEARNING and c.due <= clock() and c.from_exam for c in cards)
     queue = build_queue(session, user, clock())
     assert queue.head.item_id in missed and queue.counts.learning == 3
     ready = readiness(session, user, exam_, clock())

@@ -9,9 +9,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prep.insight.exam_plan import exam_plan, keep_exam_plans, plans_need_keeping
+from prep.insight.exam_plan import exam_plan
 from prep.models import Enrollment, User
 from prep.study.enrollment import add_cards
+from prep.study.exam_window import keep_exam_plans, plans_need_keeping
 from prep.study.queue import build_queue
 from prep.study.review import answer_card
 from tests.conftest import FrozenClock

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from benchmarks.synthetic import prep_answers, record, simulate
 from prep.insight.optimisation import (
     NotBetter,
     NotEnoughReviews,
@@ -25,8 +26,7 @@ from prep.insight.optimisation import (
     training_items,
     user_items,
 )
-from prep.insight.synthetic import prep_answers, record, simulate
-from prep.models import NEW, Card, User
+from prep.models import Card, CardState, User
 from prep.study.review import answer_card
 from prep.study.scheduling import SchedulerSettings
 from tests.conftest import FrozenClock
@@ -90,7 +90,8 @@ def test_apply_reschedules_every_card_as_the_new_parameters_would(
     # moves due dates): replay each card's answers there.
     plain = fsrs.Scheduler(parameters=result.proposed, enable_fuzzing=False)
     checked = 0
-    for card in session.scalars(select(Card).where(Card.user_id == user.id, Card.state != NEW)):
+    studied = select(Card).where(Card.user_id == user.id, Card.state != CardState.NEW)
+    for card in session.scalars(studied):
         mirror = fsrs.Card(card_id=card.id)
         logs = sorted((log.reviewed_at, log.rating) for log in _logs(session, card))
         for at, rating in logs:

@@ -18,7 +18,7 @@ from prep.insight.statistics import (
     time_studied,
     true_retention,
 )
-from prep.models import LEARNING, REVIEW, Card, ReviewLog, User
+from prep.models import Card, CardState, ReviewLog, User
 from tests.conftest import FrozenClock
 from tests.factories import add_flashcards
 
@@ -48,17 +48,18 @@ def studied(session: Session, user: User, clock: FrozenClock) -> User:
     for n, (moment, interval, rating, duration) in enumerate(LOGS):
         session.add(ReviewLog(user_id=user.id, card_id=card_ids[n], review_uid=f"r{n}",
                               rating=rating, reviewed_at=at(moment), duration_ms=duration,
-                              previous_state=REVIEW, last_interval=interval, state_before={}))
+                              previous_state=CardState.REVIEW, last_interval=interval,
+                              state_before={}))
     # Cards for the forecast: (state, due, suspended); the first card stays new.
     plan = [
-        (REVIEW, "2026-02-20 12:00", False),  # overdue: today
-        (REVIEW, "2026-03-02 20:00", False),  # today
-        (REVIEW, "2026-03-03 08:59", False),  # 03:59 local on 03-03: still today
-        (REVIEW, "2026-03-03 09:00", False),  # tomorrow
-        (LEARNING, "2026-03-02 12:10", False),  # today
-        (REVIEW, "2026-03-04 12:00", True),   # suspended: never counted
-        (REVIEW, "2026-03-09 08:30", False),  # 04:30 EDT: day 03-09 (index 7)
-        (REVIEW, "2026-03-31 14:00", False),  # last forecast day (index 29)
+        (CardState.REVIEW, "2026-02-20 12:00", False),  # overdue: today
+        (CardState.REVIEW, "2026-03-02 20:00", False),  # today
+        (CardState.REVIEW, "2026-03-03 08:59", False),  # 03:59 local on 03-03: still today
+        (CardState.REVIEW, "2026-03-03 09:00", False),  # tomorrow
+        (CardState.LEARNING, "2026-03-02 12:10", False),  # today
+        (CardState.REVIEW, "2026-03-04 12:00", True),   # suspended: never counted
+        (CardState.REVIEW, "2026-03-09 08:30", False),  # 04:30 EDT: day 03-09 (index 7)
+        (CardState.REVIEW, "2026-03-31 14:00", False),  # last forecast day (index 29)
     ]
     for card_id, (state, due, suspended) in zip(card_ids[1:], plan, strict=True):
         card = session.get(Card, card_id)
@@ -121,7 +122,7 @@ def test_an_answer_records_the_interval_the_card_was_scheduled_with(
 
     new_id, review_id = add_flashcards(session, user, 2, clock())
     card = session.get(Card, review_id)
-    card.state, card.stability, card.difficulty = REVIEW, 30.0, 5.0
+    card.state, card.stability, card.difficulty = CardState.REVIEW, 30.0, 5.0
     card.last_review, card.due = at("2026-01-30 09:00"), at("2026-03-01 09:00")  # 30 days
     session.commit()
     for card_id in (new_id, review_id):
@@ -137,6 +138,6 @@ def test_a_streak_longer_than_the_heatmap_is_counted_in_full(
     for n in range(400):  # one review a day for 400 days, the last one today
         session.add(ReviewLog(user_id=user.id, card_id=card_id, review_uid=f"s{n}", rating=3,
                               reviewed_at=clock() - timedelta(days=n), duration_ms=1000,
-                              previous_state=REVIEW, state_before={}))
+                              previous_state=CardState.REVIEW, state_before={}))
     session.commit()
     assert streak(session, user, clock()) == 400

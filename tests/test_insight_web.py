@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prep.insight.synthetic import prep_answers, record, simulate
+from benchmarks.synthetic import prep_answers, record, simulate
 from prep.models import Card, Enrollment, User
 from prep.study.scheduling import SchedulerSettings
 from tests.conftest import FrozenClock, log_in, post_form, refresh

@@ -10,9 +10,10 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prep.models import LEARNING, REVIEW, Card, ReviewLog, User
+from prep.models import Card, CardState, ReviewLog, User
 from prep.study import undo as undo_log
-from prep.study.queue import build_queue, due_tomorrow, study_day
+from prep.study.days import study_day
+from prep.study.queue import build_queue, due_tomorrow
 from prep.study.review import (
     LEECH_LAPSES,
     NoSuchCard,
@@ -72,11 +73,11 @@ def test_learning_cards_come_first_and_reviews_by_due_date(
     cards = [session.get(Card, card_id) for card_id in add_flashcards(session, user, 3, clock())]
     now = clock()
     cards[0].state, cards[0].due, cards[0].stability, cards[0].difficulty = (
-        REVIEW, now - timedelta(days=2), 3.0, 5.0)
+        CardState.REVIEW, now - timedelta(days=2), 3.0, 5.0)
     cards[1].state, cards[1].due, cards[1].stability, cards[1].difficulty = (
-        REVIEW, now - timedelta(days=5), 3.0, 5.0)
+        CardState.REVIEW, now - timedelta(days=5), 3.0, 5.0)
     cards[2].state, cards[2].due, cards[2].step, cards[2].stability, cards[2].difficulty = (
-        LEARNING, now - timedelta(minutes=1), 1, 1.0, 5.0)
+        CardState.LEARNING, now - timedelta(minutes=1), 1, 1.0, 5.0)
     user.new_per_day = 0
     session.commit()
     order = []
@@ -187,7 +188,7 @@ def test_undo_restores_exactly_and_works_back_through_the_session(
 def test_a_card_becomes_a_leech_after_eight_lapses(session: Session, clock: FrozenClock) -> None:
     user = enrolled_user(session, clock())
     card = session.get(Card, add_flashcards(session, user, 1, clock())[0])
-    card.state, card.stability, card.difficulty, card.due = REVIEW, 5.0, 5.0, clock()
+    card.state, card.stability, card.difficulty, card.due = CardState.REVIEW, 5.0, 5.0, clock()
     session.commit()
     became = []
     for _ in range(LEECH_LAPSES):
@@ -195,7 +196,7 @@ def test_a_card_becomes_a_leech_after_eight_lapses(session: Session, clock: Froz
         became.append(result.became_leech)
         session.refresh(card)
         if not card.suspended:  # back to review for the next lapse
-            card.state, card.due = REVIEW, clock()
+            card.state, card.due = CardState.REVIEW, clock()
             session.commit()
         clock.advance(days=1)
     assert became == [False] * (LEECH_LAPSES - 1) + [True]
@@ -225,7 +226,7 @@ def test_buried_cards_return_the_next_day_and_suspended_ones_do_not(
 def test_due_tomorrow(session: Session, clock: FrozenClock) -> None:
     user = enrolled_user(session, clock())
     card = build_queue(session, user, clock()).head
-    card.state, card.stability, card.difficulty = REVIEW, 2.0, 5.0
+    card.state, card.stability, card.difficulty = CardState.REVIEW, 2.0, 5.0
     card.due = clock() + timedelta(days=1)
     session.commit()
     tomorrow = due_tomorrow(session, user, clock())

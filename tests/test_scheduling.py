@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import fsrs
 import pytest
 
-from prep.models import NEW, Card, User
+from prep.models import Card, CardState, Rating, User
 from prep.study.scheduling import SchedulerSettings, format_interval, outcome, outcomes
 
 
@@ -29,7 +29,7 @@ def apply(card: Card, result, now: datetime) -> None:  # type: ignore[no-untyped
 def test_matches_fsrs_package_over_a_long_random_history(seed: int) -> None:
     rng = random.Random(seed)
     now = datetime(2025, 1, 1, 8, tzinfo=UTC)
-    ours = Card(id=7, state=NEW, step=None, stability=None, difficulty=None, due=now,
+    ours = Card(id=7, state=CardState.NEW, step=None, stability=None, difficulty=None, due=now,
                 last_review=None, reps=0, lapses=0)
     reference = fsrs.Card(card_id=7, due=now)
     scheduler = fsrs.Scheduler(enable_fuzzing=False)
@@ -37,7 +37,7 @@ def test_matches_fsrs_package_over_a_long_random_history(seed: int) -> None:
     for _ in range(300):
         # Sometimes early, sometimes late, sometimes on time.
         now = max(now, reference.due + timedelta(hours=rng.uniform(-30, 24 * 40)))
-        rating = rng.choice([1, 2, 3, 3, 3, 4])
+        rating = rng.choice([Rating.AGAIN, Rating.HARD, *[Rating.GOOD] * 3, Rating.EASY])
         reference, _ = scheduler.review_card(reference, fsrs.Rating(rating), now)
         result = outcome(ours, rating, now, fixed)
         apply(ours, result, now)
@@ -52,10 +52,10 @@ def test_fuzz_is_deterministic_per_card_and_review() -> None:
     card = Card(id=11, state=2, step=None, stability=40.0, difficulty=5.0,
                 due=now, last_review=now - timedelta(days=30), reps=6, lapses=0)
     fuzzed = settings(fuzz=True)
-    first = outcome(card, 3, now, fuzzed)
-    assert outcome(card, 3, now, fuzzed) == first  # the button shows what gets scheduled
-    plain = outcome(card, 3, now, settings(fuzz=False))
-    spread = {outcome(Card(**{**vars_of(card), "id": i}), 3, now, fuzzed).due
+    first = outcome(card, Rating.GOOD, now, fuzzed)
+    assert outcome(card, Rating.GOOD, now, fuzzed) == first  # the button shows what gets scheduled
+    plain = outcome(card, Rating.GOOD, now, settings(fuzz=False))
+    spread = {outcome(Card(**{**vars_of(card), "id": i}), Rating.GOOD, now, fuzzed).due
               for i in range(40)}
     assert len(spread) > 3  # fuzz does spread cards
     plain_days = (plain.due - now).days
@@ -71,7 +71,7 @@ def vars_of(card: Card) -> dict:
 
 def test_four_outcomes_grow_with_the_rating() -> None:
     now = datetime(2025, 6, 1, tzinfo=UTC)
-    card = Card(id=3, state=NEW, step=None, stability=None, difficulty=None, due=now,
+    card = Card(id=3, state=CardState.NEW, step=None, stability=None, difficulty=None, due=now,
                 last_review=None, reps=0, lapses=0)
     dues = [result.due for result in outcomes(card, now, settings(fuzz=True))]
     assert dues == sorted(dues) and dues[0] == now + timedelta(minutes=1)

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prep.models import REVIEW, Card, User
+from prep.models import Card, CardState, User
 from prep.study.queue import QueueCounts, build_queue
 from prep.study.study_more import StudyMoreRefused, study_more
 from tests.conftest import FrozenClock, log_in, post_form, refresh
@@ -23,7 +23,7 @@ def test_more_new_cards_and_reviews_ahead_for_today_only(
     user.new_per_day = 2
     ids = add_flashcards(session, user, 8, clock())
     ahead = session.get(Card, ids[0])
-    ahead.state, ahead.stability, ahead.difficulty = REVIEW, 5.0, 5.0
+    ahead.state, ahead.stability, ahead.difficulty = CardState.REVIEW, 5.0, 5.0
     ahead.last_review, ahead.due = clock() - timedelta(days=3), clock() + timedelta(days=2)
     session.commit()
     assert build_queue(session, user, clock()).counts == QueueCounts(2, 0, 0)

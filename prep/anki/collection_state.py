@@ -13,13 +13,13 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from prep.anki.mirror import CardState, WebReview
+from prep.anki.mirror import MirrorCard, WebReview
 from prep.export.anki import note_guid as _note_guid
-from prep.models import LEARNING, Card, ContentVersion, Deck, Enrollment, Item, ReviewLog, User
-from prep.study.review import restore_values
+from prep.models import Card, CardState, ContentVersion, Deck, Enrollment, Item, ReviewLog, User
+from prep.study.card_schedule import CardSchedule
 
 note_guid = lru_cache(maxsize=100_000)(_note_guid)  # a hash each: 30 us, 10,000 per sync
 _CHUNK = 900  # ids per IN (...) list: under SQLite's oldest variable limit
@@ -31,7 +31,7 @@ class PrepSide:
 
     user: User
     track_ids: list[str]
-    cards: list[CardState]
+    cards: list[MirrorCard]
     reviews: list[WebReview]
     retired_guids: set[str]
     not_studied_guids: set[str]
@@ -56,13 +56,13 @@ def _stamp(session: Session, user: User, track_ids: list[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _cards(session: Session, user_id: int) -> list[CardState]:
+def _cards(session: Session, user_id: int) -> list[MirrorCard]:
     rows = session.execute(
         select(Item.uid, Item.anki_guid, Card.state, Card.step, Card.stability,
                Card.difficulty, Card.due, Card.last_review, Card.reps, Card.lapses,
                Card.suspended)
         .join(Item, Item.id == Card.item_id).where(Card.user_id == user_id)).all()
-    return [CardState(note_guid(uid, anki_guid), *rest) for uid, anki_guid, *rest in rows]
+    return [MirrorCard(note_guid(uid, anki_guid), *rest) for uid, anki_guid, *rest in rows]
 
 
 def unsent_reviews(session: Session, user_id: int, present: set[int],
@@ -120,13 +120,13 @@ def _after(snapshot: Any, answered: datetime) -> tuple[int, datetime, float | No
     """State, due and difficulty from a log's ``state_before`` (what the answer before it
     left); a snapshot without them (an imported history) reads as a learning step."""
     try:
-        values = restore_values(snapshot)
+        before = CardSchedule.from_dict(snapshot)
     except ValueError:
-        return LEARNING, answered, None
-    return values["state"], values["due"], values["difficulty"]
+        return CardState.LEARNING, answered, None
+    return before.state, before.due, before.difficulty
 
 
-def _guids(session: Session, *conditions: object) -> set[str]:
+def _guids(session: Session, *conditions: ColumnElement[bool]) -> set[str]:
     rows = session.execute(select(Item.uid, Item.anki_guid).join(Deck, Deck.id == Item.deck_id)
                            .where(*conditions)).all()
     return {note_guid(uid, anki_guid) for uid, anki_guid in rows}
@@ -138,7 +138,7 @@ def read_prep_side(session: Session, user_id: int, present: set[int], known: set
     ids the collection already has, ``known`` those prep has (None: read here). Which notes
     are retired or not studied is read only when the content stamp differs from
     ``known_stamp`` (None: always)."""
-    user = session.get(User, user_id)
+    user = session.get_one(User, user_id)
     track_ids = sorted(session.scalars(select(Enrollment.track_id)
                                        .where(Enrollment.user_id == user_id)))
     stamp = _stamp(session, user, track_ids)

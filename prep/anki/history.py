@@ -164,7 +164,8 @@ def replay_card(user_id: int, card_id: int, flags: tuple[bool, bool],
     inserts, updates = [], []
     for (at, _, _, entry), before in zip(entries, replay_answers(copy, history, settings),
                                          strict=True):
-        recorded = {"previous_state": before.state, "last_interval": scheduled_interval(before),
+        interval = scheduled_interval(before)  # type: ignore[arg-type]  # reads state, due, last_review
+        recorded = {"previous_state": before.state, "last_interval": interval,
                     "state_before": snapshot(before)}
         if isinstance(entry, AnkiAnswer):
             inserts.append({"user_id": user_id, "card_id": card_id, "rating": entry.rating,
@@ -202,8 +203,9 @@ def known_revlog_ids(session: Session, user: User) -> set[int]:
     Review ids ``anki-<id>`` count too: a data file written before revlog ids were kept, or
     a client-chosen review id, must not make an insert clash with the unique review id.
     """
-    known = set(session.scalars(select(ReviewLog.anki_revlog_id).where(
-        ReviewLog.user_id == user.id, ReviewLog.anki_revlog_id.is_not(None))))
+    known = {revlog_id for revlog_id in session.scalars(select(ReviewLog.anki_revlog_id).where(
+        ReviewLog.user_id == user.id, ReviewLog.anki_revlog_id.is_not(None)))
+        if revlog_id is not None}
     for uid in session.scalars(select(ReviewLog.review_uid).where(
             ReviewLog.user_id == user.id, ReviewLog.anki_revlog_id.is_(None),
             ReviewLog.review_uid.like(f"{REVIEW_UID_PREFIX}%"))):
@@ -247,9 +249,9 @@ def plan_ingest(session: Session, user: User, history: CollectionHistory, *,
             work.append(CardWork(note, item_id, card.id if card else None,
                                  card.reps if card else 0, new))
     settings = SchedulerSettings.of(user)
-    ready = [w for w in work if w.card_id is not None]
-    logged = _logged_rows(session, [w.card_id for w in ready])
-    for w in ready:
+    ready = [(w, w.card_id) for w in work if w.card_id is not None]
+    logged = _logged_rows(session, [card_id for _, card_id in ready])
+    for w, _ in ready:
         card = cards[w.item_id]
         w.replayed = replay_card(user.id, card.id, (card.suspended, card.leech),
                                  logged[card.id], w.answers, settings)
@@ -306,7 +308,7 @@ def _write(session: Session, user: User, plan: IngestPlan, now: datetime) -> Ing
     for w in plan.work:
         answers = [answer for answer in w.answers if answer.revlog_id not in known]
         skipped["already_in_prep"] += len(w.answers) - len(answers)
-        if w.replayed is not None and reps.get(w.card_id) == w.reps \
+        if w.replayed is not None and w.card_id is not None and reps.get(w.card_id) == w.reps \
                 and len(answers) == len(w.answers):
             results.append(w.replayed)
             continue
@@ -320,10 +322,10 @@ def _write(session: Session, user: User, plan: IngestPlan, now: datetime) -> Ing
         card = session.scalar(select(Card).where(Card.user_id == user.id,
                                                  Card.item_id == item_id).with_for_update())
         if card is None:
-            add_cards(session, [user.id], [session.get(Item, item_id)], now)
+            add_cards(session, [user.id], [session.get_one(Item, item_id)], now)
             refresh_activity(session, item_ids=[item_id], user_id=user.id)
-            card = session.scalar(select(Card).where(Card.user_id == user.id,
-                                                     Card.item_id == item_id))
+            card = session.scalars(select(Card).where(Card.user_id == user.id,
+                                                      Card.item_id == item_id)).one()
         if answers:
             results.append(replay_card(user.id, card.id, (card.suspended, card.leech),
                                        _logged_rows(session, [card.id])[card.id], answers,

@@ -27,12 +27,15 @@ from zoneinfo import ZoneInfo
 import fsrs
 from anki.cards_pb2 import FsrsMemoryState as FSRSMemoryState
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.consts import CardQueue, CardType
+from anki.decks import DeckId
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 from sqlalchemy.orm import Session
 
+from prep.anki.revlog import open_db
 from prep.export.anki import ROOT_DECK, build_package, note_guid, write_package
-from prep.models import LEARNING, NEW, RELEARNING, REVIEW, Item, User
-from prep.study.queue import study_day
+from prep.models import CardState, Item, User
+from prep.study.days import study_day
 
 PRESET = "prep (FSRS)"
 RETIRED_TAG = "prep::retired"
@@ -40,13 +43,15 @@ NOT_STUDIED_TAG = "prep::not-studied"
 # Anki's card types and queues (rslib/src/card/mod.rs).
 TYPE_NEW, TYPE_LEARN, TYPE_REVIEW, TYPE_RELEARN = 0, 1, 2, 3
 QUEUE_SUSPENDED, QUEUE_LEARN, QUEUE_REVIEW, QUEUE_DAY_LEARN = -1, 1, 2, 3
-_CARD_TYPE = {LEARNING: TYPE_LEARN, REVIEW: TYPE_REVIEW, RELEARNING: TYPE_RELEARN}
+_CARD_TYPE: dict[int, int] = {CardState.LEARNING: TYPE_LEARN, CardState.REVIEW: TYPE_REVIEW,
+              CardState.RELEARNING: TYPE_RELEARN}
 # Revlog kinds by the state a card was answered in: learning, review, relearning.
-_REVLOG_KIND = {NEW: 0, LEARNING: 0, REVIEW: 1, RELEARNING: 2}
+_REVLOG_KIND: dict[int, int] = {CardState.NEW: 0, CardState.LEARNING: 0, CardState.REVIEW: 1,
+                CardState.RELEARNING: 2}
 
 
 @dataclass(frozen=True)
-class CardState:
+class MirrorCard:
     """A prep card's scheduling fields, as read from the database for the mirror."""
 
     guid: str
@@ -128,7 +133,7 @@ def configure(col: Collection, user: User) -> None:
     col.decks.update_config(config)
     for deck in col.decks.all_names_and_ids():
         if deck.name == ROOT_DECK or deck.name.startswith(f"{ROOT_DECK}::"):
-            legacy = col.decks.get(deck.id)
+            legacy = col.decks.get(DeckId(deck.id))
             if legacy and not legacy.get("dyn") and legacy.get("conf") != config["id"]:
                 legacy["conf"] = config["id"]
                 col.decks.save(legacy)
@@ -136,7 +141,7 @@ def configure(col: Collection, user: User) -> None:
 
 def note_times(col: Collection) -> dict[str, int]:
     """Every note's GUID and modification time (seconds)."""
-    return dict(col.db.all("select guid, mod from notes"))
+    return {guid: mod for guid, mod in open_db(col).all("select guid, mod from notes")}
 
 
 def import_content(col: Collection, session: Session, user: User, track_ids: list[str],
@@ -168,18 +173,19 @@ def mark_notes(col: Collection, tag: str, guids: Iterable[str]) -> int:
     and suspended, tagged notes no longer among them untagged and unsuspended; returns how
     many notes changed."""
     guids = set(guids)
-    rows = col.db.all("select id, guid, tags from notes")
+    rows = open_db(col).all("select id, guid, tags from notes")
     mark = [nid for nid, guid, tags in rows if guid in guids and tag not in tags.split()]
     clear = [nid for nid, guid, tags in rows if guid not in guids and tag in tags.split()]
     for notes, tags, cards in ((mark, col.tags.bulk_add, col.sched.suspend_cards),
                                (clear, col.tags.bulk_remove, col.sched.unsuspend_cards)):
         if notes:
             tags(notes, tag)
-            cards(col.db.list(f"select id from cards where nid in ({','.join(map(str, notes))})"))
+            in_notes = ",".join(map(str, notes))
+            cards(open_db(col).list(f"select id from cards where nid in ({in_notes})"))
     return len(mark) + len(clear)
 
 
-def _memory(card: CardState) -> FSRSMemoryState | None:
+def _memory(card: MirrorCard) -> FSRSMemoryState | None:
     if card.stability is None or card.difficulty is None:
         return None
     return FSRSMemoryState(stability=card.stability, difficulty=card.difficulty)
@@ -196,16 +202,16 @@ class Placement:
     left: int
 
 
-def placement(card: CardState, clock: DayClock, learning_steps: int,
+def placement(card: MirrorCard, clock: DayClock, learning_steps: int,
               relearning_steps: int) -> Placement:
     """Anki's type, queue, due, interval and remaining steps for prep's state of a card:
     review cards are due on a day number, learning cards at a time today or on a day."""
     interval = 0
-    if card.last_review is not None and card.state in (REVIEW, RELEARNING):
+    if card.last_review is not None and card.state in (CardState.REVIEW, CardState.RELEARNING):
         interval = max(1, clock.day(card.due) - clock.day(card.last_review))
-    if card.state == REVIEW:
+    if card.state == CardState.REVIEW:
         return Placement(TYPE_REVIEW, QUEUE_REVIEW, clock.day(card.due), interval, 0)
-    steps = learning_steps if card.state == LEARNING else relearning_steps
+    steps = learning_steps if card.state == CardState.LEARNING else relearning_steps
     left = max(1, steps - (card.step or 0))
     if clock.ends_today(card.due):
         return Placement(_CARD_TYPE[card.state], QUEUE_LEARN, int(card.due.timestamp()),
@@ -220,7 +226,7 @@ def _close(stored: float | None, wanted: float | None) -> bool:
     return math.isclose(stored, wanted, rel_tol=1e-3, abs_tol=1e-3)  # Anki rounds them
 
 
-def reconcile_cards(col: Collection, cards: Sequence[CardState], user: User,
+def reconcile_cards(col: Collection, cards: Sequence[MirrorCard], user: User,
                     clock: DayClock) -> int:
     """Give each studied card in the collection prep's state; returns how many changed.
 
@@ -228,10 +234,10 @@ def reconcile_cards(col: Collection, cards: Sequence[CardState], user: User,
     A card suspended on either side stays suspended; new cards (never studied in prep)
     keep Anki's new-card position.
     """
-    by_guid = {card.guid: card for card in cards if card.state != NEW}
+    by_guid = {card.guid: card for card in cards if card.state != CardState.NEW}
     steps = (len(user.learning_steps), len(user.relearning_steps))
     changed = []
-    for card_id, guid, *stored, data in col.db.all(
+    for card_id, guid, *stored, data in open_db(col).all(
             "select c.id, n.guid, c.type, c.queue, c.due, c.ivl, c.left, c.reps, c.lapses, "
             "c.data from cards c join notes n on n.id = c.nid"):
         if (card := by_guid.get(guid)) is None:
@@ -247,8 +253,8 @@ def reconcile_cards(col: Collection, cards: Sequence[CardState], user: User,
     updates = []
     for card_id, card, want, queue in changed:
         anki = col.get_card(card_id)
-        anki.type, anki.queue, anki.due, anki.ivl, anki.left = \
-            want.type, queue, want.due, want.ivl, want.left
+        anki.type, anki.queue = CardType(want.type), CardQueue(queue)
+        anki.due, anki.ivl, anki.left = want.due, want.ivl, want.left
         anki.reps, anki.lapses = card.reps, card.lapses
         anki.memory_state = _memory(card)
         anki.desired_retention = user.desired_retention
@@ -262,7 +268,7 @@ def reconcile_cards(col: Collection, cards: Sequence[CardState], user: User,
 
 def revlog_ids(col: Collection) -> set[int]:
     """The ids of every revlog row of the collection."""
-    return set(col.db.list("select id from revlog"))
+    return set(open_db(col).list("select id from revlog"))
 
 
 def assign_revlog_ids(reviews: Sequence[WebReview], taken: set[int]) -> dict[int, int]:
@@ -282,13 +288,15 @@ def write_reviews(col: Collection, reviews: Sequence[WebReview], ids: dict[int, 
                   now: datetime) -> int:
     """Insert one revlog row per review (pending upload, usn -1) for cards in the
     collection; returns how many were written."""
-    card_of = dict(col.db.all("select n.guid, c.id from cards c join notes n on n.id = c.nid"))
+    card_of = {guid: card_id for guid, card_id in open_db(col).all(
+        "select n.guid, c.id from cards c join notes n on n.id = c.nid")}
     rows = []
     for review in reviews:
         if (card_id := card_of.get(review.guid)) is None:
             continue
         seconds = (review.after_due - review.reviewed_at).total_seconds()
-        interval = round(seconds / 86400) if review.after_state == REVIEW else -round(seconds)
+        interval = (round(seconds / 86400) if review.after_state == CardState.REVIEW
+                    else -round(seconds))
         rows.append((ids[review.review_id], card_id, review.rating, interval,
                      review.last_interval or 0, round((review.after_difficulty or 0) * 100),
                      min(review.duration_ms or 0, 2**31 - 1),
@@ -297,11 +305,11 @@ def write_reviews(col: Collection, reviews: Sequence[WebReview], ids: dict[int, 
         return 0
 
     def insert() -> None:
-        col.db.executemany(
+        open_db(col).executemany(
             "insert or ignore into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
             " values (?, ?, -1, ?, ?, ?, ?, ?, ?)", rows)
         # Rows written directly: mark the collection changed, so that a sync sends them.
-        col.db.execute("update col set mod = max(mod + 1, ?)", int(now.timestamp() * 1000))
+        open_db(col).execute("update col set mod = max(mod + 1, ?)", int(now.timestamp() * 1000))
 
-    col.db.transact(insert)  # one transaction: a commit per row took 0.3 ms each
+    open_db(col).transact(insert)  # one transaction: a commit per row took 0.3 ms each
     return len(rows)

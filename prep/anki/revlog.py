@@ -17,6 +17,16 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from anki.collection import Collection
+    from anki.dbproxy import DBProxy
+
+
+
+def open_db(col: Collection) -> DBProxy:
+    """The collection's database (``Collection.db`` is None only once it is closed)."""
+    if col.db is None:
+        raise RuntimeError("the Anki collection is closed")
+    return col.db
+
 
 # Anki's revlog review kinds (``type`` column; rslib's RevlogReviewKind).
 LEARNING, REVIEW, RELEARNING, FILTERED, MANUAL, RESCHEDULED = range(6)
@@ -97,18 +107,18 @@ def read_collection(col: Collection, known: AbstractSet[int] = frozenset()) -> C
     """
     deck_names = {deck.id: deck.name for deck in col.decks.all_names_and_ids()}
     notes_by_id: dict[int, AnkiNote] = {}
-    for note_id, guid, fields in col.db.execute("select id, guid, flds from notes"):
+    for note_id, guid, fields in open_db(col).execute("select id, guid, flds from notes"):
         notes_by_id[note_id] = AnkiNote(guid=guid, fields=fields.split("\x1f"), deck="")
     card_note: dict[int, int] = {}
     first_card: dict[int, int] = {}
-    for card_id, note_id, deck_id, original_deck_id in col.db.execute(
+    for card_id, note_id, deck_id, original_deck_id in open_db(col).execute(
             "select id, nid, did, odid from cards order by nid, ord, id"):
         card_note[card_id] = note_id
         if note_id not in first_card:
             first_card[note_id] = card_id
             notes_by_id[note_id].deck = deck_names.get(original_deck_id or deck_id, "")
     history = CollectionHistory(notes={note.guid: note for note in notes_by_id.values()})
-    for revlog_id, card_id, ease, kind, factor, taken in col.db.execute(
+    for revlog_id, card_id, ease, kind, factor, taken in open_db(col).execute(
             "select id, cid, ease, type, factor, time from revlog order by id"):
         history.rows += 1
         if revlog_id in known:
@@ -118,7 +128,7 @@ def read_collection(col: Collection, known: AbstractSet[int] = frozenset()) -> C
         note_id = card_note.get(card_id)
         if reason is None and note_id is None:
             reason = "deleted_card"
-        elif reason is None and first_card[note_id] != card_id:
+        elif reason is None and note_id is not None and first_card[note_id] != card_id:
             # prep's notes have one card; a second card (reversed, cloze 2) is another
             # memory that one prep card cannot hold
             reason = "other_card_of_note"

@@ -49,6 +49,7 @@ from prep.anki import mirror
 from prep.anki.collection_state import PrepSide, read_prep_side
 from prep.anki.history import apply_plan, known_revlog_ids, plan_ingest, read_collection
 from prep.models import AnkiLink, ReviewLog, User
+from prep.models.base import rows_matched
 
 LEASE = timedelta(minutes=15)  # longer than any sync; a crashed worker's lease expires
 IO_TIMEOUT = 60  # seconds without progress before the sync client gives up
@@ -161,13 +162,13 @@ def unlink(session: Session, user: User, cache_root: Path) -> bool:
 def claim(session: Session, user_id: int, now: datetime) -> str | None:
     """Take the user's sync lease (flushes); None if a sync is running or no link exists."""
     token = secrets.token_hex(16)
-    claimed = session.execute(
+    claimed = rows_matched(session.execute(
         update(AnkiLink)
         .where(AnkiLink.user_id == user_id,
                or_(AnkiLink.lease_until.is_(None), AnkiLink.lease_until < now))
         .values(lease_token=token, lease_until=now + LEASE)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     return token if claimed == 1 else None
 
 
@@ -258,7 +259,7 @@ def _sync(sessions: sessionmaker[Session], user_id: int, cache_root: Path, decks
                                   None if fresh else stamp)
         if side.content_changed:
             with sessions() as session:
-                user = session.get(User, user_id)
+                user = session.get_one(User, user_id)
                 change = mirror.import_content(col, session, user, side.track_ids, decks_root,
                                                mirror.note_times(col))
             summary.notes_added, summary.notes_updated = change.added, change.updated
@@ -352,11 +353,11 @@ def _ingest(sessions: sessionmaker[Session], user_id: int, col: Collection,
     """Add the phone's answers to prep (read and replay first, then one short write);
     returns how many, and the revlog ids prep knew before."""
     with sessions() as session:
-        user = session.get(User, user_id)
+        user = session.get_one(User, user_id)
         known = known_revlog_ids(session, user)
         plan = plan_ingest(session, user, read_collection(col, known))
     with _write(sessions) as session:
-        user = session.get(User, user_id)
+        user = session.get_one(User, user_id)
         added = apply_plan(session, user, plan, now).reviews_added
         session.commit()
     return added, known

@@ -236,7 +236,8 @@ def _read_track(path: Path, bundle: DeckBundle) -> TrackSpec | None:
     name, vendor = reader.text(data, "name"), reader.text(data, "vendor")
     position = reader.integer(data, "position")
     primary = reader.identifier(data, "primary_exam")
-    if None in (track_id, name, vendor, position, primary):
+    if track_id is None or name is None or vendor is None or position is None \
+            or primary is None:
         return None
     spec = TrackSpec(
         id=track_id, name=name, vendor=vendor, position=position,
@@ -283,14 +284,16 @@ def _read_exam(path: Path, track: TrackSpec, bundle: DeckBundle) -> None:
         reader.fault(data.line_of("scored_questions"), "scored_questions exceeds questions")
     scoring = _read_scoring(reader, data)
     domains = _read_domains(reader, data)
-    fields = (exam_id, status, questions, minutes, scoring, domains)
-    texts = [reader.text(data, key) for key in ("code", "name", "vendor", "guide_version")]
-    if None in fields or None in texts:
+    code, name, vendor, guide_version = (
+        reader.text(data, key) for key in ("code", "name", "vendor", "guide_version"))
+    if exam_id is None or status is None or questions is None or minutes is None \
+            or scoring is None or domains is None or code is None or name is None \
+            or vendor is None or guide_version is None:
         return
     kind, scale_min, scale_max, pass_mark = scoring
     bundle.exams.append(ExamSpec(
-        id=exam_id, track=track.id, code=texts[0], name=texts[1], vendor=texts[2],
-        guide_version=texts[3], status=status, retired_on=retired_on,
+        id=exam_id, track=track.id, code=code, name=name, vendor=vendor,
+        guide_version=guide_version, status=status, retired_on=retired_on,
         successor=reader.text(data, "successor", required=False),
         successor_note=reader.text(data, "successor_note", required=False),
         questions=questions, scored_questions=scored, minutes=minutes,
@@ -370,7 +373,7 @@ def _read_scoring(
             return None
         low, high = reader.integer(data, "min"), reader.integer(data, "max", minimum=1)
         pass_mark = reader.number(data, "pass")
-        if None in (low, high, pass_mark):
+        if low is None or high is None or pass_mark is None:
             return None
         if not low < pass_mark <= high:
             reader.fault(data.line_of("pass"), f"pass mark must lie in ({low}, {high}]")
@@ -434,7 +437,7 @@ def _normalise_weights(
         reader.fault(line, f"weight ranges cannot sum to 100 (lows {lows:g}, highs {highs:g})")
         return None
     for domain, bounds in zip(domains, ranges, strict=True):
-        domain.weight_low, domain.weight_high = bounds  # type: ignore[misc]
+        domain.weight_low, domain.weight_high = bounds  # type: ignore[misc]  # every range is set here (checked above)
         domain.weight = domain.weight * 100 / total
     return domains
 
@@ -551,8 +554,8 @@ def _read_options(
         if len(correct) >= len(raw) >= 2:
             reader.fault(answer_line, "at least one option must be wrong")
     explanations = _read_explanations(reader, data, raw)
-    faults_here = len(texts) != len(raw) or len(raw) < 2 or correct is None
-    if faults_here or explanations is None or not set(correct) <= set(texts):
+    if correct is None or len(texts) != len(raw) or len(raw) < 2 or explanations is None \
+            or not set(correct) <= set(texts):
         return None, None
     options = [OptionSpec(key, texts[key], explanations[key]) for key in texts]
     return options, sorted(set(correct))
@@ -582,12 +585,11 @@ def _read_explanations(
 def _cross_check(bundle: DeckBundle) -> None:
     """Checks that need every file: unique ids, known exams and domains, primary exams."""
     faults = bundle.faults
-    exams = {}
+    exams: dict[str, ExamSpec] = {}
     for exam in bundle.exams:
         if exam.id in exams:
-            first = exams[exam.id]
             faults.append(Fault(exam.path, exam.line,
-                                f"duplicate exam id {exam.id!r} (first in {first.path})"))
+                                f"duplicate exam id {exam.id!r} (first in {exams[exam.id].path})"))
         else:
             exams[exam.id] = exam
     for exam in bundle.exams:
@@ -606,15 +608,15 @@ def _cross_check(bundle: DeckBundle) -> None:
         seen_decks.setdefault(deck.slug, deck)
     seen_items: dict[str, ItemSpec] = {}
     for item in bundle.items:
-        first = seen_items.setdefault(item.uid, item)
-        if first is not item:
+        first_item = seen_items.setdefault(item.uid, item)
+        if first_item is not item:
             faults.append(Fault(item.path, item.line, f"duplicate id {item.uid!r} "
-                                f"(first at {first.path}:{first.line})"))
+                                f"(first at {first_item.path}:{first_item.line})"))
         for exam_id, number in item.domains.items():
-            exam = exams.get(exam_id)
-            if exam is None:
+            item_exam = exams.get(exam_id)
+            if item_exam is None:
                 faults.append(Fault(item.path, item.line, f"unknown exam {exam_id!r}"))
-            elif number not in {domain.number for domain in exam.domains}:
+            elif number not in {domain.number for domain in item_exam.domains}:
                 faults.append(Fault(item.path, item.line,
                                     f"unknown domain {number} of exam {exam_id!r}"))
     bundle.faults.sort(key=lambda fault: (fault.path, fault.line))

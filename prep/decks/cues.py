@@ -72,7 +72,7 @@ def stem_asks(stem: str) -> bool:
         return False
     last = _SENTENCE_END.split(text[:-1])[-1].lstrip("(*_\"' ")
     first_word = re.match(r"[A-Za-z]+", last)
-    return bool(first_word) and first_word.group(0).lower() in INSTRUCTION_VERBS
+    return first_word is not None and first_word.group(0).lower() in INSTRUCTION_VERBS
 
 
 def has_qualifier(stem: str) -> bool:
@@ -142,7 +142,8 @@ def _option_length(text: str) -> int:
 def _rank_credits(question: ItemSpec) -> list[float]:
     """Credit of "pick the k-th longest" for k = 1..n, ties sharing their ranks."""
     lengths = [_option_length(option.text) for option in question.options or ()]
-    key_length = lengths[[o.key for o in question.options or ()].index(question.correct[0])]
+    correct = (question.correct or [""])[0]  # a checked question has one
+    key_length = lengths[[o.key for o in question.options or ()].index(correct)]
     ordered = sorted(lengths, reverse=True)
     tied = lengths.count(key_length)
     return [1 / tied if length == key_length else 0.0 for length in ordered]

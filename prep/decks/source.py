@@ -49,7 +49,7 @@ class YamlDocument:
     faults: list[Fault] = field(default_factory=list)
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~5x faster
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml: ~5x faster; the base is chosen at import
     pass
 
 

@@ -85,7 +85,8 @@ def stamp_file(path: Path, fallback: str) -> int:
             continue
         end = starts[index + 1] - 1
         span = months[item.line - 1:end]
-        month = fallback if None in span or not span else max(span)
+        known = [month for month in span if month is not None]
+        month = max(known) if span and len(known) == len(span) else fallback
         at, indent = _insertion([line.rstrip("\n") for line in lines], item, end)
         inserts.append((at, f"{' ' * indent}checked: {month}\n"))
     for at, text in reversed(inserts):

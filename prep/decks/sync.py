@@ -108,8 +108,8 @@ def sync_decks(session: Session, bundle: DeckBundle, now: datetime,
         )
     session.flush()
     domain_ids: dict[tuple[str, int], ExamDomain] = {}
-    for spec in bundle.exams:
-        domain_ids.update(_sync_exam(session, spec, report))
+    for exam_spec in bundle.exams:
+        domain_ids.update(_sync_exam(session, exam_spec, report))
     decks = _sync_decks(session, bundle, track_ids, now, report)
     _sync_items(session, bundle, track_ids, decks, domain_ids, now, report, rendered or {})
     if report.changed:
@@ -144,10 +144,10 @@ def _sync_exam(session: Session, spec: ExamSpec, report: SyncReport) -> dict[tup
     )
     existing = {domain.number: domain for domain in exam.domains}
     wanted = {domain.number for domain in spec.domains}
-    for number, domain in existing.items():
+    for number, dropped in existing.items():
         if number not in wanted:
-            session.query(ItemDomain).filter_by(domain_id=domain.id).delete()
-            exam.domains.remove(domain)
+            session.query(ItemDomain).filter_by(domain_id=dropped.id).delete()
+            exam.domains.remove(dropped)
             report.blueprint_changes += 1
     for domain_spec in spec.domains:
         domain = existing.get(domain_spec.number)
@@ -261,8 +261,9 @@ def _add_cards_for_enrolled(
 ) -> None:
     by_track: dict[str, list[Item]] = {}
     for item in items:
-        if item.kind == CARD:  # questions enter the queue when missed in an exam
-            by_track.setdefault(item.deck.track_id, []).append(item)
+        track_id = item.deck.track_id  # always set: deck files are shared decks
+        if item.kind == CARD and track_id is not None:  # questions: queued when missed
+            by_track.setdefault(track_id, []).append(item)
     for track_id, track_items in by_track.items():
         users = session.scalars(select(Enrollment.user_id).where(Enrollment.track_id == track_id))
         report.new_cards += add_cards(session, users, track_items, now)

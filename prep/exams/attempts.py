@@ -18,10 +18,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from prep.exams.generation import PRACTICE, ExamUnavailable
 from prep.models import (
     GRADED,
-    LEARNING,
     OPEN,
     AttemptQuestion,
     Card,
+    CardState,
     Exam,
     ExamAttempt,
     ExamDomain,
@@ -29,6 +29,7 @@ from prep.models import (
     ItemDomain,
     User,
 )
+from prep.models.base import rows_matched
 
 
 class NoSuchAttempt(LookupError):
@@ -86,7 +87,7 @@ def close_if_expired(session: Session, attempt: ExamAttempt, now: datetime) -> b
     return attempt.status != OPEN
 
 
-def _guard_open(attempt: ExamAttempt, now: datetime):  # type: ignore[no-untyped-def]
+def _guard_open(attempt: ExamAttempt, now: datetime):
     """SQL condition: the attempt is open and its time has not run out."""
     condition = [ExamAttempt.id == attempt.id, ExamAttempt.status == OPEN]
     if attempt.deadline is not None:
@@ -113,23 +114,24 @@ def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: l
             "was not saved." if attempt.deadline and now >= attempt.deadline
             else "This attempt is already submitted; answers can no longer change.")
     question = question_at(attempt, position)
-    options = {option["key"] for option in question.item.options}
+    correct = question.item.correct or []  # set on every question
+    options = {option["key"] for option in question.item.options or []}
     chosen = sorted(set(keys))
     if not chosen or not set(chosen) <= options:
         raise BadAnswer("Choose one of this question's options.")
-    if len(question.item.correct) == 1 and len(chosen) != 1:
+    if len(correct) == 1 and len(chosen) != 1:
         raise BadAnswer("This question has one answer: choose one option.")
     if attempt.mode == PRACTICE and question.correct is not None:
         raise AttemptClosed("This question was already checked; go on to the next one.")
     values = {"chosen": chosen, "answered_at": now}
     guards = [AttemptQuestion.id == question.id, _guard_open(attempt, now)]
     if attempt.mode == PRACTICE:  # feedback at once: the answer is checked and locked
-        values["correct"] = set(chosen) == set(question.item.correct)
+        values["correct"] = set(chosen) == set(correct)
         guards.append(AttemptQuestion.correct.is_(None))  # a concurrent answer checked it
-    saved = session.execute(
+    saved = rows_matched(session.execute(
         update(AttemptQuestion).where(*guards).values(**values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if saved != 1:
         session.refresh(attempt)
         session.refresh(question)
@@ -146,7 +148,8 @@ def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: l
 def miscounted(attempt: ExamAttempt) -> list[AttemptQuestion]:
     """Answered multiple-response questions with another number of options chosen than asked."""
     return [q for q in attempt.questions
-            if q.chosen and len(q.item.correct) > 1 and len(q.chosen) != len(q.item.correct)]
+            if q.chosen and len(q.item.correct or ()) > 1
+            and len(q.chosen) != len(q.item.correct or ())]
 
 
 def toggle_flag(session: Session, attempt: ExamAttempt, position: int, now: datetime) -> bool:
@@ -180,10 +183,10 @@ def scaled_score(exam: Exam, fraction: float) -> float | None:
 def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
     """Score the attempt once; wrongly answered questions become due in the review queue
     (unanswered ones do not)."""
-    won = session.execute(
+    won = rows_matched(session.execute(
         update(ExamAttempt).where(ExamAttempt.id == attempt.id, ExamAttempt.status == OPEN)
         .values(status=GRADED).execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if won != 1:  # graded by a concurrent request
         session.refresh(attempt)
         return
@@ -249,7 +252,7 @@ def queue_missed(session: Session, user_id: int, missed: list[int], now: datetim
                     active=True, buried_until=None))
     # New cards in fsrs's own new-card form (Learning, step 0, no memory state), due now:
     # shown ahead of new cards, outside the daily new limit. One executemany insert.
-    fresh = [{"user_id": user_id, "item_id": item_id, "state": LEARNING, "step": 0,
+    fresh = [{"user_id": user_id, "item_id": item_id, "state": CardState.LEARNING, "step": 0,
               "due": now, "reps": 0, "lapses": 0, "from_exam": True, "active": True,
               "suspended": False, "flagged": False, "leech": False}
              for item_id in missed if item_id not in cards]

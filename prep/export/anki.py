@@ -95,7 +95,7 @@ class TimedNote(genanki.Note):
         self.mtime = mtime
         self.suspended = suspended
 
-    def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # type: ignore[no-untyped-def]
+    def write_to_db(self, cursor, timestamp, deck_id, id_gen):
         for card in self.cards:
             card.suspend = self.suspended
         super().write_to_db(cursor, self.mtime, deck_id, id_gen)
@@ -165,18 +165,19 @@ def note_for(item: Item, track_name: str, suspended: bool = False) -> TimedNote:
                   html.escape(track_name), html.escape(domain), source]
         model = BASIC
     else:
-        letters = dict(zip((o["key"] for o in item.options), LETTERS, strict=False))
-        correct = [letters[key] for key in item.correct]
+        item_options, item_correct = item.options or [], item.correct or []  # set on questions
+        letters = dict(zip((o["key"] for o in item_options), LETTERS, strict=False))
+        correct = [letters[key] for key in item_correct]
         choose = (f'<p class="choose">Choose {_COUNT_WORDS.get(len(correct), len(correct))}.</p>'
                   if len(correct) > 1 else "")
         parts = rendered["options"]
         options = "".join(
             f'<li><span class="letter">{letters[o["key"]]}.</span>{parts[o["key"]]["text"]}</li>'
-            for o in item.options)
+            for o in item_options)
         explanations = "".join(
             f'<li><span class="letter">{letters[o["key"]]}.</span>'
-            f'{"✔ " if o["key"] in item.correct else "✘ "}{parts[o["key"]]["explanation"]}</li>'
-            for o in item.options)
+            f'{"✔ " if o["key"] in item_correct else "✘ "}{parts[o["key"]]["explanation"]}</li>'
+            for o in item_options)
         fields = [_with_image(rendered["prompt"], item),
                   f'{choose}<ol class="options">{options}</ol>', ", ".join(correct),
                   f'<ol class="explanations options">{explanations}</ol>',

@@ -23,8 +23,8 @@ from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from prep.insight.exam_plan import keep_exam_plans
-from prep.models import NEW, Card, ReviewLog, User
+from prep.models import Card, CardState, Rating, ReviewLog, User
+from prep.study.exam_window import keep_exam_plans
 from prep.study.review import scheduled_interval
 from prep.study.scheduling import SchedulerSettings, outcome
 
@@ -204,7 +204,7 @@ class ReplayCard:
 
     id: int
     due: datetime
-    state: int = NEW
+    state: int = CardState.NEW
     step: int | None = None
     stability: float | None = None
     difficulty: float | None = None
@@ -233,7 +233,7 @@ def replay_answers(copy: ReplayCard, history: History,
     answer (what the answer's log records; ``copy`` ends as the card after them all)."""
     for at, rating in history:
         before = copy.copy()
-        result = outcome(copy, rating, at, settings)  # type: ignore[arg-type]
+        result = outcome(copy, Rating(rating), at, settings)  # type: ignore[arg-type]  # a ReplayCard has the fields outcome reads
         copy.state, copy.step, copy.due = result.state, result.step, result.due
         copy.stability, copy.difficulty = result.stability, result.difficulty
         copy.last_review, copy.reps = at, copy.reps + 1
@@ -246,7 +246,7 @@ def replay_steps(copy: ReplayCard, history: History,
     """Answer ``copy`` as ``history`` says, yielding the state and scheduled interval it
     had before each answer."""
     for before in replay_answers(copy, history, settings):
-        yield before.state, scheduled_interval(before)  # type: ignore[arg-type]
+        yield before.state, scheduled_interval(before)  # type: ignore[arg-type]  # a ReplayCard has the fields it reads
 
 
 def replay(card_id: int, history: History, settings: SchedulerSettings) -> ReplayCard:
@@ -265,7 +265,7 @@ def plan_rescheduling(session: Session, user: User, parameters: Sequence[float],
         histories = user_histories(session, user)
     cards = session.execute(
         select(Card.id, Card.reps, Card.due)
-        .where(Card.user_id == user.id, Card.state != NEW)
+        .where(Card.user_id == user.id, Card.state != CardState.NEW)
     ).all()
     moves = []
     for row in cards:
@@ -273,6 +273,7 @@ def plan_rescheduling(session: Session, user: User, parameters: Sequence[float],
         if not history or len(history) != row.reps:
             continue  # history incomplete (e.g. an answer was undone mid-way): leave it
         after = replay(row.id, history, settings)
+        assert after.stability is not None and after.difficulty is not None  # answered
         moves.append(CardMove(row.id, row.reps, after.state, after.step, after.stability,
                               after.difficulty, after.due, after.due - row.due))
     return Rescheduling(moves=moves, cards=len(cards))

@@ -9,9 +9,8 @@ per day), so no per-row date arithmetic is needed and any time zone is exact.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ScalarSelect,
@@ -25,8 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from prep.models import LEARNING, RELEARNING, REVIEW, Card, ReviewLog, User
-from prep.study.queue import user_day
+from prep.models import Card, CardState, ReviewLog, User
+from prep.study.days import day_bounds, today
 
 MATURE_DAYS = 21  # Anki: a card is mature from an interval of 21 days
 RETENTION_WINDOWS = (7, 30, 365)
@@ -70,22 +69,6 @@ class StudyTime:
     minutes: float
 
 
-def today(user: User, now: datetime) -> date:
-    """The user's current study day as a calendar date."""
-    return user_day(user, now).start.astimezone(ZoneInfo(user.timezone)).date()
-
-
-def day_bounds(user: User, first: date, count: int) -> list[datetime]:
-    """The UTC start of ``count + 1`` consecutive study days from ``first`` (ends included)."""
-    zone = ZoneInfo(user.timezone)
-    bounds = []
-    for offset in range(count + 1):
-        day = first + timedelta(days=offset)
-        local = datetime(day.year, day.month, day.day, user.day_start_hour, tzinfo=zone)
-        bounds.append(local.astimezone(UTC))
-    return bounds
-
-
 @lru_cache(maxsize=8)
 def _per_day_reviews(days: int) -> Select:
     """Review counts for ``days`` consecutive ranges ``[:b{i}, :b{i+1})`` in one statement."""
@@ -100,7 +83,8 @@ def _per_day_reviews(days: int) -> Select:
 
 
 _DUE = (Card.user_id == bindparam("user_id"), Card.active == true(),
-        Card.suspended == false(), Card.state.in_([LEARNING, REVIEW, RELEARNING]))
+        Card.suspended == false(),
+        Card.state.in_([CardState.LEARNING, CardState.REVIEW, CardState.RELEARNING]))
 
 
 @lru_cache(maxsize=8)

@@ -12,14 +12,10 @@ from sqlalchemy.orm import Session
 
 from prep.exams.readiness import DomainReadiness
 from prep.insight.dashboard import track_insights
-from prep.insight.statistics import today
 from prep.models import (
     GRADED,
-    LEARNING,
-    NEW,
-    RELEARNING,
-    REVIEW,
     Card,
+    CardState,
     Deck,
     Exam,
     ExamAttempt,
@@ -27,7 +23,8 @@ from prep.models import (
     Track,
     User,
 )
-from prep.study.queue import QueueCounts, build_queue, user_day
+from prep.study.days import today, user_day
+from prep.study.queue import QueueCounts, build_queue
 
 FULL_MOCK_EVERY = timedelta(days=7)  # suggest a full mock when none was taken in a week
 QUIZ_SIZE = 10
@@ -87,11 +84,12 @@ def due_by_track(session: Session, user: User, now: datetime) -> dict[str | None
         .select_from(Card).join(Item, Item.id == Card.item_id).join(Deck, Deck.id == Item.deck_id)
         .where(Card.user_id == user.id, Card.active == true(), Card.suspended == false(),
                or_(Card.buried_until.is_(None), Card.buried_until <= now),
-               or_(Card.state == NEW, Card.due < day_end))
+               or_(Card.state == CardState.NEW, Card.due < day_end))
         .group_by(Deck.track_id, Card.state)
     ).all()
     counts: dict[str | None, dict[str, int]] = {}
-    kinds = {NEW: "new", LEARNING: "learning", RELEARNING: "learning", REVIEW: "review"}
+    kinds: dict[int, str] = {CardState.NEW: "new", CardState.LEARNING: "learning",
+             CardState.RELEARNING: "learning", CardState.REVIEW: "review"}
     for track_id, state, count in rows:
         track = counts.setdefault(track_id, {"new": 0, "learning": 0, "review": 0})
         track[kinds[state]] += count
@@ -141,7 +139,7 @@ def today_view(session: Session, user: User, now: datetime) -> Today:
         select(Deck.track_id, func.count())
         .select_from(Card).join(Item, Item.id == Card.item_id).join(Deck, Deck.id == Item.deck_id)
         .where(Card.user_id == user.id, Card.active == true(), Card.suspended == false(),
-               Card.state == NEW)
+               Card.state == CardState.NEW)
         .group_by(Deck.track_id)).all())
     tracks = []
     for insight in track_insights(session, user, now):

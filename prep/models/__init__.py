@@ -17,23 +17,20 @@ from prep.models.content import (
 from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
 from prep.models.reports import REASONS, ItemReport
 from prep.models.skills import Credential, SkillsAnswer, SkillsCheck
-from prep.models.study import LEARNING, NEW, RELEARNING, REVIEW, Card, CardAction, ReviewLog
+from prep.models.study import Card, CardAction, CardState, Rating, ReviewLog
 
 __all__ = [
     "CARD",
     "GRADED",
-    "LEARNING",
-    "NEW",
     "OPEN",
     "QUESTION",
     "REASONS",
-    "RELEARNING",
-    "REVIEW",
     "AnkiLink",
     "AttemptQuestion",
     "Base",
     "Card",
     "CardAction",
+    "CardState",
     "ContentVersion",
     "Credential",
     "Deck",
@@ -44,6 +41,7 @@ __all__ = [
     "Item",
     "ItemDomain",
     "ItemReport",
+    "Rating",
     "ReviewLog",
     "SkillsAnswer",
     "SkillsCheck",

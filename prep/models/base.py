@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import DateTime, MetaData
-from sqlalchemy.engine import Dialect
+from sqlalchemy import DateTime, MetaData, Table
+from sqlalchemy.engine import CursorResult, Dialect, Result
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -49,4 +50,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     """Base class of every prep model."""
 
+    # Every model maps one table (Core DML on the hot paths takes it as a Table).
+    __table__: ClassVar[Table]
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched (``Session.execute`` is typed as a plain Result)."""
+    return cast(CursorResult[Any], result).rowcount

@@ -131,7 +131,7 @@ class Item(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     # The Markdown fields as sanitised HTML (prep.rendering.render_item), made when the
     # content is loaded or edited, so exports need not render ten thousand notes again.
-    rendered: Mapped[dict[str, object] | None] = mapped_column(JSON, default=None)
+    rendered: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     source_path: Mapped[str | None] = mapped_column(String(500), default=None)
     source_line: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -148,14 +148,15 @@ class Item(Base):
     def _rendered_is_current(self) -> bool:
         from prep.rendering import RENDERING_VERSION
 
-        return bool(self.rendered) and self.rendered.get("version") == RENDERING_VERSION \
-            and self.rendered.get("content_hash") == self.content_hash
+        rendered = self.rendered
+        return rendered is not None and rendered.get("version") == RENDERING_VERSION \
+            and rendered.get("content_hash") == self.content_hash
 
-    def html(self) -> dict[str, object]:
+    def html(self) -> dict[str, Any]:
         """The rendered fields: stored ones when current, else rendered now (not stored)."""
         from prep.rendering import render_item
 
-        if self._rendered_is_current():
+        if self.rendered is not None and self._rendered_is_current():
             return self.rendered
         return render_item(self.prompt, self.answer_text, self.options)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -21,8 +22,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from prep.models.base import Base, UTCDateTime
 from prep.models.content import Item
 
-# Card states: 0 is "never studied"; 1-3 are fsrs.State values.
-NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+
+class CardState(IntEnum):
+    """A card's stored state: 0 is "never studied"; 1-3 are ``fsrs.State`` values."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+class Rating(IntEnum):
+    """An answer's stored rating: the values of ``fsrs.Rating``."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
 
 
 class Card(Base):
@@ -33,7 +49,7 @@ class Card(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
-    state: Mapped[int] = mapped_column(Integer, default=NEW)
+    state: Mapped[int] = mapped_column(Integer, default=CardState.NEW)
     step: Mapped[int | None] = mapped_column(Integer, default=None)
     stability: Mapped[float | None] = mapped_column(Float, default=None)
     difficulty: Mapped[float | None] = mapped_column(Float, default=None)
@@ -71,10 +87,10 @@ class ReviewLog(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
     review_uid: Mapped[str] = mapped_column(String(64))
-    rating: Mapped[int] = mapped_column(Integer)  # 1 Again, 2 Hard, 3 Good, 4 Easy
+    rating: Mapped[int] = mapped_column(Integer)  # a Rating
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_ms: Mapped[int | None] = mapped_column(Integer, default=None)
-    previous_state: Mapped[int] = mapped_column(Integer)  # the card's state when answered
+    previous_state: Mapped[int] = mapped_column(Integer)  # the CardState when answered
     # The interval in days the card was scheduled with when answered (Anki's lastIvl); None
     # unless it was in review. True retention counts reviews of mature cards (>= 21 days).
     last_interval: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -137,6 +137,8 @@ def record_answer(session: Session, check: SkillsCheck, item_id: int, choice: st
     if upcoming is None or upcoming[1] != item_id:
         raise BadAnswer("That question is not the one being asked; here is the current one.")
     item = session.get(Item, item_id)
+    if item is None:  # the shown question was deleted from the database meanwhile
+        raise BadAnswer("That question is no longer available; here is the current one.")
     keys = {option["key"] for option in item.options or ()}
     if choice != DONT_KNOW and choice not in keys:
         raise BadAnswer("Choose one of the options, or “I don't know”.")

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prep.insight.exam_plan import keep_exam_plans
+from prep.study.exam_window import keep_exam_plans
 from prep.insight.simulation import Workload, learning_load
 from prep.models import Deck, Enrollment, Exam, ExamDomain, Item, ItemDomain, User
 from prep.skills.advisor import FOUNDATIONS, Advice, ExamFacts, Profile, recommend
@@ -70,6 +70,7 @@ def plan_exam(session: Session, user: User, track_ids: list[str], daily_minutes:
                          fits=load.mean_minutes <= daily_minutes)
         if plan.fits:
             return plan
+    assert plan is not None  # SPANS_WEEKS is not empty: the longest span is the answer
     return plan
 
 

@@ -9,11 +9,8 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from prep.models import (
-    LEARNING,
-    NEW,
-    RELEARNING,
-    REVIEW,
     Card,
+    CardState,
     Deck,
     ExamDomain,
     Item,
@@ -21,7 +18,7 @@ from prep.models import (
     ReviewLog,
     User,
 )
-from prep.study.queue import user_day
+from prep.study.days import user_day
 
 PAGE_SIZE = 50
 MAX_BATCH = 500  # cards one bulk action may change (ten pages of results)
@@ -75,7 +72,8 @@ def _filtered(user: User, wanted: CardFilter, now: datetime) -> Select:
     if wanted.domain_id is not None:
         query = query.where(exists().where(ItemDomain.item_id == Item.id,
                                            ItemDomain.domain_id == wanted.domain_id))
-    states = {"new": [NEW], "learning": [LEARNING, RELEARNING], "review": [REVIEW]}
+    states = {"new": [CardState.NEW], "learning": [CardState.LEARNING, CardState.RELEARNING],
+              "review": [CardState.REVIEW]}
     if wanted.state in states:
         query = query.where(Card.state.in_(states[wanted.state]), Card.suspended.is_(False))
     elif wanted.state == "suspended":
@@ -85,9 +83,9 @@ def _filtered(user: User, wanted: CardFilter, now: datetime) -> Select:
     elif wanted.state == "flagged":
         query = query.where(Card.flagged.is_(True))
     if wanted.due == "today":
-        query = query.where(Card.state != NEW, Card.due < user_day(user, now).end)
+        query = query.where(Card.state != CardState.NEW, Card.due < user_day(user, now).end)
     elif wanted.due == "overdue":
-        query = query.where(Card.state != NEW, Card.due < user_day(user, now).start)
+        query = query.where(Card.state != CardState.NEW, Card.due < user_day(user, now).start)
     if wanted.text:
         escaped = wanted.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"

@@ -20,7 +20,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from prep.models import NEW, Card, Deck, Item, User
+from prep.models import Card, CardState, Deck, Item, User
 
 MIXED, DECK_ORDER = "mixed", "deck"
 NEW_CARD_ORDERS = {MIXED: "Mixed across decks", DECK_ORDER: "Deck by deck"}
@@ -40,7 +40,7 @@ def order_new_cards(session: Session, user: User) -> int:
     rows = session.execute(
         select(Card.id, Card.due, Item.deck_id)
         .join(Item, Item.id == Card.item_id).join(Deck, Deck.id == Item.deck_id)
-        .where(Card.user_id == user.id, Card.state == NEW)
+        .where(Card.user_id == user.id, Card.state == CardState.NEW)
         .order_by(Deck.slug, Item.id)
     ).all()
     if not rows:

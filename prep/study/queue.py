@@ -15,9 +15,8 @@ the daily counts read the index only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -33,41 +32,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, joinedload
 
 from prep.models import (
-    LEARNING,
-    NEW,
-    RELEARNING,
-    REVIEW,
     Card,
+    CardState,
     Item,
     ReviewLog,
     User,
 )
+from prep.study.days import StudyDay, user_day
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default learn-ahead limit
-
-
-@dataclass(frozen=True)
-class StudyDay:
-    """One study day in UTC: from the day-start hour to the next one, local time."""
-
-    start: datetime
-    end: datetime
-
-
-def study_day(now: datetime, timezone: str, start_hour: int) -> StudyDay:
-    """The study day containing ``now`` (DST-safe: boundaries are local wall-clock hours)."""
-    zone = ZoneInfo(timezone)
-    local = now.astimezone(zone)
-    day = local.date() if local.hour >= start_hour else local.date() - timedelta(days=1)
-    start = datetime(day.year, day.month, day.day, start_hour, tzinfo=zone)
-    following = day + timedelta(days=1)
-    end = datetime(following.year, following.month, following.day, start_hour, tzinfo=zone)
-    return StudyDay(start.astimezone(UTC), end.astimezone(UTC))
-
-
-def user_day(user: User, now: datetime) -> StudyDay:
-    """``user``'s current study day."""
-    return study_day(now, user.timezone, user.day_start_hour)
 
 
 @dataclass(frozen=True)
@@ -96,7 +69,7 @@ _AVAILABLE = (
     Card.suspended == false(),
     or_(Card.buried_until.is_(None), Card.buried_until <= bindparam("now")),
 )
-_LEARNING_STATES = Card.state.in_([LEARNING, RELEARNING])
+_LEARNING_STATES = Card.state.in_([CardState.LEARNING, CardState.RELEARNING])
 
 
 def _capped_count(cap: str, *criteria: ColumnElement[bool]) -> ScalarSelect:
@@ -122,23 +95,23 @@ def _done(state: int) -> ScalarSelect:
 
 # One round trip gathers everything the queue needs; the head card is then loaded by id.
 _QUEUE = select(
-    _done(NEW).label("new_done"),
-    _done(REVIEW).label("review_done"),
-    _capped_count("new_cap", Card.state == NEW).label("new"),
+    _done(CardState.NEW).label("new_done"),
+    _done(CardState.REVIEW).label("review_done"),
+    _capped_count("new_cap", Card.state == CardState.NEW).label("new"),
     _capped_count("learning_cap", _LEARNING_STATES, Card.due < bindparam("day_end"))
     .label("learning"),
-    _capped_count("review_cap", Card.state == REVIEW, Card.due < bindparam("review_end"))
+    _capped_count("review_cap", Card.state == CardState.REVIEW, Card.due < bindparam("review_end"))
     .label("review"),
     # One head per learning state: each is an ordered index scan (an IN would need a sort).
-    _first((Card.due, Card.id), Card.state == LEARNING,
+    _first((Card.due, Card.id), Card.state == CardState.LEARNING,
            Card.due <= bindparam("learn_ahead")).label("learning_head"),
-    _first((Card.due, Card.id), Card.state == RELEARNING,
+    _first((Card.due, Card.id), Card.state == CardState.RELEARNING,
            Card.due <= bindparam("learn_ahead")).label("relearning_head"),
-    _first((Card.due, Card.id), Card.state == REVIEW,
+    _first((Card.due, Card.id), Card.state == CardState.REVIEW,
            Card.due < bindparam("review_end")).label("review_head"),
     # New cards: by due, which is their place in the new-card order (prep.study.new_order:
     # mixed across decks or deck by deck), then id, as in Anki.
-    _first((Card.due, Card.id), Card.state == NEW).label("new_head"),
+    _first((Card.due, Card.id), Card.state == CardState.NEW).label("new_head"),
 )
 # Counts stop at this many ("1000+" on the page): the queue's cost must not grow with a
 # backlog of thousands of due cards.
@@ -189,7 +162,8 @@ def build_queue(session: Session, user: User, now: datetime) -> Queue:
         return Queue(head=learning, counts=counts, day=day)
     head_id = None
     if counts.new or counts.review:
-        new_turn = _new_turn(counts, {NEW: row.new_done, REVIEW: row.review_done})
+        done = {CardState.NEW: row.new_done, CardState.REVIEW: row.review_done}
+        new_turn = _new_turn(counts, done)
         head_id = row.new_head if new_turn else row.review_head
     # Learning cards due within the learn-ahead window come when nothing else is left.
     head = _load(session, head_id) if head_id else learning
@@ -201,17 +175,17 @@ _WITH_ITEM = (joinedload(Card.item).joinedload(Item.deck),)
 
 def _load(session: Session, card_id: int) -> Card:
     """A card by id with its item and deck (the screen shows all three): one query."""
-    return session.get(Card, card_id, options=_WITH_ITEM)
+    return session.get_one(Card, card_id, options=_WITH_ITEM)
 
 
-def _new_turn(counts: QueueCounts, done: dict[int, int]) -> bool:
+def _new_turn(counts: QueueCounts, done: dict[CardState, int]) -> bool:
     """Spread new cards evenly among today's reviews (Anki's "mix with reviews")."""
     if counts.new == 0:
         return False
     if counts.review == 0:
         return True
     gap = counts.review // counts.new + 1
-    introduced = done.get(NEW, 0) + done.get(REVIEW, 0)
+    introduced = done.get(CardState.NEW, 0) + done.get(CardState.REVIEW, 0)
     return introduced % gap == gap - 1
 
 

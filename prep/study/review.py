@@ -16,14 +16,14 @@ from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from prep.models import REVIEW, Card, ReviewLog, User
-from prep.study.queue import user_day
+from prep.models import Card, CardState, Rating, ReviewLog, User
+from prep.models.base import rows_matched
+from prep.study.card_schedule import CardSchedule
+from prep.study.days import user_day
 from prep.study.scheduling import SchedulerSettings, outcome
 
 LEECH_LAPSES = 8
 LEECH_TAG = "leech"
-_SNAPSHOT_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
-                    "lapses", "suspended", "leech")
 
 
 class ReviewRefused(ValueError):
@@ -80,9 +80,7 @@ _FIND_REVIEW = select(ReviewLog).where(ReviewLog.user_id == bindparam("user_id")
 _ANSWER = (
     update(Card.__table__)
     .where(Card.id == bindparam("card_id"), Card.reps == bindparam("shown_reps"))
-    .values({name: bindparam(f"new_{name}") for name in (
-        "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
-        "leech", "suspended")})
+    .values({name: bindparam(f"new_{name}") for name in CardSchedule.FIELDS})
 )
 
 
@@ -94,47 +92,17 @@ def find_review(session: Session, user: User, review_uid: str) -> ReviewLog | No
     return session.scalar(_FIND_REVIEW, {"user_id": user.id, "review_uid": review_uid})
 
 
+_RATINGS = frozenset(Rating)
+
+
 def snapshot(card: Any) -> dict[str, Any]:
     """A card's fields as a log's ``state_before`` holds them (what undo restores)."""
-    values = {name: getattr(card, name) for name in _SNAPSHOT_FIELDS}
-    for name in ("due", "last_review"):
-        values[name] = values[name].isoformat() if values[name] else None
-    return values
+    return CardSchedule.of(card).to_dict()
 
 
-_SNAPSHOT_TYPES: dict[str, tuple[type, ...]] = {
-    "state": (int,), "step": (int, type(None)), "stability": (int, float, type(None)),
-    "difficulty": (int, float, type(None)), "due": (str,), "last_review": (str, type(None)),
-    "reps": (int,), "lapses": (int,), "suspended": (bool,), "leech": (bool,),
-}
-
-
-def restore_values(snapshot: Any) -> dict[str, Any]:
-    """The card fields a log's ``state_before`` holds, checked; ValueError if malformed.
-
-    Only the snapshot's own fields, each of its type, ever reach the card: an imported or
-    tampered snapshot cannot move a card to another item or user.
-    """
-    if not isinstance(snapshot, dict) or set(snapshot) != set(_SNAPSHOT_FIELDS):
-        raise ValueError(f"expected exactly the fields {', '.join(_SNAPSHOT_FIELDS)}")
-    values = {}
-    for name in _SNAPSHOT_FIELDS:
-        value, kinds = snapshot[name], _SNAPSHOT_TYPES[name]
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            raise ValueError(f"{name}: wrong type")
-        if name in ("due", "last_review") and value is not None:
-            value = datetime.fromisoformat(value)
-            if value.tzinfo is None:
-                raise ValueError(f"{name}: the time needs a UTC offset")
-        values[name] = value
-    if values["state"] not in (0, 1, 2, 3) or values["reps"] < 0 or values["lapses"] < 0:
-        raise ValueError("state, reps or lapses out of range")
-    return values
-
-
-def _restore(snapshot: dict[str, Any]) -> dict[str, Any]:
+def _restore(snapshot: dict[str, Any]) -> CardSchedule:
     try:
-        return restore_values(snapshot)
+        return CardSchedule.from_dict(snapshot)
     except ValueError as error:
         raise StaleCard(f"This answer's saved card state is damaged ({error}); it cannot be "
                         "undone.") from None
@@ -153,19 +121,19 @@ def answer_card(
     """Rate a card: store its new FSRS state and a log row, exactly once per review id."""
     # A repeat of a stored answer finds the card's ``reps`` moved on; the compare-and-set
     # below then looks the review id up (so the common path costs no extra query).
-    if rating not in (1, 2, 3, 4):
+    if rating not in _RATINGS:
         raise ReviewRefused("A rating is 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
     card = own_card(session, user, card_id)
     if card.reps != shown_reps:
         return _repeat_or_stale(session, user, review_uid)
     if card.suspended or (card.buried_until is not None and card.buried_until > now):
         raise ReviewRefused("This card is suspended or buried; it is no longer in your queue.")
-    result = outcome(card, rating, now, SchedulerSettings.of(user))
+    result = outcome(card, Rating(rating), now, SchedulerSettings.of(user))
     lapses = card.lapses + result.is_lapse
     # As in Anki: a leech at 8 lapses, and again every 4 lapses after that.
     became_leech = (result.is_lapse and lapses >= LEECH_LAPSES
                     and (lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0)
-    before, before_interval = snapshot(card), scheduled_interval(card)
+    before, before_interval = CardSchedule.of(card), scheduled_interval(card)
     values = {**result.fields(), "last_review": now, "reps": shown_reps + 1, "lapses": lapses,
               "leech": card.leech or became_leech, "suspended": became_leech}
     # Core execution (not ORM-enabled DML): this is the hot path of every review.
@@ -178,15 +146,15 @@ def answer_card(
         set_committed_value(card, name, value)
     log_id = connection.execute(_LOG, {
         "user_id": user.id, "card_id": card.id, "review_uid": review_uid, "rating": rating,
-        "reviewed_at": now, "duration_ms": duration_ms, "previous_state": before["state"],
-        "state_before": before, "last_interval": before_interval,
+        "reviewed_at": now, "duration_ms": duration_ms, "previous_state": before.state,
+        "state_before": before.to_dict(), "last_interval": before_interval,
     }).scalar_one()
     return AnswerResult(LoggedReview(log_id, card.id, rating, now), became_leech=became_leech)
 
 
 def scheduled_interval(card: Card) -> int | None:
     """Whole days between a review card's last review and its due date (Anki's lastIvl)."""
-    if card.state != REVIEW or card.last_review is None:
+    if card.state != CardState.REVIEW or card.last_review is None:
         return None
     return max(0, round((card.due - card.last_review).total_seconds() / 86400))
 
@@ -220,12 +188,12 @@ def undo_review(session: Session, user: User, log_id: int, now: datetime) -> Car
                             "latest one today.")
     card = own_card(session, user, latest.card_id)
     before = _restore(latest.state_before)
-    restored = session.execute(
+    restored = rows_matched(session.execute(
         update(Card)
-        .where(Card.id == card.id, Card.reps == before["reps"] + 1)
-        .values(**before)
+        .where(Card.id == card.id, Card.reps == before.reps + 1)
+        .values(**before.columns())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if restored != 1:
         raise StaleCard("The card changed after that answer; it cannot be undone.")
     session.delete(latest)
@@ -255,6 +223,6 @@ def toggle_flag(session: Session, card: Card) -> None:
 def lapse_count(session: Session, card: Card) -> int:
     """Lapses as the log records them: Again on a card that was in review."""
     return len(session.scalars(
-        select(ReviewLog.id).where(ReviewLog.card_id == card.id, ReviewLog.rating == 1,
-                                   ReviewLog.previous_state == REVIEW)
+        select(ReviewLog.id).where(ReviewLog.card_id == card.id, ReviewLog.rating == Rating.AGAIN,
+                                   ReviewLog.previous_state == CardState.REVIEW)
     ).all())

@@ -18,10 +18,8 @@ from functools import lru_cache
 import fsrs
 from fsrs.scheduler import FUZZ_RANGES
 
-from prep.models import NEW, REVIEW, Card, User
+from prep.models import Card, CardState, Rating, User
 
-RATINGS = (fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy)
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 _FUZZ_SEED: ContextVar[int] = ContextVar("prep_fuzz_seed", default=0)
 
 
@@ -89,7 +87,7 @@ def fuzz_seed(card_id: int, reps: int) -> int:
 
 def to_fsrs(card: Card) -> fsrs.Card:
     """The fsrs view of a card row (a new card is fsrs's Learning state at step 0)."""
-    state = fsrs.State.Learning if card.state == NEW else fsrs.State(card.state)
+    state = fsrs.State.Learning if card.state == CardState.NEW else fsrs.State(card.state)
     return fsrs.Card(
         card_id=card.id, state=state, step=card.step, stability=card.stability,
         difficulty=card.difficulty, due=card.due, last_review=card.last_review,
@@ -100,8 +98,8 @@ def to_fsrs(card: Card) -> fsrs.Card:
 class Outcome:
     """What one rating would do to a card."""
 
-    rating: int
-    state: int
+    rating: Rating
+    state: CardState
     step: int | None
     stability: float
     difficulty: float
@@ -114,28 +112,29 @@ class Outcome:
                 "difficulty": self.difficulty, "due": self.due}
 
 
-def outcome(card: Card, rating: int, now: datetime, settings: SchedulerSettings) -> Outcome:
+def outcome(card: Card, rating: Rating, now: datetime, settings: SchedulerSettings) -> Outcome:
     """Schedule ``card`` answered with ``rating`` at ``now`` (deterministic, fuzz included)."""
     token = _FUZZ_SEED.set(fuzz_seed(card.id, card.reps))
     try:
         after, _ = scheduler_for(settings).review_card(to_fsrs(card), fsrs.Rating(rating), now)
     finally:
         _FUZZ_SEED.reset(token)
+    assert after.stability is not None and after.difficulty is not None  # set by every review
     return Outcome(
-        rating=rating, state=int(after.state), step=after.step, stability=after.stability,
+        rating=rating, state=CardState(after.state), step=after.step, stability=after.stability,
         difficulty=after.difficulty, due=after.due,
-        is_lapse=card.state == REVIEW and rating == fsrs.Rating.Again,
+        is_lapse=card.state == CardState.REVIEW and rating == Rating.AGAIN,
     )
 
 
 def outcomes(card: Card, now: datetime, settings: SchedulerSettings) -> list[Outcome]:
     """The four possible outcomes, in rating order (what the buttons show)."""
-    return [outcome(card, int(rating), now, settings) for rating in RATINGS]
+    return [outcome(card, rating, now, settings) for rating in Rating]
 
 
 def retrievability(card: Card, now: datetime, settings: SchedulerSettings) -> float:
     """The probability of recalling ``card`` at ``now`` (0 for a card never studied)."""
-    if card.state == NEW:
+    if card.state == CardState.NEW:
         return 0.0
     return scheduler_for(settings).get_card_retrievability(to_fsrs(card), now)
 

@@ -111,7 +111,8 @@ def update_settings(user: User, raw: dict[str, str]) -> None:
 
 def parse_settings(raw: dict[str, str]) -> dict[str, object]:
     """Every field parsed; SettingsError with a message per invalid field."""
-    parsed, errors = {}, {}
+    parsed: dict[str, object] = {}
+    errors: dict[str, str] = {}
     for name, parser in _PARSERS.items():
         try:
             parsed[name] = parser(str(raw.get(name, ""))[:200])

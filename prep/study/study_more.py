@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from prep.models import User
-from prep.study.queue import user_day
+from prep.study.days import user_day
 
 MAX_EXTRA_NEW = 999
 MAX_AHEAD_DAYS = 30

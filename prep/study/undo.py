@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.models import Card, CardAction, ReviewLog, User
-from prep.study.queue import user_day
+from prep.study.days import user_day
 from prep.study.review import NoSuchReview, ReviewRefused, last_review, undo_review
 
 REVIEW, ACTION = "review", "action"
@@ -83,6 +83,7 @@ def undo(session: Session, user: User, target: UndoTarget, now: datetime) -> Car
     NoSuchReview when it is not the user's (or already undone); ReviewRefused when a later
     action must be undone first.
     """
+    action = None
     if target.kind == ACTION:
         action = session.get(CardAction, target.id)
         if action is None or action.user_id != user.id:
@@ -93,9 +94,9 @@ def undo(session: Session, user: User, target: UndoTarget, now: datetime) -> Car
     if undo_target(session, user, now) != target:
         raise ReviewRefused("Nothing to undo there: that action was already undone or is not "
                             "the latest one today.")
-    if target.kind == REVIEW:
+    if action is None:  # an answer
         return undo_review(session, user, target.id, now)
-    card = session.get(Card, action.card_id)
+    card = session.get_one(Card, action.card_id)
     for name, value in _restore(action.before).items():
         setattr(card, name, value)
     session.delete(action)

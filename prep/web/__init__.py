@@ -77,7 +77,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     csrf.init_app(app)
     if hops := app.config["PREP_PROXY_HOPS"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]  # the WSGI middleware wraps the app, as Flask documents
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["queue_count"] = lambda n: f"{n}+" if n >= COUNT_LIMIT else str(n)
 
@@ -118,7 +118,7 @@ def register_errorhandlers(app: Flask) -> None:
         return render_template("error.html", code=403, message=message), 403
 
     @app.errorhandler(DBAPIError)
-    def _database_error(error: DBAPIError):  # type: ignore[no-untyped-def]
+    def _database_error(error: DBAPIError):
         # A lost or refused database connection is a 503 the client may retry; the pool
         # pre-pings, so requests succeed again once the database is back. Other database
         # errors (constraint, data) are bugs: a 500.
@@ -155,7 +155,7 @@ def register_security_headers(app: Flask) -> None:
     """Security headers on every response."""
 
     @app.after_request
-    def _headers(response):  # type: ignore[no-untyped-def]
+    def _headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -96,7 +96,8 @@ def start_sync() -> ResponseReturnValue:
         flash("A sync is already running; this page shows its result when it ends.")
         return _page(409)
     thread = threading.Thread(target=_run_sync, name=f"anki-sync-{user.id}", daemon=True,
-                              args=(current_app._get_current_object(), user.id, token, moment))
+                              args=(current_app._get_current_object(),  # type: ignore[attr-defined]  # the app behind the proxy: the thread outlives the request
+                                    user.id, token, moment))
     thread.start()
     current_app.extensions.setdefault("prep.anki_syncs", []).append(thread)
     flash("Sync started; it runs in the background.")

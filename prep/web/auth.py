@@ -129,7 +129,7 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """Log out everywhere: the login token is rotated, so old cookies stop working."""
     session_ = write_session()
-    user = session_.get(User, current_user.user.id)
+    user = session_.get_one(User, current_user.user.id)
     accounts.end_sessions(user)
     session_.commit()
     logout_user()

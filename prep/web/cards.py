@@ -35,7 +35,7 @@ class CsrfForm(FlaskForm):
     """CSRF only; fields are validated by the domain layer."""
 
 
-def _filter_from(args) -> CardFilter:  # type: ignore[no-untyped-def]
+def _filter_from(args) -> CardFilter:
     state, due = args.get("state") or None, args.get("due") or None
     return CardFilter(
         track=(args.get("track") or None),
@@ -88,7 +88,7 @@ def bulk() -> ResponseReturnValue:
     return redirect(back, 303)
 
 
-def _card_or_404(card_id: int):  # type: ignore[no-untyped-def]
+def _card_or_404(card_id: int):
     try:
         return own_card(db_session(), current_account(), card_id)
     except NoSuchCard:
@@ -192,7 +192,7 @@ def import_cards() -> ResponseReturnValue:
             except UnicodeDecodeError:
                 report = own_cards.ImportReport(errors=[(1, "the file is not UTF-8 text")])
             else:
-                report = own_cards.parse_card_table(text, upload.filename or "",
+                report = own_cards.parse_card_table(text, (upload and upload.filename) or "",
                                                     deck.strip() or "Imported")
                 if not report.errors and over_quota(report.drafts):
                     report.errors.append((1, "nothing was imported: the cards would exceed "

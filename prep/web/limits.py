@@ -15,22 +15,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
 from prep.accounts import normalise_email
 
 
-def _configured(name: str):  # type: ignore[no-untyped-def]
+def _configured(name: str):
     return lambda: current_app.config[name]
 
 
-def _refused(response) -> bool:  # type: ignore[no-untyped-def]
+def _refused(response) -> bool:
     """Only wrong passwords (401) count towards a lockout, not other form mistakes."""
     return response.status_code == 401
 
@@ -50,7 +52,7 @@ DEVICE_DAYS = 180
 
 
 def _device_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="prep-known-device")
+    return URLSafeTimedSerializer(str(current_app.secret_key), salt="prep-known-device")
 
 
 def _account_digest(email: str) -> str:
@@ -165,7 +167,7 @@ def register_rate_limits(app: Flask) -> None:
     limiter = Limiter(key_func=get_remote_address, app=app)
     app.extensions["prep.limiter"] = limiter
     for endpoint, limits in LIMITS.items():
-        view = app.view_functions[endpoint]
+        view: Callable[..., Any] = app.view_functions[endpoint]
         for n, limit in enumerate(limits):
             view = limiter.limit(
                 _configured(limit.setting), key_func=limit.key, methods=list(limit.methods),

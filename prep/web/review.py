@@ -27,12 +27,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prep.db import db_session, release_write_lock, write_session
-from prep.insight.exam_plan import keep_exam_plans, plans_need_keeping
 from prep.models import User
 from prep.study import review
 from prep.study import undo as undo_log
+from prep.study.exam_window import keep_exam_plans, plans_need_keeping
 from prep.study.queue import build_queue, due_tomorrow
-from prep.study.scheduling import RATING_NAMES, SchedulerSettings, format_interval, outcomes
+from prep.study.scheduling import SchedulerSettings, format_interval, outcomes
 from prep.study.study_more import MAX_AHEAD_DAYS, MAX_EXTRA_NEW, StudyMoreRefused, study_more
 from prep.study.undo import ACTION, REVIEW, UndoTarget, record_action, undo_target
 from prep.web import current_account, local_path, now, parse_int, wants_json
@@ -48,7 +48,7 @@ def review_screen(session: Session, user: User, moment: datetime,
     if card is None:
         return None
     buttons = [
-        (result.rating, RATING_NAMES[result.rating], format_interval(result.due - moment))
+        (result.rating, result.rating.name.title(), format_interval(result.due - moment))
         for result in outcomes(card, moment, SchedulerSettings.of(user))
     ]
     return {"card": card, "item": card.item, "html": card.item.html(), "counts": queue.counts,
@@ -112,7 +112,8 @@ def answer() -> ResponseReturnValue:
     shown_reps = parse_int(request.form.get("reps"))
     review_uid = (request.form.get("review_uid") or "").strip()
     duration = parse_int(request.form.get("duration_ms"))
-    if None in (card_id, rating, shown_reps) or not 8 <= len(review_uid) <= 64:
+    if card_id is None or rating is None or shown_reps is None \
+            or not 8 <= len(review_uid) <= 64:
         abort(400, "The answer was incomplete; reload the page and try again.")
     session, user = db_session(), current_account()
     try:
@@ -173,9 +174,12 @@ def undo() -> ResponseReturnValue:
     (repeatable, back through the day)."""
     log_id = parse_int(request.form.get("log_id"))
     action_id = parse_int(request.form.get("action_id"))
-    if (log_id is None) == (action_id is None):
+    if log_id is not None and action_id is None:
+        target = UndoTarget(REVIEW, log_id)
+    elif action_id is not None and log_id is None:
+        target = UndoTarget(ACTION, action_id)
+    else:
         abort(400, "Nothing to undo.")
-    target = UndoTarget(REVIEW, log_id) if log_id is not None else UndoTarget(ACTION, action_id)
     session = write_session()
     try:
         undo_log.undo(session, current_account(), target, now())
@@ -189,7 +193,7 @@ def undo() -> ResponseReturnValue:
     return redirect(url_for("review.study"), 303)
 
 
-def _card_action(card_id: int) -> tuple:  # type: ignore[type-arg]
+def _card_action(card_id: int) -> tuple:
     session, user = write_session(), current_account()
     try:
         return session, user, review.own_card(session, user, card_id)

@@ -14,7 +14,6 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from prep.db import db_session, write_session
-from prep.insight.exam_plan import set_exam_dates
 from prep.insight.optimisation import (
     NotBetter,
     NotEnoughReviews,
@@ -24,6 +23,7 @@ from prep.insight.optimisation import (
     store_parameters,
 )
 from prep.insight.simulation import simulate_workload
+from prep.study.exam_window import set_exam_dates
 from prep.study.new_order import NEW_CARD_ORDERS, order_new_cards
 from prep.study.settings import FIELDS, SettingsError, current_values, update_settings
 from prep.web import current_account, now

@@ -22,7 +22,7 @@ class CsrfForm(FlaskForm):
     """CSRF only; the answer is parsed by hand and checked by the domain layer."""
 
 
-def _check_or_404(check_id: int, *, write: bool = False):  # type: ignore[no-untyped-def]
+def _check_or_404(check_id: int, *, write: bool = False):
     session = write_session() if write else db_session()
     try:
         return skills.own_check(session, current_account(), check_id)
@@ -68,6 +68,8 @@ def show(check_id: int) -> ResponseReturnValue:
                                grouped=skills.answers_by_area(check))
     area, item_id = upcoming
     item = db_session().get(Item, item_id)
+    if item is None:
+        abort(404)
     return render_template("skills/question.html", check=check, area=area, item=item,
                            options=skills.option_order(check, item), form=CsrfForm(),
                            asked=len(check.answers))

@@ -21,8 +21,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from prep.catalog import track_summaries
 from prep.db import db_session, write_session
+from prep.decks.catalog import track_summaries
 from prep.exams.readiness import pass_fraction, readiness
 from prep.export.anki import ExportError
 from prep.export.anki import export_anki as export_anki_package
@@ -56,7 +56,7 @@ def choose_tracks() -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400, "The form was incomplete; reload the page and try again.")
     session = write_session()
-    user = session.get(User, current_user.user.id)
+    user = session.get_one(User, current_user.user.id)
     try:
         set_tracks(session, user, request.form.getlist("track"), now())
     except UnknownTrack as error:

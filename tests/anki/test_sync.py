@@ -11,15 +11,15 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from benchmarks.synthetic import TRUE_PARAMETERS
 from prep.accounts import delete_account
 from prep.anki.sync import LEASE, AnkiSyncError, SyncBusy, claim, login, sync
 from prep.decks.sync import bump_content_version
 from prep.export.anki import export_anki, note_guid
-from prep.insight.synthetic import TRUE_PARAMETERS
 from prep.models import AnkiLink, Card, Item, ReviewLog, User
+from prep.study.days import study_day
 from prep.study.enrollment import set_tracks
 from prep.study.own_cards import CardDraft, edit_own_card
-from prep.study.queue import study_day
 from prep.study.review import answer_card
 from prep.study.scheduling import SchedulerSettings, outcome
 from tests.anki.conftest import Linked

@@ -18,7 +18,7 @@ import fsrs
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from prep.models import CARD, Card, Deck, Item, ReviewLog, User
+from prep.models import CARD, Card, CardState, Deck, Item, Rating, ReviewLog, User
 from prep.study.scheduling import SchedulerSettings
 
 # A learner quite unlike FSRS's defaults: fast-growing stability, harsh on lapses.
@@ -26,8 +26,9 @@ TRUE_PARAMETERS = (
     0.6, 2.4, 5.8, 14.0, 6.9, 0.6, 2.2, 0.02, 2.1, 0.12, 1.2, 1.1, 0.09, 0.35, 1.3, 0.4,
     2.6, 0.5, 0.2, 0.1, 0.3,
 )
-FIRST_RATINGS = ((1, 0.25), (2, 0.1), (3, 0.55), (4, 0.1))
-RECALLED_RATINGS = ((2, 0.15), (3, 0.75), (4, 0.1))
+FIRST_RATINGS = ((Rating.AGAIN, 0.25), (Rating.HARD, 0.1), (Rating.GOOD, 0.55),
+                 (Rating.EASY, 0.1))
+RECALLED_RATINGS = ((Rating.HARD, 0.15), (Rating.GOOD, 0.75), (Rating.EASY, 0.1))
 
 # (card key, rating, time of the answer) -> when the card is due next
 Answer = Callable[[int, int, datetime], datetime]
@@ -54,9 +55,9 @@ def prep_answers(settings: SchedulerSettings) -> Answer:
     cards: dict[int, Card] = {}
 
     def answer(key: int, rating: int, at: datetime) -> datetime:
-        card = cards.setdefault(key, Card(id=key, state=0, step=None, stability=None,
+        card = cards.setdefault(key, Card(id=key, state=CardState.NEW, step=None, stability=None,
                                            difficulty=None, due=at, last_review=None, reps=0))
-        result = outcome(card, rating, at, settings)
+        result = outcome(card, Rating(rating), at, settings)
         card.state, card.step, card.due = result.state, result.step, result.due
         card.stability, card.difficulty = result.stability, result.difficulty
         card.last_review, card.reps = at, card.reps + 1
@@ -88,7 +89,7 @@ def simulate(cards: int, start: datetime, days: int, answer: Answer, *,
         elif rng.random() < memory.get_card_retrievability(mind, at):
             rating = _draw(rng, RECALLED_RATINGS)
         else:
-            rating = 1
+            rating = Rating.AGAIN
         minds[key], _ = memory.review_card(mind, fsrs.Rating(rating), at)
         reviews.append(SyntheticReview(key, rating, at, rng.randint(2000, 15000)))
         due = answer(key, rating, at)
@@ -136,9 +137,9 @@ def record(session: Session, user: User, reviews: list[SyntheticReview], now: da
                          "reviewed_at": history[n][0], "duration_ms": durations[key][n],
                          "previous_state": state, "last_interval": interval,
                          "state_before": {}})
-        for name in ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
-                     "lapses"):
-            setattr(card, name, getattr(after, name))
+        for name, value in vars(after).items():  # a ReplayCard: the scheduling fields and id
+            if name != "id":
+                setattr(card, name, value)
     if logs:
         connection.execute(insert(ReviewLog), logs)
     session.flush()

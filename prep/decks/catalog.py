@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -67,7 +68,7 @@ def track_summaries(session: Session, user_id: int | None = None,
         summary = decks.get(deck.id)
         if summary is None:
             summary = decks[deck.id] = DeckSummary(deck)
-            summaries[deck.track_id].decks.append(summary)
+            summaries[cast(str, deck.track_id)].decks.append(summary)  # shared: the filter
         setattr(summary, "cards" if kind == "card" else "questions", count)
     months: dict[str, list[str | None]] = {track_id: [] for track_id in summaries}
     for month_track, month, count in session.execute(
@@ -77,7 +78,7 @@ def track_summaries(session: Session, user_id: int | None = None,
                Deck.retired_at.is_(None), Item.retired_at.is_(None))
         .group_by(Deck.track_id, Item.checked)
     ):
-        months[month_track].extend([month] * count)
+        months[cast(str, month_track)].extend([month] * count)  # shared: the filter
     for month_track, values in months.items():
         summaries[month_track].checked = summarise_checked(values)
     if user_id is not None:
