@@ -15,12 +15,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prep.study.exam_window import keep_exam_plans
 from prep.insight.simulation import Workload, learning_load
 from prep.models import Deck, Enrollment, Exam, ExamDomain, Item, ItemDomain, User
 from prep.skills.advisor import FOUNDATIONS, Advice, ExamFacts, Profile, recommend
 from prep.skills.check import latest_levels
 from prep.study.enrollment import set_tracks, track_flashcards
+from prep.study.exam_window import keep_exam_plans
 
 SPANS_WEEKS = (4, 6, 8, 10, 12, 16, 20, 26, 39, 52)
 LAST_WEEK = 7  # days before the exam with no new cards: review only
