@@ -82,8 +82,12 @@ def test_report_a_problem_from_the_review_screen(  # type: ignore[no-untyped-def
     page.get_by_role("link", name="Back").click()
     page.wait_for_url("**/review")
 
+    if page.locator("#nav-toggle").is_visible():  # a phone: the links are in the menu
+        page.locator("#nav-toggle").click()
     page.get_by_role("button", name="Log out").click()
     log_in(page, admin.email)
+    if page.locator("#nav-toggle").is_visible():
+        page.locator("#nav-toggle").click()
     page.get_by_role("link", name="Reports").click()
     page.wait_for_url("**/admin/reports")
     row = page.locator("[data-testid=report-row]")
