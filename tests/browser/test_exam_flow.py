@@ -25,6 +25,7 @@ def test_take_flag_review_submit_and_read_the_report(page, session: Session,  # 
     log_in(page, setup(session, clock))
     page.goto("/exams/alpha-one")
     page.locator("#start-exam").click()
+    page.wait_for_url("**/q/1")  # loaded: the page's key handlers are in place
     assert "Question 1 of 6" in page.locator(".exam-title").inner_text()
     assert page.locator("#clock-text").inner_text().startswith("0:4")
     page.keyboard.press("1")
