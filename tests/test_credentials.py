@@ -21,7 +21,7 @@ from prep.skills.credentials import (
     credential_statuses,
     state_on,
 )
-from tests.conftest import FrozenClock, post_form, refresh
+from tests.conftest import FrozenClock, log_in, post_form, refresh
 from tests.factories import load_decks
 
 # The clock fixture stands at 2026-03-02.
@@ -70,7 +70,8 @@ def test_expiry_warnings_and_next_credential_over_http(
     assert "Expires on 2026-04-15, in 44 days: renew it." in dashboard
     assert "Expired on 2025-01-20." in dashboard
     assert 'href="/tracks/azure-ai">AI-103</a>' in dashboard
-    clock.advance(days=60)  # after the expiry
+    clock.advance(days=60)  # after the expiry (and after a login's 30-day lifetime)
+    log_in(user_client, user.email)
     assert "Expired on 2026-04-15." in user_client.get("/dashboard").get_data(as_text=True)
 
 
