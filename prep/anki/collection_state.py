@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from prep.anki.mirror import MirrorCard, WebReview
+from prep.anki.mirror import WebReview
 from prep.export.anki import note_guid as _note_guid
 from prep.models import Card, CardState, ContentVersion, Deck, Enrollment, Item, ReviewLog, User
 from prep.study.card_schedule import CardSchedule
@@ -31,7 +31,7 @@ class PrepSide:
 
     user: User
     track_ids: list[str]
-    cards: list[MirrorCard]
+    cards: dict[str, CardSchedule]  # by note GUID
     reviews: list[WebReview]
     retired_guids: set[str]
     not_studied_guids: set[str]
@@ -56,13 +56,12 @@ def _stamp(session: Session, user: User, track_ids: list[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _cards(session: Session, user_id: int) -> list[MirrorCard]:
+def _cards(session: Session, user_id: int) -> dict[str, CardSchedule]:
     rows = session.execute(
-        select(Item.uid, Item.anki_guid, Card.state, Card.step, Card.stability,
-               Card.difficulty, Card.due, Card.last_review, Card.reps, Card.lapses,
-               Card.suspended)
+        select(Item.uid, Item.anki_guid, *(getattr(Card, name) for name in CardSchedule.FIELDS))
         .join(Item, Item.id == Card.item_id).where(Card.user_id == user_id)).all()
-    return [MirrorCard(note_guid(uid, anki_guid), *rest) for uid, anki_guid, *rest in rows]
+    return {note_guid(uid, anki_guid): CardSchedule(CardState(state), *rest)
+            for uid, anki_guid, state, *rest in rows}
 
 
 def unsent_reviews(session: Session, user_id: int, present: set[int],

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from prep.anki.revlog import open_db
 from prep.export.anki import ROOT_DECK, build_package, note_guid, write_package
 from prep.models import CardState, Item, User
+from prep.study.card_schedule import CardSchedule
 from prep.study.days import study_day
 
 PRESET = "prep (FSRS)"
@@ -48,22 +49,6 @@ _CARD_TYPE: dict[int, int] = {CardState.LEARNING: TYPE_LEARN, CardState.REVIEW: 
 # Revlog kinds by the state a card was answered in: learning, review, relearning.
 _REVLOG_KIND: dict[int, int] = {CardState.NEW: 0, CardState.LEARNING: 0, CardState.REVIEW: 1,
                 CardState.RELEARNING: 2}
-
-
-@dataclass(frozen=True)
-class MirrorCard:
-    """A prep card's scheduling fields, as read from the database for the mirror."""
-
-    guid: str
-    state: int
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due: datetime
-    last_review: datetime | None
-    reps: int
-    lapses: int
-    suspended: bool
 
 
 @dataclass(frozen=True)
@@ -185,7 +170,7 @@ def mark_notes(col: Collection, tag: str, guids: Iterable[str]) -> int:
     return len(mark) + len(clear)
 
 
-def _memory(card: MirrorCard) -> FSRSMemoryState | None:
+def _memory(card: CardSchedule) -> FSRSMemoryState | None:
     if card.stability is None or card.difficulty is None:
         return None
     return FSRSMemoryState(stability=card.stability, difficulty=card.difficulty)
@@ -202,7 +187,7 @@ class Placement:
     left: int
 
 
-def placement(card: MirrorCard, clock: DayClock, learning_steps: int,
+def placement(card: CardSchedule, clock: DayClock, learning_steps: int,
               relearning_steps: int) -> Placement:
     """Anki's type, queue, due, interval and remaining steps for prep's state of a card:
     review cards are due on a day number, learning cards at a time today or on a day."""
@@ -226,7 +211,7 @@ def _close(stored: float | None, wanted: float | None) -> bool:
     return math.isclose(stored, wanted, rel_tol=1e-3, abs_tol=1e-3)  # Anki rounds them
 
 
-def reconcile_cards(col: Collection, cards: Sequence[MirrorCard], user: User,
+def reconcile_cards(col: Collection, cards: Mapping[str, CardSchedule], user: User,
                     clock: DayClock) -> int:
     """Give each studied card in the collection prep's state; returns how many changed.
 
@@ -234,7 +219,7 @@ def reconcile_cards(col: Collection, cards: Sequence[MirrorCard], user: User,
     A card suspended on either side stays suspended; new cards (never studied in prep)
     keep Anki's new-card position.
     """
-    by_guid = {card.guid: card for card in cards if card.state != CardState.NEW}
+    by_guid = {guid: card for guid, card in cards.items() if card.state != CardState.NEW}
     steps = (len(user.learning_steps), len(user.relearning_steps))
     changed = []
     for card_id, guid, *stored, data in open_db(col).all(
