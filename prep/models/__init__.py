@@ -4,8 +4,15 @@ from prep.models.accounts import Enrollment, User
 from prep.models.anki import AnkiLink
 from prep.models.base import Base, UTCDateTime
 from prep.models.content import (
+    ANSWERABLE_KINDS,
     CARD,
+    CASE,
+    GROUP_KINDS,
+    MATCHING,
+    ORDERING,
     QUESTION,
+    SERIES,
+    YESNO,
     ContentVersion,
     Deck,
     Exam,
@@ -20,7 +27,14 @@ from prep.models.skills import Credential, SkillsAnswer, SkillsCheck
 from prep.models.study import Card, CardAction, CardState, Rating, ReviewLog
 
 __all__ = [
+    "ANSWERABLE_KINDS",
     "CARD",
+    "CASE",
+    "GROUP_KINDS",
+    "MATCHING",
+    "ORDERING",
+    "SERIES",
+    "YESNO",
     "GRADED",
     "OPEN",
     "QUESTION",

@@ -16,7 +16,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from prep.models.base import Base, UTCDateTime
 
 CARD = "card"
-QUESTION = "question"
+QUESTION = "question"  # single or multiple choice (one or several keys in ``correct``)
+ORDERING = "ordering"  # steps (``options``) to put in order; ``correct`` is the order
+MATCHING = "matching"  # ``prompts`` each matched to one of ``options``; ``correct`` per prompt
+YESNO = "yesno"  # one proposed solution of a yes/no series; ``correct`` is ["yes"] or ["no"]
+CASE = "case"  # a case study's scenario (``prompt``); its questions are its members
+SERIES = "series"  # a yes/no series' shared goal (``prompt``); its solutions are its members
+# Kinds a user answers (drawn into exams, queued for review when missed); the group kinds
+# (CASE, SERIES) are never answered themselves: they hold what their members share.
+ANSWERABLE_KINDS = (QUESTION, ORDERING, MATCHING, YESNO)
+GROUP_KINDS = (CASE, SERIES)
 
 
 class Track(Base):
@@ -63,6 +72,9 @@ class Exam(Base):
     # What the advisor reads (level, recommended_experience, price_usd, validity_years,
     # focus, sources), as in the exam file; None for facts the file does not give.
     facts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # The item kinds a mock form draws beyond multiple choice, as in the exam file's
+    # ``kinds`` (decks/README.md): per kind its count per form, scoring rule and locking.
+    kinds: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     track: Mapped[Track] = relationship(back_populates="exams")
     domains: Mapped[list[ExamDomain]] = relationship(
@@ -116,12 +128,24 @@ class Item(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(64), unique=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # card | question
+    kind: Mapped[str] = mapped_column(String(16))  # CARD, QUESTION, ... (constants above)
     prompt: Mapped[str] = mapped_column(Text)  # a card's front, a question's stem
     answer_text: Mapped[str | None] = mapped_column(Text, default=None)  # a card's back
-    # Questions: [{"key": "a", "text": ..., "explanation": ...}, ...] in authored order.
+    # Questions: [{"key": "a", "text": ..., "explanation": ...}, ...] in authored order;
+    # an ordering's steps, a matching's answers (explanation "" where none), yes/no.
     options: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, default=None)
+    # Question: the correct keys; ordering: the step keys in the correct order; matching:
+    # the answer key of each prompt, in prompt order; yes/no: ["yes"] or ["no"].
     correct: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    # Matching: [{"key": "1", "text": ..., "explanation": ...}, ...] in authored order.
+    prompts: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, default=None)
+    # The explanation of the correct answer as a whole (ordering, matching, yes/no; optional
+    # for a question, whose options each carry one).
+    explanation: Mapped[str | None] = mapped_column(Text, default=None)
+    # A member of a case study or yes/no series: the group item and its place in it.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True,
+                                                 default=None)
+    group_position: Mapped[int | None] = mapped_column(Integer, default=None)
     reference: Mapped[str | None] = mapped_column(Text, default=None)
     image: Mapped[str | None] = mapped_column(String(500), default=None)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -144,6 +168,7 @@ class Item(Base):
 
     deck: Mapped[Deck] = relationship()
     domains: Mapped[list[ExamDomain]] = relationship(secondary="item_domains")
+    group: Mapped[Item | None] = relationship(remote_side="Item.id")
 
     def _rendered_is_current(self) -> bool:
         from prep.rendering import RENDERING_VERSION

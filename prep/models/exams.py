@@ -29,6 +29,8 @@ class ExamAttempt(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     question_count: Mapped[int] = mapped_column(Integer)
     correct_count: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The sum of the questions' scores (partial credit makes it differ from correct_count).
+    points: Mapped[float | None] = mapped_column(Float, default=None)
     score_scaled: Mapped[float | None] = mapped_column(Float, default=None)
     passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
     notes: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -75,6 +77,11 @@ class AttemptQuestion(Base):
     chosen: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     correct: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    # 0..1 by the exam's scoring rule for the item's kind (correct means score 1).
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    # No longer open to answers or visits: an answered yes/no solution once left, or a
+    # case-study section once left in an exam whose case studies lock.
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     time_spent_ms: Mapped[int] = mapped_column(Integer, default=0)
 
