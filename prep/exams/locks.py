@@ -135,3 +135,25 @@ def refuse_flag(question: AttemptQuestion) -> None:
                            "and left, they cannot be revisited.")
     if question.locked:
         raise NotFlaggable(f"Question {question.position} is locked and cannot be flagged.")
+
+
+def nearest_open(attempt: ExamAttempt, position: int, step: int) -> int | None:
+    """The first unlocked position from ``position`` on, going by ``step`` (+1 or -1)."""
+    while 1 <= position <= len(attempt.questions):
+        if not attempt.questions[position - 1].locked:
+            return position
+        position += step
+    return None
+
+
+def locking_sections(attempt: ExamAttempt) -> list[list[AttemptQuestion]]:
+    """The attempt's case-study sections that lock once left (none unless the exam says)."""
+    if not case_sections_lock(attempt):
+        return []
+    sections, seen = [], set()
+    for question in attempt.questions:
+        group = question.item.group
+        if group is not None and group.kind == CASE and group.id not in seen:
+            seen.add(group.id)
+            sections.append(section(attempt, question.position))
+    return sections

@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -21,6 +23,7 @@ from flask_wtf import FlaskForm
 
 from prep.db import db_session, release_write_lock, write_session
 from prep.exams import attempts as lifecycle
+from prep.exams import locks
 from prep.exams.generation import (
     EXAM,
     PRACTICE,
@@ -34,6 +37,7 @@ from prep.exams.generation import (
 from prep.exams.readiness import attempt_history, pass_fraction, readiness
 from prep.models import OPEN, AttemptQuestion, Exam, ExamAttempt
 from prep.web import current_account, now, parse_int, wants_json
+from prep.web.answer_forms import FormRefused, posted_answer
 
 blueprint = Blueprint("exams", __name__)
 
@@ -127,10 +131,38 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
                             position=found.current_position or 1))
 
 
+def _seconds_left(attempt: ExamAttempt) -> int | None:
+    left = lifecycle.remaining(attempt, now())
+    return int(left.total_seconds()) if left is not None else None
+
+
+def _question_page(attempt: ExamAttempt, shown: AttemptQuestion, *, status: int = 200,
+                   error: str | None = None, draft: dict[str, str] | None = None) -> Response:
+    """The question screen: the question of its kind (or its locked notice), navigation."""
+    position = shown.position
+    page = render_template(
+        "exams/question.html", attempt=attempt, question=shown, item=shown.item,
+        form=CsrfForm(), remaining=_seconds_left(attempt), error=error, draft=draft or {},
+        group=shown.item.group, section=locks.section(attempt, position),
+        locking=locks.locking_section(attempt, position), flaggable=locks.flaggable(shown),
+        prev_position=locks.nearest_open(attempt, position - 1, -1),
+        next_position=locks.nearest_open(attempt, position + 1, +1))
+    return make_response(page, status)
+
+
+def _leave_page(attempt: ExamAttempt, crossing: locks.LeaveUnconfirmed,
+                to: str) -> ResponseReturnValue:
+    """Leaving a case-study section that locks: what it locks, and the confirmation."""
+    return render_template("exams/leave.html", attempt=attempt, form=CsrfForm(), to=to,
+                           section=crossing.section, warning=str(crossing),
+                           remaining=_seconds_left(attempt))
+
+
 @blueprint.get("/attempts/<int:attempt_id>/q/<int:position>")
 @login_required
 def question(attempt_id: int, position: int) -> ResponseReturnValue:
-    """One question with the navigation grid and the server's remaining time."""
+    """One question with the navigation grid and the server's remaining time (a locked one:
+    its notice; leaving a case study that locks: the confirmation first)."""
     found = _attempt_or_404(attempt_id, write=True)
     if found.status != OPEN:
         flash("This attempt is finished; here is its report.", "info")
@@ -139,36 +171,72 @@ def question(attempt_id: int, position: int) -> ResponseReturnValue:
         shown = lifecycle.question_at(found, position)
     except lifecycle.NoSuchAttempt:
         abort(404, "No such question in this attempt.")
-    lifecycle.visit(found, position, now())
-    release_write_lock(db_session())
-    left = lifecycle.remaining(found, now())
-    page = render_template("exams/question.html", attempt=found, question=shown,
-                           item=shown.item, form=CsrfForm(),
-                           remaining=int(left.total_seconds()) if left is not None else None)
-    db_session().commit()
+    session = db_session()
+    if not shown.locked:
+        try:
+            locks.leave(session, found, position)  # an answered yes/no solution left behind
+        except locks.LeaveUnconfirmed as crossing:
+            session.commit()  # nothing written; ends the write transaction
+            return _leave_page(found, crossing, str(position))
+        lifecycle.visit(found, position, now())
+    release_write_lock(session)
+    page = _question_page(found, shown)
+    session.commit()
     return page
+
+
+@blueprint.post("/attempts/<int:attempt_id>/leave")
+@login_required
+def leave(attempt_id: int) -> ResponseReturnValue:
+    """Leave a case-study section that locks, as confirmed, for a question or the review."""
+    found = _attempt_or_404(attempt_id, write=True)
+    to = request.form.get("to", "")
+    position = parse_int(to, low=1, high=found.question_count) if to != "review" else None
+    if to != "review" and position is None:
+        abort(422, "Say where to go: a question of this attempt or the review.")
+    if found.status == OPEN:
+        locks.leave(db_session(), found, position, confirmed=True)
+    db_session().commit()
+    if position is None:
+        return redirect(url_for("exams.review", attempt_id=found.id), 303)
+    return redirect(url_for("exams.question", attempt_id=found.id, position=position), 303)
+
+
+def _refused(found: ExamAttempt, position: int, refusal: Exception, status: int,
+             ) -> ResponseReturnValue:
+    """An answer or flag refused: JSON for the page's script, else a message and the page."""
+    db_session().commit()  # nothing of the answer was written; keep a grading at the deadline
+    if wants_json():
+        return jsonify(saved=False, error=str(refusal)), status
+    flash(str(refusal), "warning")
+    target = (url_for("exams.report", attempt_id=found.id) if found.status != OPEN
+              else url_for("exams.question", attempt_id=found.id, position=position))
+    return redirect(target, 303)
 
 
 @blueprint.post("/attempts/<int:attempt_id>/q/<int:position>/answer")
 @login_required
 def answer(attempt_id: int, position: int) -> ResponseReturnValue:
-    """Save the choice (autosaved by the page as it is made; a button without script)."""
+    """Save the answer (autosaved by the page as it is made; a button without script)."""
     found = _attempt_or_404(attempt_id, write=True)
     session = db_session()
     try:
-        saved = lifecycle.record_answer(session, found, position,
-                                        request.form.getlist("choice")[:6], now())
+        shown = lifecycle.question_at(found, position)
+        keys = posted_answer(shown.item, request.form)
+        if found.status == OPEN:
+            locks.refuse_visit(shown)
+            locks.leave(session, found, position)  # say, answered in a second tab
+        saved = lifecycle.record_answer(session, found, position, keys, now())
     except lifecycle.NoSuchAttempt:
         abort(404, "No such question in this attempt.")
-    except (lifecycle.BadAnswer, lifecycle.AttemptClosed) as refusal:
-        session.commit()  # nothing of the answer was written; keep a grading at the deadline
-        status = 422 if isinstance(refusal, lifecycle.BadAnswer) else 409
-        if wants_json():
-            return jsonify(saved=False, error=str(refusal)), status
-        flash(str(refusal), "warning")
-        target = (url_for("exams.report", attempt_id=attempt_id) if found.status != OPEN
-                  else url_for("exams.question", attempt_id=attempt_id, position=position))
-        return redirect(target, 303)
+    except (FormRefused, lifecycle.BadAnswer) as refusal:
+        if wants_json() or found.status != OPEN:
+            return _refused(found, position, refusal, 422)
+        session.commit()
+        return _question_page(found, shown, status=422, error=str(refusal),
+                              draft=request.form.to_dict())
+    except (lifecycle.AttemptClosed, locks.QuestionLocked, locks.LeaveUnconfirmed) as refusal:
+        return _refused(found, position, refusal, 409)
     session.commit()
     if wants_json():
         return jsonify(saved=True, chosen=saved.chosen)
@@ -182,19 +250,18 @@ def answer(attempt_id: int, position: int) -> ResponseReturnValue:
 @blueprint.post("/attempts/<int:attempt_id>/q/<int:position>/flag")
 @login_required
 def flag(attempt_id: int, position: int) -> ResponseReturnValue:
-    """Flag a question for review, or clear the flag."""
+    """Flag a question for review, or clear the flag (never a yes/no solution or a locked
+    question)."""
     found = _attempt_or_404(attempt_id, write=True)
     session = db_session()
     try:
+        if found.status == OPEN:
+            locks.refuse_flag(lifecycle.question_at(found, position))
         flagged = lifecycle.toggle_flag(session, found, position, now())
     except lifecycle.NoSuchAttempt:
         abort(404, "No such question in this attempt.")
-    except lifecycle.AttemptClosed as refusal:
-        session.commit()  # keep a grading at the deadline
-        if wants_json():
-            return jsonify(error=str(refusal)), 409
-        flash(str(refusal), "warning")
-        return redirect(url_for("exams.report", attempt_id=attempt_id), 303)
+    except (lifecycle.AttemptClosed, locks.NotFlaggable) as refusal:
+        return _refused(found, position, refusal, 409)
     session.commit()
     if wants_json():
         return jsonify(flagged=flagged)
@@ -204,14 +271,26 @@ def flag(attempt_id: int, position: int) -> ResponseReturnValue:
 @blueprint.get("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int) -> ResponseReturnValue:
-    """Before submitting: unanswered and flagged questions, and the final confirmation."""
+    """Before submitting: every question's status, locks, and the final confirmation
+    (reached from a case-study section that locks: the confirmation to leave it first)."""
     found = _attempt_or_404(attempt_id)
     if found.status != OPEN:
         return redirect(url_for("exams.report", attempt_id=found.id))
-    left = lifecycle.remaining(found, now())
+    if locks.locked_by_leaving(found, found.current_position, None):
+        session = write_session()
+        try:
+            locks.leave(session, found, None)  # an answered yes/no solution left behind
+        except locks.LeaveUnconfirmed as crossing:
+            session.commit()
+            return _leave_page(found, crossing, "review")
+        session.commit()
     return render_template("exams/review.html", attempt=found, form=CsrfForm(),
                            miscounted=lifecycle.miscounted(found),
-                           remaining=int(left.total_seconds()) if left is not None else None)
+                           back_position=locks.nearest_open(
+                               found, found.current_position or 1, +1)
+                           or locks.nearest_open(found, found.question_count, -1),
+                           sections=locks.locking_sections(found),
+                           remaining=_seconds_left(found))
 
 
 @blueprint.post("/attempts/<int:attempt_id>/submit")
@@ -232,9 +311,7 @@ def submit(attempt_id: int) -> ResponseReturnValue:
 def clock(attempt_id: int) -> ResponseReturnValue:
     """The server's remaining time, for the page's countdown to resync."""
     found = _attempt_or_404(attempt_id)
-    left = lifecycle.remaining(found, now())
-    return jsonify(status=found.status,
-                   remaining=int(left.total_seconds()) if left is not None else None)
+    return jsonify(status=found.status, remaining=_seconds_left(found))
 
 
 # The report's question filters (?show=...), each a test on one question, in menu order.

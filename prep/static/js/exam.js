@@ -44,11 +44,22 @@
     document.addEventListener("visibilitychange", () => { if (!document.hidden) resync(); });
   }
 
+  // Whether the form holds an answer worth saving: an option chosen; for a matching, one
+  // prompt matched at least; an ordering's steps always have an order.
+  const hasAnswer = (data) => {
+    const kind = exam.dataset.kind;
+    if (kind === "ordering") return true;
+    if (kind === "matching") {
+      return [...data.entries()].some(([name, value]) => name.startsWith("match-") && value);
+    }
+    return data.getAll("choice").length > 0;
+  };
+
   const save = async () => {
     if (!form || exam.dataset.mode !== "exam") return;
     const state = document.getElementById("save-state");
     const data = new FormData(form);
-    if (!data.getAll("choice").length) return;
+    if (!hasAnswer(data)) return;
     state.textContent = "Saving…";
     try {
       const response = await fetch(exam.dataset.answerUrl, {
@@ -117,7 +128,9 @@
     } else if (key === "n" || key === "arrowright") go("next");
     else if (key === "p" || key === "arrowleft") go("prev");
     else if (key === "r") go("to-review");
-    else if (key === "f") document.getElementById("flag-form").requestSubmit();
+    else if (key === "f" && document.getElementById("flag-form")) {
+      document.getElementById("flag-form").requestSubmit();
+    }
   });
 })();
 
@@ -132,6 +145,7 @@
     answered: (li) => li.dataset.state === "answered",
     unanswered: (li) => li.dataset.state === "unanswered",
     flagged: (li) => li.dataset.flagged === "yes",
+    locked: (li) => li.dataset.locked === "yes",
   };
   bar.hidden = false;
   bar.addEventListener("click", (event) => {
@@ -184,4 +198,15 @@ const strikeStore = (attempt) => {
       show(button);
     });
   });
+})();
+
+// A case study's scenario: a panel beside the questions on a wide screen; on a phone a fold
+// above the question, open on the case's first question and closed (one tap away) after.
+(() => {
+  const panel = document.getElementById("case-panel");
+  if (!panel) return;
+  const narrow = window.matchMedia("(max-width: 56rem)");
+  const fit = () => { panel.open = !narrow.matches || panel.dataset.first === "yes"; };
+  fit();
+  narrow.addEventListener("change", fit);
 })();

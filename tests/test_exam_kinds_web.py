@@ -1,0 +1,193 @@
+"""The exam screens for every item kind over HTTP: each kind's form, locks and their refusals
+(409/422, never 500), leaving a case study that locks, the review list and the report."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from prep.models import GRADED, ExamAttempt, User
+from tests.conftest import FrozenClock, post_form, refresh
+from tests.factories import PASSWORD
+from tests.kind_factories import KindBank, kind_attempt, sample_kinds
+
+JSON = {"Accept": "application/json"}
+LOCKING = {"case-study": {"sets": 1, "locks": True}}
+
+
+def kinds_attempt(session: Session, user: User, clock: FrozenClock, *, mode: str = "exam",
+                  kinds: dict | None = None) -> ExamAttempt:
+    """1 ordering, 2 matching, 3-4 the case, 5-7 the series, 8 a plain question."""
+    bank = KindBank(session, clock())
+    sample = sample_kinds(bank)
+    items = [sample["ordering"], sample["matching"], *sample["case_questions"],
+             *sample["solutions"], bank.question(uid="plain")]
+    session.commit()
+    return kind_attempt(session, user, items, clock(), mode=mode, kinds=kinds or {})
+
+
+def page(client: FlaskClient, attempt: ExamAttempt, rest: str) -> str:
+    response = client.get(f"/attempts/{attempt.id}/{rest}")
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def stored(session: Session, attempt: ExamAttempt) -> ExamAttempt:
+    refresh(session)
+    return session.get(ExamAttempt, attempt.id)
+
+
+def test_each_kind_shows_its_own_form(user_client: FlaskClient, session: Session, user: User,
+                                      clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock)
+    ordering = page(user_client, attempt, "q/1")
+    steps = re.findall(r'<select class="step-place" name="place-([a-h])"', ordering)
+    assert sorted(steps) == ["a", "b", "c", "d"]
+    assert steps == attempt.questions[0].option_order  # as first shown: not the answer
+    assert steps != attempt.questions[0].item.correct
+    assert ordering.count('class="move"') == 8 and "Place of step: Create the feature group" \
+        in ordering
+    matching = page(user_client, attempt, "q/2")
+    assert len(re.findall(r'<select name="match-\d"', matching)) == 3
+    assert "A</span> <span class=\"option-text\"><p>SageMaker Model Monitor" in matching
+    assert ">D. AWS Config</option>" in matching  # the distractor answer is offered too
+    case = page(user_client, attempt, "q/3")
+    assert 'id="case-panel"' in case and "<strong>card transactions</strong>" in case
+    assert "question 1 of 2 of this case" in case and 'id="section-note"' not in case
+    solution = page(user_client, attempt, "q/6")
+    assert "chatbot answers only from the company" in solution  # the goal above it
+    assert "Question 2 of 3 in this series: you can't return to it once you move on." \
+        in solution
+    assert 'id="flag-form"' not in solution and 'name="choice" value="yes"' in solution
+    assert 'id="flag-form"' in page(user_client, attempt, "q/8")
+
+
+def test_an_ordering_with_two_steps_at_one_place_is_refused_and_kept(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock)
+    places = {"place-a": "1", "place-b": "1", "place-c": "3", "place-d": "4"}
+    refused = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer", places)
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert "more than one step is at place 1" in text and 'id="answer-error"' in text
+    assert len(re.findall(r'<option value="1" selected>', text)) == 2  # the input is kept
+    as_json = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer",
+                        {"place-a": "9"}, headers=JSON)
+    assert as_json.status_code == 422 and "from 1 to 4" in as_json.json["error"]
+    assert stored(session, attempt).questions[0].chosen is None
+
+
+def test_an_answered_solution_locks_once_left_and_refuses_everything(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock)
+    page(user_client, attempt, "q/5")
+    stored(session, attempt).questions[4].chosen = ["yes"]  # as an answer would
+    session.commit()
+    after = page(user_client, attempt, "q/6")  # moving on locks it
+    assert 'title="Question 5, locked"' in after and '/q/5"' not in after.split(
+        'aria-label="Questions"')[1]  # no link to it in the grid
+    assert stored(session, attempt).questions[4].locked
+    notice = page(user_client, attempt, "q/5")
+    assert "Question 5 is locked" in notice and 'id="answer-form"' not in notice
+    answer = post_form(user_client, f"/attempts/{attempt.id}/q/5/answer", {"choice": "no"},
+                       headers=JSON)
+    assert answer.status_code == 409 and "locked" in answer.json["error"]
+    assert post_form(user_client, f"/attempts/{attempt.id}/q/5/answer",
+                     {"choice": "no"}).status_code == 303  # without script: a message
+    flag = post_form(user_client, f"/attempts/{attempt.id}/q/6/flag", {}, headers=JSON)
+    assert flag.status_code == 409 and "cannot be flagged" in flag.json["error"]
+    refreshed = stored(session, attempt)
+    assert refreshed.questions[4].chosen == ["yes"] and not refreshed.questions[5].flagged
+
+
+def test_leaving_a_locking_case_study_asks_first_then_locks_it(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock, kinds=LOCKING)
+    inside = page(user_client, attempt, "q/3")
+    assert "Questions 3–4 are a case study: once you leave the section" in inside
+    page(user_client, attempt, "q/4")  # within the section: no question asked
+    ask = page(user_client, attempt, "q/8")
+    assert "Leave the case study?" in ask and 'name="to" value="8"' in ask
+    assert "Questions 3–4 are a case study that locks once you leave it" in ask
+    assert not any(q.locked for q in stored(session, attempt).questions)  # asked, not done
+    assert stored(session, attempt).current_position == 4
+    review = page(user_client, attempt, "review")  # the review screen asks as well
+    assert 'name="to" value="review"' in review
+    left = post_form(user_client, f"/attempts/{attempt.id}/leave", {"to": "8"})
+    assert left.status_code == 303 and left.headers["Location"].endswith("/q/8")
+    assert [q.position for q in stored(session, attempt).questions if q.locked] == [3, 4]
+    assert "Question 3 is locked" in page(user_client, attempt, "q/3")
+    listing = page(user_client, attempt, "review")
+    assert "(a case study) are locked: you left the section" in listing
+    assert listing.count('<span class="status-locked">Locked</span>') == 2
+    assert "Locked (2)" in listing
+    refused = post_form(user_client, f"/attempts/{attempt.id}/q/3/answer",
+                        {"choice": "a"}, headers=JSON)
+    assert refused.status_code == 409
+
+
+def test_a_second_tab_cannot_slip_out_of_a_locking_case_study(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock, kinds=LOCKING)
+    page(user_client, attempt, "q/3")
+    refused = post_form(user_client, f"/attempts/{attempt.id}/q/8/answer", {"choice": "a"},
+                        headers=JSON)
+    assert refused.status_code == 409 and "case study" in refused.json["error"]
+    assert stored(session, attempt).questions[7].chosen is None
+
+
+@pytest.mark.parametrize("to", ["", "0", "99", "next"])
+def test_leave_refuses_a_bad_target(to: str, user_client: FlaskClient, session: Session,
+                                    user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock, kinds=LOCKING)
+    page(user_client, attempt, "q/3")
+    assert post_form(user_client, f"/attempts/{attempt.id}/leave", {"to": to}
+                     ).status_code == 422
+    assert not any(q.locked for q in stored(session, attempt).questions)
+
+
+def test_another_users_attempt_is_404_and_forms_need_csrf(
+        client: FlaskClient, user_client: FlaskClient, session: Session, user: User,
+        clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock, kinds=LOCKING)
+    page(user_client, attempt, "q/3")
+    other = client.application.test_client()
+    post_form(other, "/register", {"email": "mallory@example.com", "password": PASSWORD,
+                                   "confirm": PASSWORD})
+    assert other.get(f"/attempts/{attempt.id}/q/1").status_code == 404
+    for path in ("leave", "q/1/answer", "q/5/flag"):
+        assert post_form(other, f"/attempts/{attempt.id}/{path}",
+                         {"to": "1", "place-a": "1"}).status_code == 404, path
+    assert user_client.post(f"/attempts/{attempt.id}/leave", data={"to": "8"}
+                            ).status_code == 403
+    assert not any(q.locked for q in stored(session, attempt).questions)
+
+
+def test_the_report_shows_each_kind_beside_what_was_right(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock, kinds={"matching": {"scoring": "partial"}})
+    graded = stored(session, attempt)
+    ordering, matching = graded.questions[0], graded.questions[1]
+    ordering.chosen = ordering.item.correct[1:] + ordering.item.correct[:1]  # all moved
+    ordering.correct, ordering.score = False, 0.0
+    matching.chosen = [matching.item.correct[0], "d", ""]  # one pair of three right
+    matching.correct, matching.score = False, 1 / 3
+    solution = graded.questions[4]
+    solution.chosen, solution.correct, solution.score = ["no"], False, 0.0
+    graded.status, graded.submitted_at, graded.correct_count = GRADED, clock(), 0
+    graded.points = 1 / 3
+    session.commit()
+    report = page(user_client, graded, "report")
+    assert "Your order" in report and "Correct order" in report
+    assert report.count("(out of place)") == 4
+    assert "0 of 4 steps in their place: all or nothing, so it scores nothing." in report
+    assert "1 of 3 pairs right: partial credit, scored 0.33 of 1." in report
+    assert "Partly right" in report and "Matching:" in report and "Yes/no:" in report
+    assert "Drift in an endpoint" not in report  # prompts as written
+    assert "SageMaker Model Monitor does this." in report  # a prompt's explanation
+    assert "The data must exist before it is used." in report  # the ordering's
+    assert "Solution 1: it meets the goal." in report and "Correct answer:</span> <strong>Yes" \
+        in report
