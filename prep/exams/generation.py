@@ -19,6 +19,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from prep.exams.vocabulary import ExamUnavailable
 from prep.models import (
     GRADED,
     OPEN,
@@ -37,10 +38,6 @@ from prep.models import (
 RECENT_ATTEMPTS = 3
 EXAM, PRACTICE = "exam", "practice"
 SOURCES = ("all", "missed", "flagged")
-
-
-class ExamUnavailable(ValueError):
-    """The attempt cannot be made as asked; the message says why and what to do."""
 
 
 class PoolTooSmall(ExamUnavailable):
