@@ -65,6 +65,55 @@ def test_each_kind_shows_its_own_form(user_client: FlaskClient, session: Session
     assert 'id="flag-form"' in page(user_client, attempt, "q/8")
 
 
+def test_each_kind_is_answered_and_autosaved_as_its_form_posts(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock)
+    correct = attempt.questions[0].item.correct
+    places = {f"place-{key}": str(place) for place, key in enumerate(correct, start=1)}
+    saved = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer", places, headers=JSON)
+    assert saved.status_code == 200 and saved.json["chosen"] == correct
+    match = post_form(user_client, f"/attempts/{attempt.id}/q/2/answer",
+                      {"match-1": "a", "match-2": "", "match-3": "d"}, headers=JSON)
+    assert match.status_code == 200 and match.json["chosen"] == ["a", "", "d"]
+    unknown = post_form(user_client, f"/attempts/{attempt.id}/q/2/answer",
+                        {"match-1": "z", "match-2": "", "match-3": ""}, headers=JSON)
+    assert unknown.status_code == 422
+    plain = post_form(user_client, f"/attempts/{attempt.id}/q/5/answer", {"choice": "no"})
+    assert plain.status_code == 303 and plain.headers["Location"].endswith("/q/6")
+    again = page(user_client, attempt, "q/1")  # the saved order is shown, places and all
+    assert re.findall(r'name="place-([a-h])"', again) == correct
+    pairs = page(user_client, attempt, "q/2")
+    assert '<option value="d" selected>' in pairs and "Answer saved." in pairs
+    answered = stored(session, attempt)
+    assert [q.chosen for q in answered.questions[:5]] == [correct, ["a", "", "d"], None, None,
+                                                           ["no"]]
+    review = page(user_client, answered, "review")
+    assert "(1 of 2 matched)" not in review and "(2 of 3 matched)" in review
+    assert "Locked (1)" in review  # the solution, left for question 6
+
+
+def test_practice_mode_shows_what_was_right_per_kind(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock, mode="practice")
+    correct = attempt.questions[0].item.correct
+    wrong = correct[::-1]
+    checked = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer",
+                        {f"place-{key}": str(n) for n, key in enumerate(wrong, start=1)},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Not correct: here is what was right." in checked and "Your order" in checked
+    assert "0 of 4 steps in their place: all or nothing" in checked
+    assert 'class="step-place"' not in checked  # checked once: no more moving
+    matched = post_form(user_client, f"/attempts/{attempt.id}/q/2/answer",
+                        {"match-1": "a", "match-2": "b", "match-3": "c"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert 'id="verdict">Correct.' in matched and "3 of 3 pairs right." in matched
+    assert "AWS CloudTrail does this." in matched
+    solution = post_form(user_client, f"/attempts/{attempt.id}/q/6/answer", {"choice": "yes"},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Correct answer:</span> <strong>No</strong>" in solution
+    assert "Solution 2: it does not meet the goal." in solution
+
+
 def test_an_ordering_with_two_steps_at_one_place_is_refused_and_kept(
         user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
     attempt = kinds_attempt(session, user, clock)
@@ -182,6 +231,7 @@ def test_the_report_shows_each_kind_beside_what_was_right(
     session.commit()
     report = page(user_client, graded, "report")
     assert "Your order" in report and "Correct order" in report
+    assert "0.33 of 8 (4%), partial credit included" in report  # the attempt's points
     assert report.count("(out of place)") == 4
     assert "0 of 4 steps in their place: all or nothing, so it scores nothing." in report
     assert "1 of 3 pairs right: partial credit, scored 0.33 of 1." in report

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from prep.exams import locks
+from prep.exams.attempts import QuestionLocked, record_answer, toggle_flag
 from prep.models import AttemptQuestion, ExamAttempt, User
 from tests.conftest import FrozenClock, refresh
 from tests.kind_factories import KindBank, kind_attempt, sample_kinds
@@ -50,9 +51,9 @@ def test_an_answered_solution_locks_once_left_an_unanswered_one_does_not(
     stored = session.get(ExamAttempt, attempt.id)
     assert [q.locked for q in stored.questions] == [False, False, False, True, False, False,
                                                    False]
-    with pytest.raises(locks.QuestionLocked, match="Question 4 is locked"):
-        locks.refuse_visit(stored.questions[3])
-    locks.refuse_visit(stored.questions[4])  # the next one is open
+    with pytest.raises(QuestionLocked):
+        record_answer(session, stored, 4, ["no"], clock())
+    assert record_answer(session, stored, 5, ["no"], clock()).chosen == ["no"]  # still open
 
 
 def test_leaving_for_the_review_screen_locks_an_answered_solution(
@@ -99,10 +100,11 @@ def test_solutions_and_locked_questions_cannot_be_flagged(
     questions: list[AttemptQuestion] = attempt.questions
     assert [locks.flaggable(q) for q in questions] == [True, True, True, False, False, False,
                                                        True]
-    with pytest.raises(locks.NotFlaggable, match="yes/no series cannot be flagged"):
-        locks.refuse_flag(questions[4])
+    with pytest.raises(QuestionLocked, match="cannot be flagged"):
+        toggle_flag(session, attempt, 5, clock())
     attempt.current_position = 2
     locks.leave(session, attempt, 7, confirmed=True)
-    with pytest.raises(locks.NotFlaggable, match="Question 2 is locked"):
-        locks.refuse_flag(questions[1])
-    locks.refuse_flag(questions[6])
+    assert not locks.flaggable(questions[1])
+    with pytest.raises(QuestionLocked):
+        toggle_flag(session, attempt, 2, clock())
+    assert toggle_flag(session, attempt, 7, clock()) is True

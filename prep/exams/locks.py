@@ -9,10 +9,11 @@ Two things lock, as on the real exams (issue 16, docs in /work/notes/issue16-des
   the review screen, or by submitting. Leaving it is confirmed first: ``leave`` refuses an
   unconfirmed move with ``LeaveUnconfirmed``, which says what the move would lock.
 
-A locked question refuses visits, answers and flags (``refuse_visit``, ``refuse_flag``); a
-yes/no solution cannot be flagged at all, locked or not. The members of a case or series sit
-at consecutive positions of an attempt (generation places them so), which ``section`` relies
-on. Domain functions flush; the caller commits.
+A locked question is shown as a notice, not visited (the web layer checks ``locked``);
+``record_answer`` and ``toggle_flag`` (prep.exams.attempts) refuse to answer or flag it, and
+to flag a yes/no solution at all (``flaggable`` says so ahead, for the page). The members of a
+case or series sit at consecutive positions of an attempt (generation places them so), which
+``section`` relies on. Domain functions flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -21,15 +22,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from prep.exams.vocabulary import FormKinds
 from prep.models import CASE, YESNO, AttemptQuestion, ExamAttempt
-
-
-class QuestionLocked(Exception):
-    """The question is locked: it can no longer be visited, answered or flagged (a 409)."""
-
-
-class NotFlaggable(Exception):
-    """The question cannot be flagged: a yes/no solution, or a locked question (a 409)."""
 
 
 class LeaveUnconfirmed(Exception):
@@ -60,8 +54,7 @@ def section(attempt: ExamAttempt, position: int) -> list[AttemptQuestion]:
 
 def case_sections_lock(attempt: ExamAttempt) -> bool:
     """Whether the attempt's exam says its case-study sections lock once left."""
-    settings = (attempt.exam.kinds or {}).get("case-study") or {}
-    return bool(settings.get("locks"))
+    return FormKinds.of(attempt.exam).case_locks
 
 
 def locking_section(attempt: ExamAttempt, position: int) -> list[AttemptQuestion]:
@@ -116,25 +109,10 @@ def leave(session: Session, attempt: ExamAttempt, to_position: int | None, *,
     return locked
 
 
-def refuse_visit(question: AttemptQuestion) -> None:
-    """QuestionLocked if the question is locked (no visiting, answering or flagging)."""
-    if question.locked:
-        raise QuestionLocked(f"Question {question.position} is locked: you moved on from it, "
-                             "and this part of the exam cannot be revisited.")
-
-
 def flaggable(question: AttemptQuestion) -> bool:
-    """Whether the question can be flagged for review (or unflagged)."""
+    """Whether the question can be flagged for review (or unflagged): not when locked, and
+    never a yes/no solution (``toggle_flag`` refuses both)."""
     return not question.locked and question.item.kind != YESNO
-
-
-def refuse_flag(question: AttemptQuestion) -> None:
-    """NotFlaggable unless the question can be flagged."""
-    if question.item.kind == YESNO:
-        raise NotFlaggable("Solutions of a yes/no series cannot be flagged: once answered "
-                           "and left, they cannot be revisited.")
-    if question.locked:
-        raise NotFlaggable(f"Question {question.position} is locked and cannot be flagged.")
 
 
 def nearest_open(attempt: ExamAttempt, position: int, step: int) -> int | None:

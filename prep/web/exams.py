@@ -35,6 +35,7 @@ from prep.exams.generation import (
     generate_exam,
 )
 from prep.exams.readiness import attempt_history, pass_fraction, readiness
+from prep.exams.vocabulary import FormKinds
 from prep.models import OPEN, AttemptQuestion, Exam, ExamAttempt
 from prep.web import current_account, now, parse_int, wants_json
 from prep.web.answer_forms import FormRefused, posted_answer
@@ -143,6 +144,7 @@ def _question_page(attempt: ExamAttempt, shown: AttemptQuestion, *, status: int 
     page = render_template(
         "exams/question.html", attempt=attempt, question=shown, item=shown.item,
         form=CsrfForm(), remaining=_seconds_left(attempt), error=error, draft=draft or {},
+        rules=FormKinds.of(attempt.exam),
         group=shown.item.group, section=locks.section(attempt, position),
         locking=locks.locking_section(attempt, position), flaggable=locks.flaggable(shown),
         prev_position=locks.nearest_open(attempt, position - 1, -1),
@@ -223,8 +225,7 @@ def answer(attempt_id: int, position: int) -> ResponseReturnValue:
     try:
         shown = lifecycle.question_at(found, position)
         keys = posted_answer(shown.item, request.form)
-        if found.status == OPEN:
-            locks.refuse_visit(shown)
+        if found.status == OPEN and not shown.locked:
             locks.leave(session, found, position)  # say, answered in a second tab
         saved = lifecycle.record_answer(session, found, position, keys, now())
     except lifecycle.NoSuchAttempt:
@@ -235,7 +236,7 @@ def answer(attempt_id: int, position: int) -> ResponseReturnValue:
         session.commit()
         return _question_page(found, shown, status=422, error=str(refusal),
                               draft=request.form.to_dict())
-    except (lifecycle.AttemptClosed, locks.QuestionLocked, locks.LeaveUnconfirmed) as refusal:
+    except (lifecycle.AttemptClosed, locks.LeaveUnconfirmed) as refusal:
         return _refused(found, position, refusal, 409)
     session.commit()
     if wants_json():
@@ -255,12 +256,10 @@ def flag(attempt_id: int, position: int) -> ResponseReturnValue:
     found = _attempt_or_404(attempt_id, write=True)
     session = db_session()
     try:
-        if found.status == OPEN:
-            locks.refuse_flag(lifecycle.question_at(found, position))
         flagged = lifecycle.toggle_flag(session, found, position, now())
     except lifecycle.NoSuchAttempt:
         abort(404, "No such question in this attempt.")
-    except (lifecycle.AttemptClosed, locks.NotFlaggable) as refusal:
+    except lifecycle.AttemptClosed as refusal:  # closed, or a locked question (409)
         return _refused(found, position, refusal, 409)
     session.commit()
     if wants_json():
@@ -341,5 +340,6 @@ def report(attempt_id: int) -> ResponseReturnValue:
     return render_template("exams/report.html", attempt=found, exam=found.exam,
                            results=lifecycle.domain_results(db_session(), found),
                            domains=domains, shown=shown, show=show, domain=domain,
+                           rules=FormKinds.of(found.exam),
                            filters={name: sum(map(test, found.questions))
                                     for name, test in REPORT_FILTERS.items()})
