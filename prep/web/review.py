@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prep.db import db_session, release_write_lock, write_session
-from prep.models import User
+from prep.models import ORDERING, Item, User
 from prep.study import review
 from prep.study import undo as undo_log
 from prep.study.exam_window import keep_exam_plans, plans_need_keeping
@@ -52,7 +52,18 @@ def review_screen(session: Session, user: User, moment: datetime,
         for result in outcomes(card, moment, SchedulerSettings.of(user))
     ]
     return {"card": card, "item": card.item, "html": card.item.html(), "counts": queue.counts,
-            "buttons": buttons, "review_uid": uuid.uuid4().hex, "undo": undo}
+            "buttons": buttons, "review_uid": uuid.uuid4().hex, "undo": undo,
+            "order": first_shown(card.item)}
+
+
+def first_shown(item: Item) -> list[str]:
+    """The order a review card first shows an item's options in: by key. An ordering's keys
+    come from a shuffle seeded with its uid, so that order is stable and tells nothing of
+    the answer; should it be the answer, it is rotated by one step."""
+    keys = sorted(option["key"] for option in item.options or ())
+    if item.kind == ORDERING and keys == item.correct:
+        keys = keys[1:] + keys[:1]
+    return keys
 
 
 @blueprint.get("/review")

@@ -24,19 +24,62 @@
     form.requestSubmit(form.querySelector(`button[data-rating="${rating}"]`));
   };
 
-  const checkQuestion = (review, form) => {
+  // Each answerable kind's check: marks what was right and wrong on the card, shows the
+  // explanations, and returns [right, what was counted] ("2 of 4 steps in their place").
+  const checkChoice = (review) => {
     const correct = new Set(review.dataset.correct.split(",").filter(Boolean));
     const chosen = new Set([...review.querySelectorAll("input[name=choice]:checked")].map((i) => i.value));
     const right = correct.size === chosen.size && [...correct].every((key) => chosen.has(key));
     review.querySelectorAll("li.option").forEach((li) => {
       const key = li.dataset.key;
       li.classList.add(correct.has(key) ? "is-correct" : chosen.has(key) ? "is-wrong" : "is-other");
-      li.querySelector(".explanation").hidden = false;
+      li.querySelector(".explanation").hidden = !li.querySelector(".explanation").textContent.trim();
       li.querySelector("input").disabled = true;
     });
-    byId("verdict").textContent = right
-      ? "Correct. Proposed rating: Good (press Enter to accept, or 1–4)."
-      : "Not quite. Proposed rating: Again (press Enter to accept, or 1–4).";
+    return [right, ""];
+  };
+  const freeze = (answer) => answer.querySelectorAll("select, button").forEach((control) => {
+    control.disabled = true;
+  });
+  const checkOrdering = (review) => {
+    const answer = byId("card-answer");
+    const correct = answer.dataset.correct.split(",");
+    const steps = [...answer.querySelectorAll("li.step")];
+    let inPlace = 0;
+    steps.forEach((step, index) => {
+      const ok = step.dataset.key === correct[index];
+      inPlace += ok ? 1 : 0;
+      step.classList.add(ok ? "in-place" : "out-of-place");
+      const mark = document.createElement("span");
+      mark.className = "mark";
+      mark.textContent = ok ? "✓ in its place" : "✗ out of place";
+      step.querySelector(".step-text").append(mark);
+    });
+    answer.querySelector("ol.steps").dataset.locked = "1";
+    freeze(answer);
+    byId("correct-order").hidden = false;
+    return [inPlace === steps.length, `${inPlace} of ${steps.length} steps in their place. `];
+  };
+  const checkMatching = (review) => {
+    const answer = byId("card-answer");
+    const correct = answer.dataset.correct.split(",");
+    const pairs = [...answer.querySelectorAll("li.pair")];
+    let right = 0;
+    pairs.forEach((pair, index) => {
+      const ok = pair.querySelector("select").value === correct[index];
+      right += ok ? 1 : 0;
+      pair.classList.add(ok ? "ok" : "bad");
+      pair.querySelector(".pair-solution").hidden = false;
+    });
+    freeze(answer);
+    return [right === pairs.length, `${right} of ${pairs.length} pairs right. `];
+  };
+  const checkers = { question: checkChoice, yesno: checkChoice, ordering: checkOrdering, matching: checkMatching };
+
+  const check = (review, form) => {
+    const [right, counted] = checkers[review.dataset.kind](review);
+    byId("verdict").textContent = (right ? "Correct. " : `Not quite. ${counted}`) +
+      `Proposed rating: ${right ? "Good" : "Again"} (press Enter to accept, or 1–4).`;
     card.proposed = right ? 3 : 1;
     const button = form.querySelector(`button[data-rating="${card.proposed}"]`);
     button.classList.add("proposed");
@@ -71,7 +114,7 @@
     byId("answer").hidden = false;
     form.hidden = false;
     byId("reveal").hidden = true;
-    if (review.dataset.kind === "question") checkQuestion(review, form);
+    if (checkers[review.dataset.kind]) check(review, form);
     else form.querySelector('button[data-rating="3"]').focus({ preventScroll: true });
   };
 
@@ -148,7 +191,7 @@
       else rate(card.proposed !== null ? card.proposed : 3);
       return;
     }
-    if (!card.revealed && review && review.dataset.kind === "question" && /^[1-6]$/.test(key)) {
+    if (!card.revealed && review && ["question", "yesno"].includes(review.dataset.kind) && /^[1-6]$/.test(key)) {
       // Before the answer is shown, digits pick options (1 = A, 2 = B, ...).
       event.preventDefault();
       const input = review.querySelectorAll("input[name=choice]")[Number(key) - 1];
