@@ -136,7 +136,7 @@ def test_an_answered_solution_locks_once_left_and_refuses_everything(
     stored(session, attempt).questions[4].chosen = ["yes"]  # as an answer would
     session.commit()
     after = page(user_client, attempt, "q/6")  # moving on locks it
-    assert 'title="Question 5, locked"' in after and '/q/5"' not in after.split(
+    assert 'title="Question 5, answered, locked"' in after and '/q/5"' not in after.split(
         'aria-label="Questions"')[1]  # no link to it in the grid
     assert stored(session, attempt).questions[4].locked
     notice = page(user_client, attempt, "q/5")

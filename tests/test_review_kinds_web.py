@@ -34,7 +34,8 @@ def test_a_missed_ordering_is_shown_shuffled_with_its_answer_hidden(
     assert sorted(shown) == sorted(ordering.correct)  # every step, once
     assert 'data-kind="ordering"' in page and "Check answer" in page
     assert f'data-correct="{",".join(ordering.correct)}"' in page
-    assert re.search(r'<section class="solution-side" id="correct-order" hidden>', page)
+    assert re.search(r'<div class="answer" id="answer" hidden>\s*<p class="verdict" id="verdict">'
+                     r'</p>\s*<section class="solution-side" id="correct-order">', page)
     assert "The data must exist before it is used." in page  # in the hidden answer
     assert "js/ordering.js" in page
 

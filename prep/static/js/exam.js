@@ -55,11 +55,17 @@
     return data.getAll("choice").length > 0;
   };
 
+  // One save at a time, the latest state last: moves of an ordering come quicker than
+  // the replies, and an older order must never be stored after a newer one.
+  let saving = false;
+  let pending = false;
   const save = async () => {
     if (!form || exam.dataset.mode !== "exam") return;
+    if (saving) { pending = true; return; }
     const state = document.getElementById("save-state");
     const data = new FormData(form);
     if (!hasAnswer(data)) return;
+    saving = true;
     state.textContent = "Saving…";
     try {
       const response = await fetch(exam.dataset.answerUrl, {
@@ -76,6 +82,9 @@
       }
     } catch (error) {
       state.textContent = "Not saved (connection lost): it will be saved when you press Save.";
+    } finally {
+      saving = false;
+      if (pending) { pending = false; save(); }
     }
   };
 

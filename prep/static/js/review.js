@@ -57,7 +57,6 @@
     });
     answer.querySelector("ol.steps").dataset.locked = "1";
     freeze(answer);
-    byId("correct-order").hidden = false;
     return [inPlace === steps.length, `${inPlace} of ${steps.length} steps in their place. `];
   };
   const checkMatching = (review) => {
