@@ -181,6 +181,7 @@ def _read_exam(path: Path, track: TrackSpec, bundle: DeckBundle) -> None:
         unverified=reader.text_list(data, "unverified"), domains=domains,
         path=reader.path, line=data.line, is_primary=exam_id == track.primary_exam,
         status_note=reader.text(data, "status_note", required=False), kinds=kinds,
+        kinds_lines=dict(data["kinds"].key_lines) if kinds else {},
         **_read_advisor_facts(reader, data),
     ))
 

@@ -96,6 +96,7 @@ class ExamSpec:
     # e.g. {"ordering": {"per_form": 3, "scoring": "all-or-nothing"}, "case-study":
     # {"sets": 1, "locks": False}, "yes-no": {"sets": 2}}.
     kinds: dict[str, dict[str, Any]] | None = None
+    kinds_lines: dict[str, int] = field(default_factory=dict)  # kind -> its line in the file
 
     def facts(self) -> dict[str, object]:
         """The advisor's facts as stored on the exam row (JSON)."""
