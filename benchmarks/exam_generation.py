@@ -21,7 +21,8 @@ from benchmarks.fixtures import bench_track, fresh_schema
 from prep.accounts import register_user
 from prep.db import make_engine
 from prep.exams.attempts import record_answer, submit
-from prep.exams.generation import EXAM, generate_exam
+from prep.exams.generation import ExamRequest, generate_exam
+from prep.exams.vocabulary import Mode
 from prep.models import Deck, Exam, ExamAttempt, ExamDomain, Item, ItemDomain, User
 
 POOL = 20_000
@@ -73,8 +74,9 @@ def main() -> None:
             moment = now + timedelta(hours=run)
             with sessions() as session:  # request: start an exam
                 began = time.perf_counter()
-                attempt = generate_exam(session, session.get(Exam, "bench"),
-                                        session.get(User, user_id), EXAM, moment, seed=run)
+                attempt = generate_exam(session, ExamRequest(
+                    session.get(Exam, "bench"), session.get(User, user_id), Mode.EXAM,
+                    seed=run), moment)
                 session.commit()
                 generate.append((time.perf_counter() - began) * 1000)
                 for question in attempt.questions:
