@@ -3,10 +3,13 @@ by the blueprint's domain shares, answering them, locks, and grading them by the
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,8 +42,9 @@ from prep.models import (
     Item,
     User,
 )
-from tests.conftest import FrozenClock
+from tests.conftest import FrozenClock, post_form, refresh
 from tests.factories import make_kind_bank, make_question_bank, make_user, members_of
+from tests.test_races import at_once, form_post, logged_in_clients, statuses
 
 FORM = {ORDERING: {"per_form": 2, "scoring": "all-or-nothing"},
         MATCHING: {"per_form": 2, "scoring": "all-or-nothing"},
@@ -288,3 +292,43 @@ def test_a_question_locked_meanwhile_keeps_its_answer(
     session.rollback()
     session.expire_all()
     assert question_at(attempt, yesno.position).chosen == ["yes"]
+
+
+def _attempt_over_http(client: FlaskClient, mode: str) -> int:
+    response = post_form(client, "/exams/alpha-one/start", {"kind": "full", "mode": mode})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return int(re.search(r"/attempts/(\d+)", response.headers["Location"]).group(1))
+
+
+def test_concurrent_submits_count_points_and_missed_items_once(
+        app: Flask, session: Session, user: User, clock: FrozenClock,
+        bank: dict[str, list[int]]) -> None:
+    configure(session, {**FORM, ORDERING: {"per_form": 2, "scoring": "partial"}})
+    clients = logged_in_clients(app, user, 6)
+    attempt = session.get(ExamAttempt, _attempt_over_http(clients[0], "exam"))
+    ordering, matching = first(attempt, ORDERING), first(attempt, MATCHING)
+    record_answer(session, attempt, ordering.position, partly_right(ordering), clock())
+    record_answer(session, attempt, matching.position, matching.item.correct, clock())
+    session.commit()
+    results = at_once(clients, form_post(f"/attempts/{attempt.id}/submit", {"confirm": "yes"}))
+    assert statuses(results) == [303] * 6
+    refresh(session)
+    graded = session.get(ExamAttempt, attempt.id)
+    assert graded.points == pytest.approx(1.5) and graded.correct_count == 1
+    assert sorted(session.scalars(select(Card.item_id).where(Card.user_id == user.id))) == [
+        ordering.item_id]  # queued once, though six submits raced
+
+
+def test_concurrent_practice_answers_check_an_ordering_once(
+        app: Flask, session: Session, user: User, clock: FrozenClock,
+        bank: dict[str, list[int]]) -> None:
+    clients = logged_in_clients(app, user, 6)
+    attempt = session.get(ExamAttempt, _attempt_over_http(clients[0], "practice"))
+    ordering = first(attempt, ORDERING)
+    results = at_once(clients, form_post(
+        f"/attempts/{attempt.id}/q/{ordering.position}/answer",
+        {"choice": list(ordering.item.correct)}, headers={"Accept": "application/json"}))
+    assert sorted(statuses(results)) == [200] + [409] * 5, statuses(results)
+    refresh(session)
+    checked = session.get(AttemptQuestion, ordering.id)
+    assert checked.chosen == ordering.item.correct and checked.score == 1

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from prep.exams.attempts import grade, record_answer
 from prep.exams.generation import CustomQuiz, ExamRequest, generate_exam
+from prep.exams.pools import bump_content_version
 from prep.exams.vocabulary import Mode
 from prep.models import Deck, Exam, Item
 from prep.study.own_cards import CardDraft, create_own_card
@@ -47,6 +48,7 @@ def poisoned_content(session: Session, clock: FrozenClock) -> tuple[list[str], s
                         for k, key in enumerate("abcd")]
         item.content_hash = f"{n:064x}"
         item.refresh_rendered()
+    bump_content_version(session, clock())  # question content changed
     session.scalar(select(Deck).where(Deck.slug.like("alpha/bank%"))).title = PAYLOADS[0]
     user = make_user(session, clock(), "xss@example.com")
     user.email = EMAIL  # registration refuses it now; an account from before may hold one
