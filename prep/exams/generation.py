@@ -308,7 +308,7 @@ def generate_exam(session: Session, request: ExamRequest, now: datetime) -> Exam
     # the relationship loads on first use.
     session.execute(insert(AttemptQuestion.__table__), [
         {"attempt_id": attempt.id, "position": position, "item_id": item_id,
-         "option_order": display_order(pools.kinds[item_id],
+         "option_order": display_order(pools.kind(item_id),
                                        list(pools.option_keys[item_id]), rng),
          "flagged": False, "locked": False, "time_spent_ms": 0}
         for position, item_id in enumerate(draw.item_ids, start=1)

@@ -27,12 +27,13 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, event, inspect, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Engine, event, inspect, select
+from sqlalchemy.orm import Session
 
 from prep.models import (
     ANSWERABLE_KINDS,
     CARD,
+    GROUP_KINDS,
     MATCHING,
     ORDERING,
     QUESTION,
@@ -64,10 +65,16 @@ class ExamPools:
 
     by_domain: dict[int, list[int]]  # standalone questions per domain id, by item id
     option_keys: dict[int, tuple[str, ...]]  # every drawable item's keys, authored order
-    kinds: dict[int, str]  # every drawable item's kind
-    domain_of: dict[int, int]  # every drawable item's domain id (its first in this exam)
+    # The rest of the bank (kind items and group members; a standalone question is in
+    # neither): its kind and its domain id (the first of its domains in this exam).
+    kinds: dict[int, str]
+    domain_of: dict[int, int]
     singles: dict[str, dict[int, list[int]]] = field(default_factory=dict)  # ordering/matching
     sets: dict[str, list[ItemSet]] = field(default_factory=dict)  # by group kind
+
+    def kind(self, item_id: int) -> str:
+        """The kind of a drawable item."""
+        return self.kinds.get(item_id, QUESTION)
 
 
 def exam_pools(session: Session, exam: Exam) -> ExamPools:
@@ -93,37 +100,45 @@ def exam_pools(session: Session, exam: Exam) -> ExamPools:
 
 
 def _read_pools(session: Session, exam: Exam) -> ExamPools:
-    group = aliased(Item)
-    rows = session.connection().execute(
+    connection = session.connection()
+    rows = connection.execute(
         select(ItemDomain.domain_id, Item.id, Item.kind, Item.options, Item.group_id,
-               Item.group_position, group.kind)
+               Item.group_position)
         .join(Item, Item.id == ItemDomain.item_id)
         .join(ExamDomain, ExamDomain.id == ItemDomain.domain_id)
-        .outerjoin(group, group.id == Item.group_id)
         .where(ExamDomain.exam_id == exam.id, Item.kind.in_(ANSWERABLE_KINDS),
-               Item.retired_at.is_(None), or_(Item.group_id.is_(None), group.retired_at.is_(None)))
+               Item.retired_at.is_(None))
         .order_by(ItemDomain.item_id, ItemDomain.domain_id)
     ).all()
     pools = ExamPools({}, {}, {}, {})
+    by_domain, option_keys = pools.by_domain, pools.option_keys
     members: dict[int, list[tuple[int, int]]] = {}  # group id -> (position, item id)
-    group_kinds: dict[int, str] = {}
-    for domain_id, item_id, kind, options, group_id, group_position, group_kind in rows:
-        if kind == QUESTION and group_id is None:  # in each of its domains, as always
-            pools.by_domain.setdefault(domain_id, []).append(item_id)
-        if item_id in pools.domain_of:
+    for domain_id, item_id, kind, options, group_id, group_position in rows:
+        if kind == QUESTION and group_id is None:  # the bulk of the bank: kept lean
+            if domain_id in by_domain:
+                by_domain[domain_id].append(item_id)
+            else:
+                by_domain[domain_id] = [item_id]
+            option_keys[item_id] = tuple([option["key"] for option in options or ()])
             continue
+        if item_id in pools.domain_of:
+            continue  # a second domain of the same item
         pools.domain_of[item_id] = domain_id
         pools.kinds[item_id] = kind
         pools.option_keys[item_id] = tuple(option["key"] for option in options or ())
         if group_id is not None:
             members.setdefault(group_id, []).append((group_position or 0, item_id))
-            group_kinds[group_id] = group_kind
         elif kind in (ORDERING, MATCHING):
             pools.singles.setdefault(kind, {}).setdefault(domain_id, []).append(item_id)
+    live_groups: dict[int, str] = dict(connection.execute(select(Item.id, Item.kind).where(
+        Item.id.in_(list(members)), Item.kind.in_(GROUP_KINDS), Item.retired_at.is_(None))
+    ).all()) if members else {}
     for group_id, placed in sorted(members.items()):
+        if group_id not in live_groups:
+            continue  # a retired case or series: its members go with it
         ordered = tuple(item_id for _, item_id in sorted(placed))
-        pools.sets.setdefault(group_kinds[group_id], []).append(ItemSet(
-            group_id, group_kinds[group_id], ordered,
+        pools.sets.setdefault(live_groups[group_id], []).append(ItemSet(
+            group_id, live_groups[group_id], ordered,
             tuple(pools.domain_of[item_id] for item_id in ordered)))
     return pools
 
