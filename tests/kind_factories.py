@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from prep.exams.pools import bump_content_version
 from prep.models import (
     CASE,
     MATCHING,
@@ -40,7 +41,7 @@ class KindBank:
     """Builds items of every kind into one deck of the fixture track ``alpha``."""
 
     def __init__(self, session: Session, now: datetime, exam_id: str = "alpha-one",
-                 slug: str = "alpha/kinds"):
+                 slug: str = "alpha/kind-screens"):
         if session.get(Exam, exam_id) is None:
             load_decks(session, now)
         self.session, self.now, self.counter = session, now, 0
@@ -60,6 +61,7 @@ class KindBank:
                     domains=[self.domains[domain]] if domain is not None else [], **fields)
         self.session.add(item)
         self.session.flush()
+        bump_content_version(self.session, self.now)  # as a deck load does: pools changed
         return item
 
     def question(self, prompt: str = "Which option is right?", domain: int = 1,
@@ -107,6 +109,7 @@ class KindBank:
         for n, member in enumerate(members, start=1):
             member.group_id, member.group_position = case.id, n
         self.session.flush()
+        bump_content_version(self.session, self.now)
         return case
 
     def series(self, goal: str, solutions: list[tuple[str, str]], domain: int = 2,
@@ -143,6 +146,7 @@ def kind_attempt(session: Session, user: User, items: list[Item], now: datetime,
     exam = session.get(Exam, exam_id)
     if kinds is not None:
         exam.kinds = kinds
+        bump_content_version(session, now)
     attempt = ExamAttempt(user_id=user.id, exam_id=exam_id, mode=mode, seed=1, started_at=now,
                           question_count=len(items), notes=[],
                           deadline=now + timedelta(minutes=minutes) if minutes else None,

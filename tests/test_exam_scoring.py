@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from prep.exams.generation import display_order
 from prep.exams.scoring import UNMATCHED, check_answer, score_answer
 from prep.exams.vocabulary import BadAnswer, ScoringRule
 from prep.models import MATCHING, ORDERING, QUESTION, YESNO, Item
@@ -124,3 +127,22 @@ def test_answers_are_stored_in_their_kind_s_form() -> None:
         "d", "", "a"]
     assert check_answer(item(QUESTION, "abcd", ["a", "c"]), ["c", "a", "c"]) == ["a", "c"]
     assert check_answer(item(YESNO, "", ["no"]), ["no"]) == ["no"]
+
+
+@given(st.lists(st.sampled_from("abcdefgh"), min_size=3, max_size=6, unique=True),
+       st.integers(min_value=0, max_value=2**32))
+def test_an_ordering_is_first_shown_shuffled_never_in_its_correct_order(
+        steps: list[str], seed: int) -> None:
+    shown = display_order(ORDERING, steps, random.Random(seed))
+    assert sorted(shown) == sorted(steps) and shown != steps
+
+
+@given(st.lists(st.sampled_from("abcdefgh"), min_size=2, max_size=8, unique=True),
+       st.integers(min_value=0, max_value=2**32))
+def test_a_matching_s_answers_are_shuffled_and_none_is_lost(answers: list[str],
+                                                            seed: int) -> None:
+    assert sorted(display_order(MATCHING, answers, random.Random(seed))) == sorted(answers)
+
+
+def test_yes_and_no_keep_their_place() -> None:
+    assert display_order(YESNO, ["yes", "no"], random.Random(1)) == ["yes", "no"]

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.decks.spec import DeckBundle, ExamSpec, ItemSpec, stored_options
+from prep.exams.pools import bump_content_version
 from prep.models import (
     CARD,
     GROUP_KINDS,
-    ContentVersion,
     Deck,
     Enrollment,
     Exam,
@@ -116,16 +116,6 @@ def sync_decks(session: Session, bundle: DeckBundle, now: datetime,
     if report.changed:
         bump_content_version(session, now)
     return report
-
-
-def bump_content_version(session: Session, now: datetime) -> int:
-    """Record that shared content changed (question pools cached by workers go stale)."""
-    row = session.get(ContentVersion, 1) or ContentVersion(id=1, version=0)
-    session.add(row)
-    row.version += 1
-    row.changed_at = now
-    session.flush()
-    return row.version
 
 
 def _sync_exam(session: Session, spec: ExamSpec, report: SyncReport) -> dict[tuple[str, int],

@@ -3,6 +3,7 @@ exam's item kinds as its exam file configures them (``Exam.kinds``, decks/README
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -107,8 +108,11 @@ class FormKinds:
         return self.rules.get(kind, ScoringRule.ALL_OR_NOTHING)
 
     def scaled(self, share: float) -> FormKinds:
-        """The counts for a quiz of ``share`` of a full form (rounded; rules kept)."""
+        """The counts for a quiz of ``share`` of a full form (rounded half up; rules kept)."""
+        def part(count: int) -> int:
+            return math.floor(count * share + 0.5)
+
         return FormKinds(
-            ordering=round(self.ordering * share), matching=round(self.matching * share),
-            case_sets=round(self.case_sets * share), series_sets=round(self.series_sets * share),
+            ordering=part(self.ordering), matching=part(self.matching),
+            case_sets=part(self.case_sets), series_sets=part(self.series_sets),
             case_locks=self.case_locks, rules=self.rules)

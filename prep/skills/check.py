@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.exams.attempts import queue_missed
-from prep.exams.generation import domain_pools
+from prep.exams.pools import domain_pools
 from prep.models import QUESTION, Exam, Item, SkillsAnswer, SkillsCheck, User
 from prep.skills.scoring import AREA_MAX, AREA_MIN, Answer, area_done, area_result
 
