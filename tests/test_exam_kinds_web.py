@@ -7,11 +7,12 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prep.models import GRADED, ExamAttempt, User
+from prep.models import GRADED, Exam, ExamAttempt, User
 from tests.conftest import FrozenClock, post_form, refresh
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_kind_bank, make_question_bank
 from tests.kind_factories import KindBank, kind_attempt, sample_kinds
 
 JSON = {"Accept": "application/json"}
@@ -241,3 +242,53 @@ def test_the_report_shows_each_kind_beside_what_was_right(
     assert "The data must exist before it is used." in report  # the ordering's
     assert "Solution 1: it meets the goal." in report and "Correct answer:</span> <strong>Yes" \
         in report
+
+
+def test_a_drawn_form_with_every_kind_is_taken_whole_over_http(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    make_question_bank(session, clock(), {1: 30, 2: 20})
+    make_kind_bank(session, clock(), ordering={1: 2, 2: 1}, matching={1: 1, 2: 2},
+                   cases=[(1, 2, 2)], series=[(1, 3)])
+    exam = session.get(Exam, "alpha-one")
+    exam.question_count, exam.minutes = 16, 40
+    exam.kinds = {"ordering": {"per_form": 2}, "matching": {"per_form": 2},
+                  "case-study": {"sets": 1, "locks": True}, "yes-no": {"sets": 1}}
+    session.commit()
+    location = post_form(user_client, "/exams/alpha-one/start", {"kind": "full",
+                                                                 "mode": "exam"})
+    attempt = session.scalars(select(ExamAttempt)).one()
+    assert location.status_code == 303
+    kinds = [q.item.kind for q in attempt.questions]
+    assert {"ordering", "matching", "yesno"} <= set(kinds)
+    for question in attempt.questions:  # in order, answering each as its form posts
+        item, position = question.item, question.position
+        response = user_client.get(f"/attempts/{attempt.id}/q/{position}")
+        if b"Leave the case study?" in response.data:  # left for the next: confirmed
+            assert post_form(user_client, f"/attempts/{attempt.id}/leave",
+                             {"to": str(position)}).status_code == 303
+            response = user_client.get(f"/attempts/{attempt.id}/q/{position}")
+        assert response.status_code == 200 and b'id="answer-form"' in response.data
+        if item.kind == "ordering":
+            form = {f"place-{key}": str(n) for n, key in enumerate(item.correct, start=1)}
+        elif item.kind == "matching":
+            form = {f"match-{p['key']}": key for p, key in zip(item.prompts, item.correct,
+                                                               strict=True)}
+        else:
+            form = {"choice": item.correct}
+        saved = post_form(user_client, f"/attempts/{attempt.id}/q/{position}/answer", form,
+                          headers=JSON)
+        assert saved.status_code == 200, (item.kind, saved.json)
+    assert "Leave the case study?" in page(user_client, attempt, "review")  # it comes last
+    review = post_form(user_client, f"/attempts/{attempt.id}/leave", {"to": "review"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert f"{attempt.question_count} of {attempt.question_count} answered" in review
+    done = post_form(user_client, f"/attempts/{attempt.id}/submit", {"confirm": "yes"},
+                     follow_redirects=True).get_data(as_text=True)
+    assert f"{attempt.question_count} correct · 0 wrong · 0 unanswered" in done
+    graded = stored(session, attempt)
+    assert graded.points == graded.question_count
+    locked = [q.item.kind for q in graded.questions if q.locked]
+    assert locked.count("yesno") >= 2  # every solution left behind (the last one, maybe not)
+    case = [q for q in graded.questions if q.item.group_id and q.item.kind != "yesno"]
+    assert len(case) == 3 and all(q.locked for q in case)  # left for the review
+    assert case[-1].position == graded.question_count  # the section comes last
