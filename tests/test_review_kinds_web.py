@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from prep.exams.attempts import queue_missed
@@ -72,3 +72,16 @@ def test_a_case_question_and_a_solution_show_what_they_share(
     assert solution.index("chatbot answers only") < solution.index("raise the model")
     assert 'name="choice" value="yes"' in solution and 'value="no"' in solution
     assert "Solution 2: it does not meet the goal." in solution  # hidden until checked
+
+
+def test_a_kind_cards_page_shows_its_answer_key(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    sample = sample_kinds(KindBank(session, clock()))
+    for item, shown in ((sample["ordering"], "Correct order"),
+                        (sample["matching"], "AWS CloudTrail does this."),
+                        (sample["solutions"][1], "Correct answer:</span> <strong>No")):
+        due(session, user, clock, item)
+        card = session.scalars(select(Card).where(Card.item_id == item.id)).one()
+        page = user_client.get(f"/cards/{card.id}").get_data(as_text=True)
+        assert shown in page, item.kind
+    assert "chatbot answers only" in page  # the series' goal, folded above

@@ -46,6 +46,13 @@ class ExamAttempt(Base):
     )
 
     @property
+    def score_share(self) -> float:
+        """The share of the form scored, 0..1: points (partial credit included) over the
+        question count; an attempt graded before points existed counts its right answers."""
+        points = self.points if self.points is not None else (self.correct_count or 0)
+        return points / self.question_count if self.question_count else 0.0
+
+    @property
     def is_full_mock(self) -> bool:
         """A whole mock of the blueprint: judged pass/fail; custom and short sets are not."""
         return self.custom is None and self.question_count >= self.exam.question_count
