@@ -17,7 +17,7 @@ from tests.browser.conftest import in_viewport
 from tests.browser.test_accessibility import blocking_violations
 from tests.browser.test_review_keyboard import log_in
 from tests.conftest import FrozenClock, refresh
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 from tests.kind_factories import KindBank, kind_attempt, sample_kinds
 
 SHOTS = os.environ.get("PREP_KIND_SHOTS", "/tmp/shots-kinds")
@@ -332,3 +332,30 @@ def test_every_kind_screen_passes_axe_fits_the_width_and_has_one_h1(
             shoot(page, name, full_page=not name.startswith("review-card"))
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
     assert cards == {"ordering", "matching"}
+
+
+def test_without_script_an_ordering_is_answered_by_its_place_selects(
+    browser, live_server: str, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        user = make_user(session, clock(), "noscript@example.com")
+        ordering = sample_kinds(KindBank(session, clock()))["ordering"]
+        attempt = kind_attempt(session, user, [ordering], clock())
+        page.goto("/login")
+        page.get_by_label("E-mail").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
+        page.goto(f"/attempts/{attempt.id}/q/1")
+        assert not page.locator("#steps .move").first.is_visible()  # no script: no buttons
+        for place, key in enumerate(ordering.correct, start=1):
+            page.locator(f"#place-{key}").select_option(str(place))
+        with page.expect_navigation():
+            page.locator("#save-answer").click()
+        assert step_keys(page) == ordering.correct  # shown in the saved order
+        refresh(session)
+        assert session.get(ExamAttempt, attempt.id).questions[0].chosen == ordering.correct
+    finally:
+        context.close()
