@@ -48,6 +48,7 @@ KINDS_CSS = CSS + """
 .case { margin: 0 0 1em; padding: .5em .75em; border-left: 4px solid #4a78a8;
         border-radius: 0 6px 6px 0; background: rgba(74,120,168,.10); }
 .case-title { font-weight: 700; margin: .2em 0 .4em; }
+.case > :last-child { margin-bottom: .25em; }
 .label { font-size: 14px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em;
          color: #5b6470; margin: 1em 0 .2em; }
 .nightMode .label, .night_mode .label { color: #a9b1bb; }
@@ -55,10 +56,13 @@ KINDS_CSS = CSS + """
 ol.prompts, ol.order, ol.pairs { padding-left: 0; list-style: none; }
 ol.prompts li { margin: .35em 0; padding: .35em .5em; border: 1px dashed rgba(127,127,127,.6);
                 border-radius: 6px; }
-ol.order li, ol.pairs li { margin: .5em 0; }
+ol.order li { margin: .5em 0; }
+ol.pairs li { margin: 0 0 .7em; padding-bottom: .6em;
+              border-bottom: 1px solid rgba(127,127,127,.25); }
 .number { font-weight: 700; margin-right: .4em; }
 .pair-answer { margin-top: .15em; font-weight: 600; }
 .why { margin-top: .2em; color: #4d5560; font-size: .95em; }
+.why p { margin: .2em 0 0; }
 .nightMode .why, .night_mode .why { color: #c3c9d0; }
 li p { overflow-wrap: anywhere; }
 """
