@@ -4,6 +4,7 @@ by importing into real Anki (the ``anki`` package) and rendering its cards."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import genanki
@@ -17,7 +18,7 @@ from prep.export.anki import export_anki
 from prep.models import Item
 from prep.rendering import render_markdown
 from tests.conftest import FrozenClock
-from tests.factories import FIXTURE_DECKS
+from tests.factories import FIXTURE_DECKS, KINDS_DECKS, load_decks
 from tests.kind_factories import SCENARIO, KindItems, add_kind_items, edit_item
 from tests.test_anki_export import import_into
 
@@ -189,3 +190,43 @@ def test_reimport_of_changed_kinds_updates_notes_in_place(
     assert "EDITED" in note_of(collection, kinds.ordering)["Explanation"]
     assert {model["name"] for model in collection.models.all()} >= set(NOTE_TYPES)
     assert len(collection.models.all()) == len({m["id"] for m in collection.models.all()})
+
+
+def test_a_loaded_kinds_deck_exports_and_reimports_in_place(session: Session,
+                                                            clock: FrozenClock,
+                                                            tmp_path: Path) -> None:
+    root = tmp_path / "decks"
+    shutil.copytree(KINDS_DECKS, root)
+    load_decks(session, clock(), root)
+    first = tmp_path / "first.apkg"
+    export_anki(session, first, root, ["gamma"])
+    col = import_into(tmp_path / "collection.anki2", first)
+    try:
+        note_types = {uid: col.get_note(col.db.scalar(
+            "select id from notes where guid = ?", genanki.guid_for(uid))).note_type()["name"]
+            for uid in ("ga-q001", "ga-o001", "ga-m001", "ga-cs001-q1", "ga-cs001-o1",
+                        "ga-s001-1", "ga-s001-2", "ga-s001-3")}
+        assert note_types == {
+            "ga-q001": "prep Multiple Choice", "ga-o001": "prep Ordering",
+            "ga-m001": "prep Matching", "ga-cs001-q1": "prep Case Multiple Choice",
+            "ga-cs001-o1": "prep Ordering", "ga-s001-1": "prep Case Multiple Choice",
+            "ga-s001-2": "prep Case Multiple Choice", "ga-s001-3": "prep Case Multiple Choice"}
+        before = {nid: col.get_note(nid).fields for nid in col.find_notes("")}
+        assert len(before) == len(note_types)  # the case and the series are no notes
+        topic = root / "gamma" / "kinds.yaml"
+        topic.write_text(topic.read_text().replace("It retrains **weekly**.",
+                                                   "It retrains **daily**."))
+        clock.advance(days=1)
+        load_decks(session, clock(), root)
+        second = tmp_path / "second.apkg"
+        export_anki(session, second, root, ["gamma"])
+        col.import_anki_package(ImportAnkiPackageRequest(
+            package_path=str(second), options=ImportAnkiPackageOptions()))
+        after = {nid: col.get_note(nid) for nid in col.find_notes("")}
+        assert after.keys() == before.keys()
+        changed = {after[nid].guid for nid in after if after[nid].fields != before[nid]}
+        assert changed == {genanki.guid_for("ga-cs001-q1"), genanki.guid_for("ga-cs001-o1")}
+        assert all("<strong>daily</strong>" in after[nid]["Case"] for nid in after
+                   if after[nid].guid in changed)
+    finally:
+        col.close()

@@ -22,12 +22,12 @@ import string
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import genanki
 
 from prep.export import anki_note_types as note_types
 from prep.models import CARD, CASE, MATCHING, ORDERING, QUESTION, YESNO, Item
-from prep.rendering import render_markdown
 
 LETTERS = string.ascii_uppercase
 _COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
@@ -94,14 +94,8 @@ def _with_image(html_text: str, item: Item) -> str:
     return f'{html_text}<div><img src="{html.escape(media_name(item.image))}"></div>'
 
 
-def _markdown(text: str | None) -> str:
-    # Item.html() holds the stem and options; explanations and matching prompts are
-    # rendered here (render_markdown caches, and sanitises like everything else).
-    return str(render_markdown(text)) if text else ""
-
-
-def _explanation(item: Item) -> str:
-    text = _markdown(item.explanation)
+def _explanation(rendered: dict[str, Any]) -> str:
+    text = rendered["explanation"]
     return f'<div class="explanation">{text}</div>' if text else ""
 
 
@@ -140,13 +134,14 @@ def _question_fields(item: Item) -> list[str]:
         for o in item_options)
     return [_with_image(rendered["prompt"], item),
             f'{choose}<ol class="options">{options}</ol>', ", ".join(correct),
-            f'<ol class="explanations options">{explanations}</ol>' + _explanation(item)]
+            f'<ol class="explanations options">{explanations}</ol>' + _explanation(rendered)]
 
 
 def _ordering_fields(item: Item) -> list[str]:
     """Question, Steps (shuffled, lettered), Answer (the letters in order), Order (the
     steps in order), Explanation, Case."""
-    steps = {o["key"]: _markdown(o["text"]) for o in item.options or []}
+    rendered = item.html()
+    steps = {key: part["text"] for key, part in rendered["options"].items()}
     correct = item.correct or []
     shown = display_order(item.uid, list(steps), correct)
     letter = {key: LETTERS[n] for n, key in enumerate(shown)}
@@ -154,41 +149,42 @@ def _ordering_fields(item: Item) -> list[str]:
     order = "".join(f'<li><span class="number">{n}.</span><span class="letter">'
                     f'{letter[key]}.</span>{steps[key]}</li>'
                     for n, key in enumerate(correct, start=1))
-    return [_with_image(item.html()["prompt"], item),
+    return [_with_image(rendered["prompt"], item),
             instruction + _lettered(shown, steps, "options"),
             " → ".join(letter[key] for key in correct), f'<ol class="order">{order}</ol>',
-            _explanation(item), _case(item)]
+            _explanation(rendered), _case(item)]
 
 
 def _matching_fields(item: Item) -> list[str]:
     """Question, Prompts (numbered), Answers (shuffled, lettered), Pairs (each prompt with
     its answer and why), Explanation, Case."""
-    answers = {o["key"]: _markdown(o["text"]) for o in item.options or []}
-    prompts = item.prompts or []
+    rendered = item.html()
+    answers = {key: part["text"] for key, part in rendered["options"].items()}
+    prompts = [rendered["prompts"][p["key"]] for p in item.prompts or []]
     shown = display_order(item.uid, list(answers), list(answers))
     letter = {key: LETTERS[n] for n, key in enumerate(shown)}
-    numbered = "".join(f'<li><span class="number">{n}.</span>{_markdown(p["text"])}</li>'
+    numbered = "".join(f'<li><span class="number">{n}.</span>{p["text"]}</li>'
                        for n, p in enumerate(prompts, start=1))
     pairs = "".join(
-        f'<li><span class="number">{n}.</span>{_markdown(p["text"])}'
+        f'<li><span class="number">{n}.</span>{p["text"]}'
         f'<div class="pair-answer">→ <span class="letter">{letter[key]}.</span>'
-        f'{answers[key]}</div><div class="why">{_markdown(p["explanation"])}</div></li>'
+        f'{answers[key]}</div><div class="why">{p["explanation"]}</div></li>'
         for n, (p, key) in enumerate(zip(prompts, item.correct or [], strict=True), start=1))
-    return [_with_image(item.html()["prompt"], item),
+    return [_with_image(rendered["prompt"], item),
             f'<p class="label">Match each of these</p><ol class="prompts">{numbered}</ol>',
             '<p class="label">to one of these answers</p>'
             + _lettered(shown, answers, "options"),
-            f'<ol class="pairs">{pairs}</ol>', _explanation(item), _case(item)]
+            f'<ol class="pairs">{pairs}</ol>', _explanation(rendered), _case(item)]
 
 
 def _yesno_fields(item: Item) -> list[str]:
     """Question (the proposed solution), Options (Yes, No), Answer, Explanation, Case."""
+    rendered = item.html()
     answer = "Yes" if (item.correct or [""])[0] == "yes" else "No"
-    return ['<p class="label">Proposed solution</p>'
-            + _with_image(item.html()["prompt"], item)
+    return ['<p class="label">Proposed solution</p>' + _with_image(rendered["prompt"], item)
             + '<p class="choose">Does the solution meet the goal?</p>',
             '<ol class="options"><li>Yes</li><li>No</li></ol>', answer,
-            _explanation(item), _case(item)]
+            _explanation(rendered), _case(item)]
 
 
 def _fields(item: Item) -> tuple[genanki.Model, list[str]]:
