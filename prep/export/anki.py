@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from prep.export.anki_note_types import stable_id
-from prep.export.anki_notes import media_name, note_for, note_mtime
+from prep.export.anki_notes import media_name, note_for
 from prep.export.anki_notes import note_guid as note_guid  # imported from here by the sync
 from prep.models import GROUP_KINDS, Card, Deck, ExamDomain, Item, Track, User
 
@@ -110,8 +110,9 @@ def build_package(
         for item in _items(session, [deck]):
             if wanted is not None and not wanted(item):
                 continue
-            anki_deck.add_note(note_for(item, track_name, item.id in suspended_items))
-            newest = max(newest, note_mtime(item).timestamp())
+            note = note_for(item, track_name, item.id in suspended_items)
+            anki_deck.add_note(note)
+            newest = max(newest, note.mtime)
             notes += 1
             media.update(image for image in (item.image, item.group and item.group.image)
                          if image)
