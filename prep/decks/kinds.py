@@ -5,8 +5,8 @@
 scenario with nested ``questions`` of kind question, ordering or matching) and ``series``
 (a goal with nested ``solutions``, each a ``yesno`` item). A group comes back as its own
 spec followed by its members', each member with ``group`` and ``group_position`` set. The
-stored forms are those of docs/DESIGN.md and decks/README.md; every fault is recorded as
-``path:line: message``.
+stored forms are the ``Item`` columns' (prep/models/content.py); the file format is
+decks/README.md's. Every fault is recorded as ``path:line: message``.
 """
 
 from __future__ import annotations
