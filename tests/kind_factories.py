@@ -1,22 +1,18 @@
-"""Factories for the item kinds of issue 16 (ordering, matching, yes/no series, case studies)
-and for attempts that hold them at chosen positions.
-
-Items are stored as the deck loader stores them (issue16-design.md, "Stored forms"): an
-ordering's steps in correct order with letter keys from a shuffle seeded by the uid, a
-matching's answers keyed a.. and prompts keyed 1.., yes/no options yes/no, group members with
-``group_id`` and ``group_position``.
-"""
+"""Items of issue 16's kinds (ordering, matching, a case study, a yes/no series) written as
+rows in their stored forms (prep/models/content.py), for tests that need them whatever the
+deck files hold."""
 
 from __future__ import annotations
 
-import random
-from datetime import datetime, timedelta
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prep.exams.pools import bump_content_version
+from prep.decks.sync import bump_content_version
 from prep.models import (
     CASE,
     MATCHING,
@@ -24,169 +20,174 @@ from prep.models import (
     QUESTION,
     SERIES,
     YESNO,
-    AttemptQuestion,
     Deck,
-    Exam,
-    ExamAttempt,
     ExamDomain,
     Item,
-    User,
+    Track,
 )
 from tests.factories import load_decks
 
-LETTERS = "abcdefgh"
+SCENARIO = """\
+A regional bakery chain sells bread in 40 shops. Each shop orders tomorrow's bread at 18:00
+from a forecast of the next day's demand. Today the forecast is a 4-week moving average.
+
+- Sales history: 3 years of daily sales per shop and product, with holidays marked.
+- Waste: about 12% of the bread is thrown away each evening.
+- The data team has one engineer and a weekly release window.
+
+The chain wants to cut waste without running out of bread before 17:00.
+"""
+GOAL = """\
+You are building a model that flags fraudulent card payments. The data holds 0.2% fraud.
+
+You need to ensure that the model's evaluation reflects how well it finds fraud.
+"""
 
 
-class KindBank:
-    """Builds items of every kind into one deck of the fixture track ``alpha``."""
+@dataclass
+class KindItems:
+    """The items made: a free-standing ordering and matching, a case study with its
+    questions (choice, ordering, matching) and a yes/no series with its solutions."""
 
-    def __init__(self, session: Session, now: datetime, exam_id: str = "alpha-one",
-                 slug: str = "alpha/kind-screens"):
-        if session.get(Exam, exam_id) is None:
-            load_decks(session, now)
-        self.session, self.now, self.counter = session, now, 0
-        self.domains = {d.number: d for d in session.scalars(
-            select(ExamDomain).where(ExamDomain.exam_id == exam_id))}
-        self.deck = Deck(slug=slug, track_id="alpha", title="Kinds")
-        session.add(self.deck)
-        session.flush()
+    ordering: Item
+    matching: Item
+    case: Item
+    case_questions: list[Item]
+    series: Item
+    solutions: list[Item]
 
-    def _item(self, kind: str, uid: str | None, prompt: str, domain: int | None,
-              **fields: Any) -> Item:
-        self.counter += 1
-        item = Item(uid=uid or f"kind-{self.counter}", deck=self.deck, kind=kind, prompt=prompt,
-                    reference="Test reference", tags=[],
-                    content_hash=f"k{self.counter:063d}", created_at=self.now,
-                    updated_at=self.now,
-                    domains=[self.domains[domain]] if domain is not None else [], **fields)
-        self.session.add(item)
-        self.session.flush()
-        bump_content_version(self.session, self.now)  # as a deck load does: pools changed
-        return item
-
-    def question(self, prompt: str = "Which option is right?", domain: int = 1,
-                 uid: str | None = None, **fields: Any) -> Item:
-        """A single-choice question whose answer is ``a``."""
-        return self._item(QUESTION, uid, prompt, domain, options=[
-            {"key": k, "text": f"Option {k.upper()}", "explanation": f"Why {k} is "
-             f"{'right' if k == 'a' else 'wrong'}."} for k in "abcd"], correct=["a"], **fields)
-
-    def ordering(self, steps: list[str], prompt: str = "Put the steps in order.",
-                 domain: int = 1, uid: str | None = None,
-                 explanation: str = "The data must exist before it is used.",
-                 **fields: Any) -> Item:
-        """An ordering item: ``steps`` in their correct order, keyed by a seeded shuffle."""
-        uid = uid or f"kind-o{self.counter + 1}"
-        keys = list(LETTERS[:len(steps)])
-        random.Random(uid).shuffle(keys)
-        return self._item(ORDERING, uid, prompt, domain, explanation=explanation, options=[
-            {"key": key, "text": text, "explanation": ""} for key, text in zip(keys, steps,
-                                                                              strict=True)],
-            correct=keys, **fields)
-
-    def matching(self, pairs: list[tuple[str, str]], extra_answers: tuple[str, ...] = (),
-                 prompt: str = "Match each need to the service that meets it.",
-                 domain: int = 1, uid: str | None = None, **fields: Any) -> Item:
-        """A matching item: (prompt, answer) pairs; answers keyed a.. in first-use order,
-        then ``extra_answers`` (distractors)."""
-        answers: list[str] = []
-        for _, answer in pairs:
-            if answer not in answers:
-                answers.append(answer)
-        answers += list(extra_answers)
-        key = {text: LETTERS[n] for n, text in enumerate(answers)}
-        return self._item(
-            MATCHING, uid, prompt, domain,
-            options=[{"key": key[text], "text": text, "explanation": ""} for text in answers],
-            prompts=[{"key": str(n), "text": text, "explanation": f"{answer} does this."}
-                     for n, (text, answer) in enumerate(pairs, start=1)],
-            correct=[key[answer] for _, answer in pairs], **fields)
-
-    def case(self, scenario: str, members: list[Item],
-             title: str = "Case study: a payments company") -> Item:
-        """A case study holding ``members`` (questions, orderings, matchings) in order."""
-        case = self._item(CASE, None, scenario, None, answer_text=title)
-        for n, member in enumerate(members, start=1):
-            member.group_id, member.group_position = case.id, n
-        self.session.flush()
-        bump_content_version(self.session, self.now)
-        return case
-
-    def series(self, goal: str, solutions: list[tuple[str, str]], domain: int = 2,
-               uid: str | None = None) -> tuple[Item, list[Item]]:
-        """A yes/no series: its goal and one solution item per (text, "yes" | "no")."""
-        group = self._item(SERIES, uid, goal, domain)
-        members = []
-        for n, (text, answer) in enumerate(solutions, start=1):
-            members.append(self._item(
-                YESNO, f"{group.uid}-{n}", text, domain, explanation=f"Solution {n}: "
-                f"{'it meets' if answer == 'yes' else 'it does not meet'} the goal.",
-                options=[{"key": "yes", "text": "Yes", "explanation": ""},
-                         {"key": "no", "text": "No", "explanation": ""}],
-                correct=[answer], group_id=group.id, group_position=n))
-        return group, members
+    def answerable(self) -> list[Item]:
+        """Every item that is one note (and one card): all but the case and series."""
+        return [self.ordering, self.matching, *self.case_questions, *self.solutions]
 
 
-def first_order(item: Item) -> list[str]:
-    """The order an attempt first shows an item's options in: a rotation for an ordering
-    (never the correct order), the answers' order for a matching, the keys otherwise."""
-    keys = [option["key"] for option in item.options or ()]
-    if item.kind == ORDERING:
-        return keys[1:] + keys[:1]
-    return keys
-
-
-def kind_attempt(session: Session, user: User, items: list[Item], now: datetime, *,
-                 mode: str = "exam", minutes: int | None = 30, exam_id: str = "alpha-one",
-                 kinds: dict[str, Any] | None = None) -> ExamAttempt:
-    """An open attempt of ``exam_id`` holding ``items`` at positions 1.. (committed).
-
-    ``kinds`` replaces the exam's ``kinds`` mapping (say, case studies that lock).
-    """
-    exam = session.get(Exam, exam_id)
-    if kinds is not None:
-        exam.kinds = kinds
-        bump_content_version(session, now)
-    attempt = ExamAttempt(user_id=user.id, exam_id=exam_id, mode=mode, seed=1, started_at=now,
-                          question_count=len(items), notes=[],
-                          deadline=now + timedelta(minutes=minutes) if minutes else None,
-                          current_position=1, current_since=now)
-    session.add(attempt)
+def _item(session: Session, deck: Deck, now: datetime, domains: list[ExamDomain],
+          **fields: Any) -> Item:
+    fields.setdefault("reference", "https://example.org/guide")
+    item = Item(deck=deck, created_at=now, updated_at=now, tags=[], domains=domains,
+                content_hash=content_hash(fields), **fields)
+    session.add(item)
     session.flush()
-    session.execute(insert(AttemptQuestion.__table__), [
-        {"attempt_id": attempt.id, "position": n, "item_id": item.id,
-         "option_order": first_order(item), "flagged": False, "locked": False,
-         "time_spent_ms": 0}
-        for n, item in enumerate(items, start=1)])
-    session.expire(attempt, ["questions"])
-    session.commit()
-    return attempt
+    return item
 
 
-def sample_kinds(bank: KindBank) -> dict[str, Any]:
-    """One item of each kind, with readable text: an ordering, a matching, a case of two
-    questions and a series of three solutions."""
-    ordering = bank.ordering(
-        ["Create the feature group", "Ingest the records", "Train the model",
-         "Register the model version"],
-        prompt="A team builds its first model. Put the steps in the order they happen.",
-        uid="kind-order")
-    matching = bank.matching(
-        [("Detect drift in an endpoint's inputs", "SageMaker Model Monitor"),
-         ("Record who called the API", "AWS CloudTrail"),
-         ("Alarm on high latency", "Amazon CloudWatch")],
-        extra_answers=("AWS Config",), uid="kind-match")
+def content_hash(fields: dict[str, Any]) -> str:
+    """A hash of an item's content fields (what the deck loader's hash stands for)."""
+    return hashlib.sha256(repr(sorted((k, repr(v)) for k, v in fields.items()
+                                      if k not in ("group", "group_position"))).encode()
+                          ).hexdigest()
+
+
+def _steps(texts: list[str], keys: str) -> list[dict[str, str]]:
+    """Steps in their correct order, keyed by ``keys`` (a shuffle, as the loader's)."""
+    return [{"key": key, "text": text, "explanation": ""} for key, text in zip(keys, texts,
+                                                                             strict=True)]
+
+
+def add_kind_items(session: Session, now: datetime, track_id: str = "alpha",
+                   exam_id: str = "alpha-one") -> KindItems:
+    """One item of every new kind in a deck "Kinds" of ``track_id`` (the fixture decks are
+    loaded first if needed); commits."""
+    if session.get(Track, track_id) is None:
+        load_decks(session, now)
+    data, models = (session.scalars(select(ExamDomain).where(
+        ExamDomain.exam_id == exam_id, ExamDomain.number == number)).one() for number in (1, 2))
+    deck = Deck(slug=f"{track_id}/kinds", track_id=track_id, title="Kinds")
+    session.add(deck)
+    order_steps = ["Pull the week's labelled data from the feature store",
+                   "Train a candidate model on the new data",
+                   "Evaluate the candidate against the current model on the holdout set",
+                   "Register the candidate as a new model version",
+                   "Deploy the approved version behind a canary endpoint"]
+    ordering = _item(
+        session, deck, now, [models], uid="kd-o001", kind=ORDERING,
+        prompt="A team retrains a model every week. Put the steps of one release in the "
+               "order the team should perform them.",
+        options=_steps(order_steps, "ceadb"), correct=list("ceadb"),
+        explanation="Data comes first, then training; a candidate is **evaluated** before it "
+                    "is registered, and only a registered, approved version is deployed "
+                    "(`canary` first, so a bad release reaches few users).")
+    matching = _item(
+        session, deck, now, [data], uid="kd-m001", kind=MATCHING,
+        prompt="Match each monitoring need to the report that meets it. A report may be "
+               "used once, more than once, or not at all.",
+        prompts=[{"key": "1", "text": "Notice that the inputs of a live model drift away "
+                                      "from the training data",
+                  "explanation": "A drift report compares live inputs with the training "
+                                 "baseline, feature by feature."},
+                 {"key": "2", "text": "See when responses get too slow for the checkout page",
+                  "explanation": "Latency is an operational metric: the latency dashboard."},
+                 {"key": "3", "text": "Find who called the model's endpoint last night",
+                  "explanation": "Calls and callers are in the access logs."}],
+        options=[{"key": "a", "text": "Data drift report", "explanation": ""},
+                 {"key": "b", "text": "Model card", "explanation": ""},
+                 {"key": "c", "text": "Access logs", "explanation": ""},
+                 {"key": "d", "text": "Latency dashboard", "explanation": ""}],
+        correct=["a", "d", "c"])
+    case = _item(session, deck, now, [], uid="kd-cs001", kind=CASE, prompt=SCENARIO,
+                 answer_text="Case study: a bakery's demand forecast")
     case_questions = [
-        bank.question("Which store fits the fraud features best?", uid="kind-case-q1"),
-        bank.question("Which metric should the team watch?", domain=2, uid="kind-case-q2"),
+        _item(session, deck, now, [models], uid="kd-cs001-q1", kind=QUESTION, group=case,
+              group_position=1,
+              prompt="Which metric should the chain use to compare forecasts?",
+              options=[{"key": "a", "text": "Accuracy of a sold-out / not-sold-out label",
+                        "explanation": "A label hides how far off the forecast was."},
+                       {"key": "b", "text": "Mean absolute error in loaves per shop and day",
+                        "explanation": "It counts loaves wasted or missing, as the goal does."},
+                       {"key": "c", "text": "R² on the training data",
+                        "explanation": "Training fit says nothing about tomorrow."},
+                       {"key": "d", "text": "Number of features used",
+                        "explanation": "Not a measure of forecast quality."}],
+              correct=["b"]),
+        _item(session, deck, now, [data], uid="kd-cs001-q2", kind=ORDERING, group=case,
+              group_position=2,
+              prompt="Put the steps to build the first model in order.",
+              options=_steps(["Join the sales history with the holiday calendar",
+                              "Split the data by date into training and test periods",
+                              "Train the model on the training period"], "bca"),
+              correct=list("bca"),
+              explanation="Features first; a split **by date** keeps tomorrow's data out of "
+                          "training; then train."),
+        _item(session, deck, now, [data], uid="kd-cs001-q3", kind=MATCHING, group=case,
+              group_position=3,
+              prompt="Match each data problem to its fix.",
+              prompts=[{"key": "1", "text": "Holidays missing from one year",
+                        "explanation": "Add them from the public calendar."},
+                       {"key": "2", "text": "A shop closed for two weeks",
+                        "explanation": "Zero sales there are not demand: drop the days."},
+                       {"key": "3", "text": "Sales recorded twice on one day",
+                        "explanation": "Remove the duplicate rows."}],
+              options=[{"key": "a", "text": "Drop the days", "explanation": ""},
+                       {"key": "b", "text": "Remove duplicate rows", "explanation": ""},
+                       {"key": "c", "text": "Add from the public calendar", "explanation": ""}],
+              correct=["c", "a", "b"]),
     ]
-    case = bank.case("A payments company scores **card transactions** for fraud in real time. "
-                     "Its models are retrained weekly.", case_questions)
-    series, solutions = bank.series(
-        "You need to ensure that the chatbot answers only from the company's documents.",
-        [("You ground the model with a search index over the documents.", "yes"),
-         ("You raise the model's temperature.", "no"),
-         ("You add a system message that lists allowed topics.", "no")], uid="kind-series")
-    bank.session.commit()
-    return {"ordering": ordering, "matching": matching, "case": case,
-            "case_questions": case_questions, "series": series, "solutions": solutions}
+    series = _item(session, deck, now, [data], uid="kd-s001", kind=SERIES, prompt=GOAL)
+    yes_no = [{"key": "yes", "text": "Yes", "explanation": ""},
+              {"key": "no", "text": "No", "explanation": ""}]
+    solutions = [
+        _item(session, deck, now, [data], uid=f"kd-s001-{n}", kind=YESNO, group=series,
+              group_position=n, prompt=text, options=yes_no, correct=[answer],
+              explanation=why)
+        for n, (text, answer, why) in enumerate([
+            ("You evaluate the model with the **area under the precision-recall curve**.",
+             "yes", "With 0.2% positives, precision and recall show how well fraud is found."),
+            ("You evaluate the model with accuracy.", "no",
+             "A model that never flags fraud is 99.8% accurate."),
+            ("You evaluate the model with the training loss.", "no",
+             "Training loss measures fit to the training data, not fraud found on new data."),
+        ], start=1)]
+    bump_content_version(session, now)
+    session.commit()
+    return KindItems(ordering, matching, case, case_questions, series, solutions)
+
+
+def edit_item(session: Session, item: Item, now: datetime, **changes: Any) -> None:
+    """Change an item's content as a deck load would (new hash, ``updated_at``); commits."""
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item.content_hash = content_hash({"prompt": item.prompt, "options": item.options,
+                                      "explanation": item.explanation, **changes})
+    item.updated_at = now
+    bump_content_version(session, now)
+    session.commit()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from prep.models import GRADED, Exam, ExamAttempt, User
 from tests.conftest import FrozenClock, post_form, refresh
 from tests.factories import PASSWORD, make_kind_bank, make_question_bank
-from tests.kind_factories import KindBank, kind_attempt, sample_kinds
+from tests.kind_attempts import KindBank, kind_attempt, sample_kinds
 
 JSON = {"Accept": "application/json"}
 LOCKING = {"case-study": {"sets": 1, "locks": True}}

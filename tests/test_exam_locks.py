@@ -10,7 +10,7 @@ from prep.exams import locks
 from prep.exams.attempts import QuestionLocked, record_answer, toggle_flag
 from prep.models import AttemptQuestion, ExamAttempt, User
 from tests.conftest import FrozenClock, refresh
-from tests.kind_factories import KindBank, kind_attempt, sample_kinds
+from tests.kind_attempts import KindBank, kind_attempt, sample_kinds
 
 LOCKING = {"case-study": {"sets": 1, "locks": True}}
 

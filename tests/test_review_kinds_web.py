@@ -14,7 +14,7 @@ from prep.exams.attempts import queue_missed
 from prep.models import Card, Item, User
 from prep.web.review import first_shown
 from tests.conftest import FrozenClock
-from tests.kind_factories import KindBank, sample_kinds
+from tests.kind_attempts import KindBank, sample_kinds
 
 
 def due(session: Session, user: User, clock: FrozenClock, item: Item) -> None:

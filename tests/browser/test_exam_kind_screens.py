@@ -18,7 +18,7 @@ from tests.browser.test_accessibility import blocking_violations
 from tests.browser.test_review_keyboard import log_in
 from tests.conftest import FrozenClock, refresh
 from tests.factories import PASSWORD, make_user
-from tests.kind_factories import KindBank, kind_attempt, sample_kinds
+from tests.kind_attempts import KindBank, kind_attempt, sample_kinds
 
 SHOTS = os.environ.get("PREP_KIND_SHOTS", "/tmp/shots-kinds")
 LOCKING = {"case-study": {"sets": 1, "locks": True}}
