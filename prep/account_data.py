@@ -21,6 +21,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from prep.export.anki import note_guid
 from prep.models import (
+    ANSWERABLE_KINDS,
+    CARD,
+    MATCHING,
+    ORDERING,
+    QUESTION,
+    YESNO,
     AttemptQuestion,
     Card,
     CardState,
@@ -389,7 +395,7 @@ def read_account_file(session: Session, user: User, document: Any,
     wanted = {uid for uid in wanted if isinstance(uid, str) and uid not in own_drafts}
     # Only the shared decks' items: another user's own cards are never reachable by uid.
     shared = {row.uid: row for row in session.execute(
-        select(Item.uid, Item.id, Item.kind, Item.options).join(Deck)
+        select(Item.uid, Item.id, Item.kind, Item.options, Item.prompts).join(Deck)
         .where(Item.uid.in_(wanted), Deck.owner_id.is_(None)))}
     item_ids = {uid: row.id for uid, row in shared.items()}
 
@@ -514,16 +520,26 @@ def _refuse_unless_fresh(session: Session, user: User) -> None:
 
 
 def _check_options(reader: _Reader, item: Any, question: dict[str, Any], path: str) -> None:
-    """An attempt question must be a question, shown in an order of its own options."""
+    """An attempt question must be an answerable item, shown in an order of its own options
+    (steps, answers), with an answer of its kind's form (docs: issue 16's design)."""
     if item is None:
         return  # an unknown item is reported already
     keys = sorted(option["key"] for option in item.options or ())
-    if item.kind != "question":
-        reader.fail(f"{path}.item", "this item is a flashcard, not a question")
+    chosen = question.get("chosen")
+    chosen = None if chosen is None else list(map(str, chosen))
+    if item.kind not in ANSWERABLE_KINDS:
+        what = "a flashcard" if item.kind == CARD else "a case study or series"
+        reader.fail(f"{path}.item", f"this item is {what}, not a question")
     elif sorted(map(str, question.get("option_order") or [])) != keys:
         reader.fail(f"{path}.option_order", "expected an order of the question's options")
-    elif question.get("chosen") is not None and not set(map(str, question["chosen"])) <= set(
-            keys):
+    elif chosen is None:
+        return
+    elif item.kind == ORDERING and sorted(chosen) != keys:
+        reader.fail(f"{path}.chosen", "expected an order of all the steps")
+    elif item.kind == MATCHING and (len(chosen) != len(item.prompts or ())
+                                    or not set(chosen) <= {*keys, ""}):
+        reader.fail(f"{path}.chosen", "expected an answer key (or \"\") for each prompt")
+    elif item.kind in (QUESTION, YESNO) and not set(chosen) <= set(keys):
         reader.fail(f"{path}.chosen", "expected some of the question's options")
 
 

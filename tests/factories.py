@@ -17,6 +17,8 @@ from prep.models import CardState, User
 
 PASSWORD = "correct horse battery"
 FIXTURE_DECKS = Path(__file__).parent / "fixtures" / "decks"
+# One track (gamma) with an item of every kind: ordering, matching, a case, a series.
+KINDS_DECKS = Path(__file__).parent / "fixtures" / "kinds"
 
 
 def make_user(session: Session, now: datetime, email: str, password: str = PASSWORD) -> User:
@@ -196,7 +198,8 @@ def make_kind_bank(session: Session, now: datetime, *, ordering: dict[int, int] 
             item(kind, number, group_id=case.id, group_position=position,
                  **makers[kind](serial[0] + 1))
     for number, solutions in series or []:
-        goal = item(SERIES, number, prompt="You need to meet a goal. Does each solution?")
+        # As the deck loader stores it: the series' domains are its solutions'.
+        goal = item(SERIES, None, prompt="You need to meet a goal. Does each solution?")
         made[SERIES].append(goal.id)
         for position in range(1, solutions + 1):
             answer = "yes" if position % 2 else "no"

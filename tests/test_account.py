@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -262,3 +264,29 @@ def test_an_import_over_the_own_card_quota_or_with_a_lone_surrogate_is_a_422(
     assert upload(json.dumps(document).encode()).status_code == 422
     refresh(session)
     assert _rows_of(session, user.id) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "order", "chosen", "problem"),
+    [
+        ("ordering", ["c", "a", "b"], ["b", "c", "a"], None),
+        ("ordering", ["c", "a", "b"], ["b", "c"], "chosen: expected an order of all the steps"),
+        ("matching", ["b", "a", "c"], ["a", "", "c"], None),
+        ("matching", ["b", "a", "c"], ["a", "c"],
+         'chosen: expected an answer key (or "") for each prompt'),
+        ("matching", ["b", "a", "c"], ["a", "z", "c"],
+         'chosen: expected an answer key (or "") for each prompt'),
+        ("yesno", ["yes", "no"], ["no"], None),
+        ("yesno", ["yes", "no"], ["maybe"], "chosen: expected some of the question's options"),
+        ("case", [], None, "item: this item is a case study or series, not a question"),
+        ("card", [], None, "item: this item is a flashcard, not a question"),
+    ],
+)
+def test_an_imported_attempt_answer_has_its_kinds_form(
+        kind: str, order: list[str], chosen: list[str] | None, problem: str | None) -> None:
+    keys = {"yesno": ["yes", "no"], "case": [], "card": []}.get(kind, ["a", "b", "c"])
+    item = SimpleNamespace(kind=kind, options=[{"key": key} for key in keys],
+                           prompts=[{"key": str(n)} for n in (1, 2, 3)])
+    reader = account_data._Reader(datetime(2026, 3, 2, tzinfo=UTC))
+    account_data._check_options(reader, item, {"option_order": order, "chosen": chosen}, "$.q")
+    assert reader.problems == ([] if problem is None else [f"$.q.{problem}"])
