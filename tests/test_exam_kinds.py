@@ -46,11 +46,10 @@ from tests.conftest import FrozenClock, post_form, refresh
 from tests.factories import (
     KINDS_DECKS,
     load_decks,
-    make_kind_bank,
     make_question_bank,
     make_user,
-    members_of,
 )
+from tests.kind_factories import make_kind_bank, members_of
 from tests.test_races import at_once, form_post, logged_in_clients, statuses
 
 FORM = {ORDERING: {"per_form": 2, "scoring": "all-or-nothing"},
