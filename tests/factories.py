@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import random
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -103,124 +101,6 @@ def make_question_bank(session: Session, now: datetime, per_domain: dict[int, in
     bump_content_version(session, now)  # as a deck load would: pools changed
     session.commit()
     return ids
-
-
-def _bank_deck(session: Session, slug: str) -> Any:
-    from sqlalchemy import select
-
-    from prep.models import Deck
-
-    deck = session.scalar(select(Deck).where(Deck.slug == slug))
-    if deck is None:
-        deck = Deck(slug=slug, track_id="alpha", title="Kinds")
-        session.add(deck)
-    return deck
-
-
-def make_kind_bank(session: Session, now: datetime, *, ordering: dict[int, int] | None = None,
-                   matching: dict[int, int] | None = None,
-                   cases: list[tuple[int, ...]] | None = None,
-                   series: list[tuple[int, int]] | None = None, exam_id: str = "alpha-one",
-                   steps: int = 4, prompts: int = 3) -> dict[str, list[int]]:
-    """Items of the new kinds for ``exam_id``, in their stored forms (docs: issue 16 design):
-    ``ordering``/``matching`` {domain number: count} standalone items; ``cases``, one case
-    study per tuple with a member per domain number listed (kinds question, ordering,
-    matching in turn); ``series``, one yes/no series per (domain number, solutions). Bumps
-    the content version and commits; returns the ids by kind (groups: the group item ids).
-    """
-    from sqlalchemy import func, select
-
-    from prep.models import (
-        CASE,
-        MATCHING,
-        ORDERING,
-        QUESTION,
-        SERIES,
-        YESNO,
-        Exam,
-        ExamDomain,
-        Item,
-    )
-
-    if session.get(Exam, exam_id) is None:
-        load_decks(session, now)
-    domains = {d.number: d for d in session.scalars(
-        select(ExamDomain).where(ExamDomain.exam_id == exam_id))}
-    deck = _bank_deck(session, "alpha/kinds")
-    made: dict[str, list[int]] = {ORDERING: [], MATCHING: [], CASE: [], SERIES: []}
-    serial = [session.scalar(select(func.count(Item.id))) or 0]  # unique uids across calls
-
-    def item(kind: str, number: int | None, **fields: object) -> Item:
-        serial[0] += 1
-        uid = f"kind-{kind}-{serial[0]}"
-        made_item = Item(uid=uid, deck=deck, kind=kind, tags=[], reference="Test",
-                         content_hash=f"{serial[0]:064x}", created_at=now, updated_at=now,
-                         domains=[domains[number]] if number is not None else [], **fields)
-        session.add(made_item)
-        session.flush()
-        return made_item
-
-    def ordering_fields(n: int) -> dict[str, object]:
-        keys = list("abcdef"[:steps])
-        random.Random(n).shuffle(keys)  # letters by a seeded shuffle: the keys hide the order
-        return {"prompt": f"Ordering {n}: put the steps in order.",
-                "options": [{"key": key, "text": f"Step {k + 1} of ordering {n}",
-                             "explanation": ""} for k, key in enumerate(keys)],
-                "correct": keys, "explanation": f"Why ordering {n} goes this way."}
-
-    def matching_fields(n: int) -> dict[str, object]:
-        answers = "abcde"[:prompts + 1]  # one answer more than prompts: a distractor
-        correct = [answers[(n + k) % len(answers)] for k in range(prompts)]
-        return {"prompt": f"Matching {n}: match each need to its service.",
-                "options": [{"key": key, "text": f"Service {key} of {n}", "explanation": ""}
-                            for key in answers],
-                "prompts": [{"key": str(k + 1), "text": f"Need {k + 1} of matching {n}",
-                             "explanation": f"Need {k + 1} takes {correct[k]}."}
-                            for k in range(prompts)],
-                "correct": correct, "explanation": None}
-
-    def question_fields(n: int) -> dict[str, object]:
-        return {"prompt": f"Case question {n}: which option?",
-                "options": [{"key": k, "text": f"Option {k} of {n}", "explanation": f"Why {k}."}
-                            for k in "abcd"], "correct": ["b"]}
-
-    makers = {QUESTION: question_fields, ORDERING: ordering_fields, MATCHING: matching_fields}
-    for kind, per_domain in ((ORDERING, ordering or {}), (MATCHING, matching or {})):
-        for number, count in per_domain.items():
-            for _ in range(count):
-                made[kind].append(item(kind, number, **makers[kind](serial[0] + 1)).id)
-    for members in cases or []:
-        case = item(CASE, None, prompt="A **scenario** shared by the questions.",
-                    answer_text="Case study: Contoso")
-        made[CASE].append(case.id)
-        for position, number in enumerate(members, start=1):
-            kind = (QUESTION, ORDERING, MATCHING)[(position - 1) % 3]
-            item(kind, number, group_id=case.id, group_position=position,
-                 **makers[kind](serial[0] + 1))
-    for number, solutions in series or []:
-        goal = item(SERIES, number, prompt="You need to meet a goal. Does each solution?")
-        made[SERIES].append(goal.id)
-        for position in range(1, solutions + 1):
-            answer = "yes" if position % 2 else "no"
-            item(YESNO, number, group_id=goal.id, group_position=position,
-                 prompt=f"Solution {position}: do this.",
-                 options=[{"key": "yes", "text": "Yes", "explanation": ""},
-                          {"key": "no", "text": "No", "explanation": ""}],
-                 correct=[answer], explanation=f"It {'meets' if answer == 'yes' else 'misses'}"
-                                               " the goal.")
-    bump_content_version(session, now)  # as a deck load would: pools changed
-    session.commit()
-    return made
-
-
-def members_of(session: Session, group_id: int) -> list[int]:
-    """The member item ids of a case study or series, in group order."""
-    from sqlalchemy import select
-
-    from prep.models import Item
-
-    return list(session.scalars(select(Item.id).where(Item.group_id == group_id)
-                                .order_by(Item.group_position)))
 
 
 def studied_user(session: Session, now: datetime, email: str = "kim@example.com") -> User:

@@ -1,15 +1,17 @@
 """Items of issue 16's kinds (ordering, matching, a case study, a yes/no series) written as
 rows in their stored forms (prep/models/content.py), for tests that need them whatever the
-deck files hold."""
+deck files hold: one of each with real-looking content (``add_kind_items``), or a bank of
+many per domain for drawing forms (``make_kind_bank``)."""
 
 from __future__ import annotations
 
 import hashlib
+import random
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prep.decks.sync import bump_content_version
@@ -21,6 +23,7 @@ from prep.models import (
     SERIES,
     YESNO,
     Deck,
+    Exam,
     ExamDomain,
     Item,
     Track,
@@ -191,3 +194,86 @@ def edit_item(session: Session, item: Item, now: datetime, **changes: Any) -> No
     item.updated_at = now
     bump_content_version(session, now)
     session.commit()
+
+
+def make_kind_bank(session: Session, now: datetime, *, ordering: dict[int, int] | None = None,
+                   matching: dict[int, int] | None = None,
+                   cases: list[tuple[int, ...]] | None = None,
+                   series: list[tuple[int, int]] | None = None, exam_id: str = "alpha-one",
+                   steps: int = 4, prompts: int = 3) -> dict[str, list[int]]:
+    """Many items of the new kinds for ``exam_id``: ``ordering``/``matching`` {domain
+    number: count} standalone items; ``cases``, one case study per tuple with a member per
+    domain number listed (kinds question, ordering, matching in turn); ``series``, one
+    yes/no series per (domain number, solutions). Bumps the content version and commits;
+    returns the ids by kind (groups: the group item ids)."""
+    if session.get(Exam, exam_id) is None:
+        load_decks(session, now)
+    domains = {d.number: d for d in session.scalars(
+        select(ExamDomain).where(ExamDomain.exam_id == exam_id))}
+    deck = session.scalar(select(Deck).where(Deck.slug == "alpha/kind-bank"))
+    if deck is None:
+        deck = Deck(slug="alpha/kind-bank", track_id="alpha", title="Kind bank")
+        session.add(deck)
+    made: dict[str, list[int]] = {ORDERING: [], MATCHING: [], CASE: [], SERIES: []}
+    serial = [session.scalar(select(func.count(Item.id))) or 0]  # unique uids across calls
+
+    def item(kind: str, number: int | None, **fields: Any) -> Item:
+        serial[0] += 1
+        return _item(session, deck, now, [domains[number]] if number is not None else [],
+                     uid=f"bank-{kind}-{serial[0]}", kind=kind, **fields)
+
+    def ordering_fields(n: int) -> dict[str, Any]:
+        keys = list("abcdef"[:steps])
+        random.Random(n).shuffle(keys)  # letters by a seeded shuffle: the keys hide the order
+        return {"prompt": f"Ordering {n}: put the steps in order.",
+                "options": _steps([f"Step {k + 1} of ordering {n}" for k in range(steps)],
+                                  "".join(keys)),
+                "correct": keys, "explanation": f"Why ordering {n} goes this way."}
+
+    def matching_fields(n: int) -> dict[str, Any]:
+        answers = "abcde"[:prompts + 1]  # one answer more than prompts: a distractor
+        correct = [answers[(n + k) % len(answers)] for k in range(prompts)]
+        return {"prompt": f"Matching {n}: match each need to its service.",
+                "options": [{"key": key, "text": f"Service {key} of {n}", "explanation": ""}
+                            for key in answers],
+                "prompts": [{"key": str(k + 1), "text": f"Need {k + 1} of matching {n}",
+                             "explanation": f"Need {k + 1} takes {correct[k]}."}
+                            for k in range(prompts)],
+                "correct": correct}
+
+    def question_fields(n: int) -> dict[str, Any]:
+        return {"prompt": f"Case question {n}: which option?",
+                "options": [{"key": k, "text": f"Option {k} of {n}", "explanation": f"Why {k}."}
+                            for k in "abcd"], "correct": ["b"]}
+
+    makers = {QUESTION: question_fields, ORDERING: ordering_fields, MATCHING: matching_fields}
+    for kind, per_domain in ((ORDERING, ordering or {}), (MATCHING, matching or {})):
+        for number, count in per_domain.items():
+            for _ in range(count):
+                made[kind].append(item(kind, number, **makers[kind](serial[0] + 1)).id)
+    for members in cases or []:
+        case = item(CASE, None, prompt=SCENARIO, answer_text="Case study: a bakery")
+        made[CASE].append(case.id)
+        for position, number in enumerate(members, start=1):
+            kind = (QUESTION, ORDERING, MATCHING)[(position - 1) % 3]
+            item(kind, number, group=case, group_position=position,
+                 **makers[kind](serial[0] + 1))
+    yes_no = [{"key": "yes", "text": "Yes", "explanation": ""},
+              {"key": "no", "text": "No", "explanation": ""}]
+    for number, solutions in series or []:
+        goal = item(SERIES, None, prompt=GOAL)  # as the loader stores it: no domain
+        made[SERIES].append(goal.id)
+        for position in range(1, solutions + 1):
+            answer = "yes" if position % 2 else "no"
+            item(YESNO, number, group=goal, group_position=position,
+                 prompt=f"Solution {position}: do this.", options=yes_no, correct=[answer],
+                 explanation=f"It {'meets' if answer == 'yes' else 'misses'} the goal.")
+    bump_content_version(session, now)  # as a deck load would: pools changed
+    session.commit()
+    return made
+
+
+def members_of(session: Session, group_id: int) -> list[int]:
+    """The member item ids of a case study or series, in group order."""
+    return list(session.scalars(select(Item.id).where(Item.group_id == group_id)
+                                .order_by(Item.group_position)))

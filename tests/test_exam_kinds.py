@@ -43,7 +43,13 @@ from prep.models import (
     User,
 )
 from tests.conftest import FrozenClock, post_form, refresh
-from tests.factories import make_kind_bank, make_question_bank, make_user, members_of
+from tests.factories import (
+    KINDS_DECKS,
+    load_decks,
+    make_question_bank,
+    make_user,
+)
+from tests.kind_factories import make_kind_bank, members_of
 from tests.test_races import at_once, form_post, logged_in_clients, statuses
 
 FORM = {ORDERING: {"per_form": 2, "scoring": "all-or-nothing"},
@@ -183,6 +189,24 @@ def test_a_custom_quiz_holds_the_kinds_in_proportion(
     assert by_domain == {1: 6, 2: 4}
     assert standalone(attempt)[ORDERING] == 1 and standalone(attempt)[MATCHING] == 1
     assert len(groups_in(attempt)) == 2  # half a form: one case and one series (half up)
+
+
+def test_a_form_from_deck_files_holds_every_kind(session: Session, clock: FrozenClock) -> None:
+    """The loader's stored forms (tests/fixtures/kinds): a locking case study goes last."""
+    load_decks(session, clock(), KINDS_DECKS)
+    exam = session.get(Exam, "gamma-one")
+    attempt = generate_exam(session, ExamRequest(
+        exam, make_user(session, clock(), "gamma@example.com"), Mode.EXAM, seed=4,
+        allow_short=True), clock())  # the fixture holds 8 of a form's 10
+    uids = [item.uid for item in placed(attempt)]
+    assert sorted(uids) == sorted(["ga-q001", "ga-o001", "ga-m001", "ga-cs001-q1",
+                                   "ga-cs001-o1", "ga-s001-1", "ga-s001-2", "ga-s001-3"])
+    assert uids[-2:] == ["ga-cs001-q1", "ga-cs001-o1"]
+    start = uids.index("ga-s001-1")
+    assert uids[start:start + 3] == ["ga-s001-1", "ga-s001-2", "ga-s001-3"]
+    ordering = next(q for q in attempt.questions if q.item.uid == "ga-o001")
+    assert ordering.option_order != ordering.item.correct
+    assert kind_notes(attempt) == [] and any("shorter exam" in n for n in attempt.notes)
 
 
 def first(attempt: ExamAttempt, kind: str, *, grouped: bool = False) -> AttemptQuestion:

@@ -19,11 +19,10 @@ from tests.conftest import FrozenClock
 from tests.factories import (
     FIXTURE_DECKS,
     load_decks,
-    make_kind_bank,
     make_question_bank,
     make_user,
-    members_of,
 )
+from tests.kind_factories import make_kind_bank, members_of
 
 
 def version(session: Session) -> int:
