@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from prep.models import GRADED, Exam, ExamAttempt, User
 from tests.conftest import FrozenClock, post_form, refresh
-from tests.factories import PASSWORD, make_kind_bank, make_question_bank
+from tests.factories import PASSWORD, make_question_bank
 from tests.kind_attempts import KindBank, kind_attempt, sample_kinds
+from tests.kind_factories import make_kind_bank
 
 JSON = {"Accept": "application/json"}
 LOCKING = {"case-study": {"sets": 1, "locks": True}}
@@ -73,6 +74,10 @@ def test_each_kind_is_answered_and_autosaved_as_its_form_posts(
     places = {f"place-{key}": str(place) for place, key in enumerate(correct, start=1)}
     saved = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer", places, headers=JSON)
     assert saved.status_code == 200 and saved.json["chosen"] == correct
+    listed = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer",
+                       {"choice": correct[::-1]}, headers=JSON)  # the steps, as a list
+    assert listed.status_code == 200 and listed.json["chosen"] == correct[::-1]
+    saved = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer", places, headers=JSON)
     match = post_form(user_client, f"/attempts/{attempt.id}/q/2/answer",
                       {"match-1": "a", "match-2": "", "match-3": "d"}, headers=JSON)
     assert match.status_code == 200 and match.json["chosen"] == ["a", "", "d"]

@@ -4,8 +4,10 @@ The exam screen's forms (templates/exams/_answer_*.html) post, per kind:
 
 - question and yes/no: ``choice`` once per chosen option key;
 - ordering: ``place-<step key>``, each step's place 1..n (the page's script keeps the places
-  a permutation as steps move; without the script the user picks them in selects);
-- matching: ``match-<prompt key>``, the answer key chosen for each prompt ("" for none yet).
+  a permutation as steps move; without the script the user picks them in selects); a client
+  may instead post ``choice`` once per step, in its order;
+- matching: ``match-<prompt key>``, the answer key chosen for each prompt ("" for none yet);
+  or ``choice`` once per prompt, in prompt order.
 
 ``posted_answer`` turns that into the stored form (issue16-design.md, "Answers in an
 attempt"); whether the answer fits the question is the domain's to check (record_answer).
@@ -49,9 +51,9 @@ def _matching(item: Item, form: PostedForm) -> list[str]:
 
 def posted_answer(item: Item, form: PostedForm) -> list[str]:
     """The answer the form posts for ``item``, in the form an attempt stores it."""
-    if item.kind == ORDERING:
+    if item.kind == ORDERING and any(name.startswith("place-") for name in form):
         return _ordering(item, form)
-    if item.kind == MATCHING:
+    if item.kind == MATCHING and any(name.startswith("match-") for name in form):
         return _matching(item, form)
     return form.getlist("choice")[:MAX_CHOICES]
 
