@@ -1,5 +1,6 @@
 """"Download my data": one JSON document with a user's settings, tracks, own cards, card
-states, review log and exam attempts, and its import into a fresh account (all or nothing).
+states and tags, review log and exam attempts, and its import into a fresh account (all or
+nothing).
 
 Items are referred to by their stable ``uid``, never by database ids, so the file moves
 between prep installations that load the same decks. Own cards travel with their content and
@@ -35,6 +36,7 @@ from prep.models import (
     User,
 )
 from prep.study.card_schedule import CardSchedule
+from prep.study.card_tags import MAX_TAGS_PER_CARD, TAG, insert_tags, tags_by_card
 from prep.study.own_cards import CardDraft, new_own_item, render_drafts
 
 FORMAT = "prep-account-data"
@@ -48,8 +50,9 @@ CARD_FIELDS = (*CardSchedule.FIELDS, "active", "from_exam", "buried_until", "fla
 REVIEW_FIELDS = ("review_uid", "rating", "reviewed_at", "duration_ms", "previous_state",
                  "last_interval", "state_before")
 # Written only when set, and optional on import: an answer's Anki revlog id (so that a later
-# Anki import or sync does not count it again) and the Anki GUID of an own card's note.
-ANKI_REVLOG_ID, ANKI_GUID = "anki_revlog_id", "anki_guid"
+# Anki import or sync does not count it again), the Anki GUID of an own card's note, and a
+# card's own tags (the user's, not its deck's).
+ANKI_REVLOG_ID, ANKI_GUID, CARD_TAGS = "anki_revlog_id", "anki_guid", "tags"
 ATTEMPT_FIELDS = ("mode", "status", "seed", "started_at", "deadline", "submitted_at",
                   "question_count", "correct_count", "score_scaled", "passed", "notes", "custom",
                   "current_position", "current_since")
@@ -140,8 +143,9 @@ def export_json(session: Session, user: User, now: datetime) -> Iterator[str]:
     for batch in _card_batches(session, user):
         yield separator + ",\n".join(
             json.dumps({"item": uid_of[card.item_id], **_row(card, CARD_FIELDS),
-                        "reviews": reviews}, ensure_ascii=False)
-            for card, reviews in batch)
+                        **({CARD_TAGS: tags} if tags else {}), "reviews": reviews},
+                       ensure_ascii=False)
+            for card, tags, reviews in batch)
         separator = ",\n"
     attempts = session.scalars(select(ExamAttempt).where(ExamAttempt.user_id == user.id)
                                .order_by(ExamAttempt.started_at, ExamAttempt.id)
@@ -160,8 +164,9 @@ _REVIEW_COLUMNS = (ReviewLog.card_id, ReviewLog.anki_revlog_id,
 
 
 def _card_batches(session: Session, user: User
-                  ) -> Iterator[list[tuple[Any, list[dict[str, Any]]]]]:
-    """The user's cards in id order, EXPORT_BATCH at a time, each with its reviews."""
+                  ) -> Iterator[list[tuple[Any, list[str], list[dict[str, Any]]]]]:
+    """The user's cards in id order, EXPORT_BATCH at a time, each with its tags and
+    reviews."""
     after = 0
     while cards := session.execute(
             select(*_CARD_COLUMNS).where(Card.user_id == user.id, Card.id > after)
@@ -179,7 +184,8 @@ def _card_batches(session: Session, user: User
                 if log.anki_revlog_id is not None:
                     row[ANKI_REVLOG_ID] = log.anki_revlog_id
                 reviews.setdefault(log.card_id, []).append(row)
-        yield [(card, reviews.get(card.id, [])) for card in cards]
+        tags = tags_by_card(session, [card.id for card in cards])
+        yield [(card, tags.get(card.id, []), reviews.get(card.id, [])) for card in cards]
 
 
 # --- reading a file -----------------------------------------------------------------------
@@ -303,7 +309,7 @@ class AccountImport:
     parameters: list[float] | None
     enrollments: list[Enrollment]
     own_drafts: dict[str, tuple[CardDraft, datetime, datetime]]
-    cards: list[tuple[int | str | None, dict[str, Any], list[dict[str, Any]]]]
+    cards: list[tuple[int | str | None, dict[str, Any], list[dict[str, Any]], list[str]]]
     attempts: list[tuple[str, dict[str, Any], list[tuple[int | str | None, dict[str, Any]]]]]
     own_guids: dict[str, str | None]  # the Anki note GUID each own card had, where it had one
 
@@ -401,7 +407,7 @@ def read_account_file(session: Session, user: User, document: Any,
             return None
         return item_ids[uid]
 
-    cards, review_uids = [], set()
+    cards, review_uids, spellings = [], set(), dict[str, str]()
     for n, raw in enumerate(raw_cards):
         path = f"$.cards[{n}]"
         raw = reader.mapping(raw, path)
@@ -424,7 +430,15 @@ def read_account_file(session: Session, user: User, document: Any,
                                 "expected a positive whole number")
                 review[ANKI_REVLOG_ID] = revlog_id
             reviews.append(review)
-        cards.append((item, values, reviews))
+        tags = raw.get(CARD_TAGS, [])
+        if not (isinstance(tags, list) and len(tags) <= MAX_TAGS_PER_CARD
+                and all(isinstance(tag, str) and TAG.match(tag) for tag in tags)):
+            reader.fail(f"{path}.{CARD_TAGS}", f"expected up to {MAX_TAGS_PER_CARD} tags, each "
+                                               "one word of letters, digits and _ : . -")
+            tags = []
+        # one spelling per tag, whatever the case (as the browser keeps them)
+        tags = sorted({spellings.setdefault(tag.casefold(), tag) for tag in tags})
+        cards.append((item, values, reviews, tags))
 
     attempts = []
     for n, raw in enumerate(raw_attempts):
@@ -487,10 +501,11 @@ def store_account_import(session: Session, user: User, plan: AccountImport) -> i
         return resolved[item] if isinstance(item, str) else item  # type: ignore[return-value]  # an int or None (no item) passes through
 
     count = 0
-    for item, values, reviews in plan.cards:
+    for item, values, reviews, tags in plan.cards:
         card = Card(user_id=user.id, item_id=resolve(item), **values)
         session.add(card)
         session.flush()
+        insert_tags(session, [(card.id, tag) for tag in tags], user)
         if reviews:
             session.execute(insert(ReviewLog), [
                 {"user_id": user.id, "card_id": card.id, **review} for review in reviews])

@@ -23,7 +23,7 @@ import genanki
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from prep.models import CARD, Card, Deck, ExamDomain, Item, Track, User
+from prep.models import CARD, Card, CardTag, Deck, ExamDomain, Item, Track, User
 from prep.rendering import pygments_css
 
 ROOT_DECK = "ML Certs"
@@ -151,12 +151,14 @@ def note_guid(uid: str, anki_guid: str | None = None) -> str:
     return anki_guid or genanki.guid_for(uid)
 
 
-def note_for(item: Item, track_name: str, suspended: bool = False) -> TimedNote:
-    """The Anki note of one item (Basic for flashcards, Multiple Choice for questions)."""
+def note_for(item: Item, track_name: str, suspended: bool = False,
+             card_tags: Iterable[str] = ()) -> TimedNote:
+    """The Anki note of one item (Basic for flashcards, Multiple Choice for questions),
+    tagged with the deck's tags and ``card_tags`` (the user's own tags on its card)."""
     domain, domain_tags = _domain_label(item)
     scope = f"prep::track::{item.deck.track_id}" if item.deck.track_id else "prep::own"
     tags = [scope, f"prep::kind::{item.kind}",
-            *domain_tags, *(_tag(tag) for tag in item.tags)]
+            *domain_tags, *(_tag(tag) for tag in [*item.tags, *card_tags])]
     source = html.escape(item.reference or "")
     mtime = item.updated_at.timestamp()
     rendered = item.html()
@@ -201,9 +203,11 @@ def build_package(
     *,
     user: User | None = None,
     include_suspended: bool = False,
+    with_card_tags: bool = False,
     wanted: Callable[[Item], bool] | None = None,
 ) -> BuiltPackage:
-    """The package for ``track_ids`` (None: every track), plus the user's own cards if given.
+    """The package for ``track_ids`` (None: every track), plus the user's own cards if given
+    (and, ``with_card_tags``, the user's tags on their cards as Anki tags).
 
     ``wanted`` keeps only some notes (the Anki sync sends the new and changed ones); such a
     package may be empty.
@@ -218,6 +222,12 @@ def build_package(
     if user is not None and include_suspended:
         suspended_items = set(session.scalars(
             select(Card.item_id).where(Card.user_id == user.id, Card.suspended.is_(True))))
+    tags_of: dict[int, list[str]] = {}
+    if user is not None and with_card_tags:
+        for item_id, tag in session.execute(
+                select(Card.item_id, CardTag.tag).join(CardTag, CardTag.card_id == Card.id)
+                .where(CardTag.user_id == user.id)):
+            tags_of.setdefault(item_id, []).append(tag)
     groups: list[tuple[str, Deck, str]] = []
     for track in tracks:
         decks = session.scalars(select(Deck).where(Deck.track_id == track.id,
@@ -237,7 +247,8 @@ def build_package(
         for item in _items(session, [deck]):
             if wanted is not None and not wanted(item):
                 continue
-            anki_deck.add_note(note_for(item, track_name, item.id in suspended_items))
+            anki_deck.add_note(note_for(item, track_name, item.id in suspended_items,
+                                        tags_of.get(item.id, ())))
             newest = max(newest, item.updated_at.timestamp())
             notes += 1
             if item.image:
@@ -294,7 +305,7 @@ def export_anki(
 ) -> ExportReport:
     """Build and write the package; the one function the CLI and the web both call."""
     built = build_package(session, track_ids, decks_root, user=user,
-                          include_suspended=include_suspended)
+                          include_suspended=include_suspended, with_card_tags=True)
     write_package(built, out)
     return ExportReport(path=out, notes=built.notes, decks=len(built.package.decks),
                         media=len(built.media))
