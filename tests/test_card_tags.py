@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prep import account_data
+from prep.export import account_data
 from prep.export.anki import export_anki
 from prep.models import CardTag, User
 from prep.study.browse import CardFilter, search_cards, split_search
