@@ -14,6 +14,8 @@ from prep.models import CardState, User
 
 PASSWORD = "correct horse battery"
 FIXTURE_DECKS = Path(__file__).parent / "fixtures" / "decks"
+# One track (gamma) with an item of every kind: ordering, matching, a case, a series.
+KINDS_DECKS = Path(__file__).parent / "fixtures" / "kinds"
 
 
 def make_user(session: Session, now: datetime, email: str, password: str = PASSWORD) -> User:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from prep import accounts
 from prep.export import account_data
+from prep.export.account_data.importer import _check_options
+from prep.export.account_data.schema import Problems
 from prep.models import AttemptQuestion, Card, Deck, Enrollment, ExamAttempt, Item, ReviewLog, User
 from tests.conftest import FrozenClock, log_in, post_form, refresh
 from tests.factories import PASSWORD, make_user, studied_user
@@ -301,3 +305,29 @@ def test_an_import_over_the_own_card_quota_or_with_a_lone_surrogate_is_a_422(
     assert upload(json.dumps(document).encode()).status_code == 422
     refresh(session)
     assert _rows_of(session, user.id) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "order", "chosen", "problem"),
+    [
+        ("ordering", ["c", "a", "b"], ["b", "c", "a"], None),
+        ("ordering", ["c", "a", "b"], ["b", "c"], "chosen: expected an order of all the steps"),
+        ("matching", ["b", "a", "c"], ["a", "", "c"], None),
+        ("matching", ["b", "a", "c"], ["a", "c"],
+         'chosen: expected an answer key (or "") for each prompt'),
+        ("matching", ["b", "a", "c"], ["a", "z", "c"],
+         'chosen: expected an answer key (or "") for each prompt'),
+        ("yesno", ["yes", "no"], ["no"], None),
+        ("yesno", ["yes", "no"], ["maybe"], "chosen: expected some of the question's options"),
+        ("case", [], None, "item: this item is a case study or series, not a question"),
+        ("card", [], None, "item: this item is a flashcard, not a question"),
+    ],
+)
+def test_an_imported_attempt_answer_has_its_kinds_form(
+        kind: str, order: list[str], chosen: list[str] | None, problem: str | None) -> None:
+    keys = {"yesno": ["yes", "no"], "case": [], "card": []}.get(kind, ["a", "b", "c"])
+    item = SimpleNamespace(kind=kind, options=[{"key": key} for key in keys],
+                           prompts=[{"key": str(n)} for n in (1, 2, 3)])
+    problems = Problems(datetime(2026, 3, 2, tzinfo=UTC))
+    _check_options(problems, item, order, chosen, "$.q")
+    assert problems.lines == ([] if problem is None else [f"$.q.{problem}"])

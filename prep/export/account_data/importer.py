@@ -36,6 +36,12 @@ from prep.export.account_data.schema import (
 )
 from prep.export.anki import note_guid
 from prep.models import (
+    ANSWERABLE_KINDS,
+    CARD,
+    MATCHING,
+    ORDERING,
+    QUESTION,
+    YESNO,
     AttemptQuestion,
     Card,
     Deck,
@@ -116,7 +122,7 @@ def read_account_file(session: Session, user: User, document: Any,
     wanted -= set(own_drafts)
     # Only the shared decks' items: another user's own cards are never reachable by uid.
     shared = {row.uid: row for row in session.execute(
-        select(Item.uid, Item.id, Item.kind, Item.options).join(Deck)
+        select(Item.uid, Item.id, Item.kind, Item.options, Item.prompts).join(Deck)
         .where(Item.uid.in_(wanted), Deck.owner_id.is_(None)))}
 
     def item_of(uid: str, path: str) -> ItemRef:
@@ -232,15 +238,25 @@ def _parsed_settings(problems: Problems, settings: Settings) -> dict[str, Any]:
 
 def _check_options(problems: Problems, item: Any, order: list[Any], chosen: list[Any] | None,
                    path: str) -> None:
-    """An attempt question must be a question, shown in an order of its own options."""
+    """An attempt question must be an answerable item, shown in an order of its own options
+    (steps, answers), with an answer of its kind's form (docs: issue 16's design)."""
     if item is None:
         return  # an unknown item is reported already
     keys = sorted(option["key"] for option in item.options or ())
-    if item.kind != "question":
-        problems.fail(f"{path}.item", "this item is a flashcard, not a question")
+    answer = None if chosen is None else list(map(str, chosen))
+    if item.kind not in ANSWERABLE_KINDS:
+        what = "a flashcard" if item.kind == CARD else "a case study or series"
+        problems.fail(f"{path}.item", f"this item is {what}, not a question")
     elif sorted(map(str, order)) != keys:
         problems.fail(f"{path}.option_order", "expected an order of the question's options")
-    elif chosen is not None and not set(map(str, chosen)) <= set(keys):
+    elif answer is None:
+        return
+    elif item.kind == ORDERING and sorted(answer) != keys:
+        problems.fail(f"{path}.chosen", "expected an order of all the steps")
+    elif item.kind == MATCHING and (len(answer) != len(item.prompts or ())
+                                    or not set(answer) <= {*keys, ""}):
+        problems.fail(f"{path}.chosen", "expected an answer key (or \"\") for each prompt")
+    elif item.kind in (QUESTION, YESNO) and not set(answer) <= set(keys):
         problems.fail(f"{path}.chosen", "expected some of the question's options")
 
 
