@@ -14,7 +14,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prep import account_data, accounts
+from prep import accounts
+from prep.export import account_data
+from prep.export.account_data.importer import _check_options
+from prep.export.account_data.schema import Problems
 from prep.models import AttemptQuestion, Card, Deck, Enrollment, ExamAttempt, Item, ReviewLog, User
 from tests.conftest import FrozenClock, log_in, post_form, refresh
 from tests.factories import PASSWORD, make_user, studied_user
@@ -130,7 +133,7 @@ def test_the_data_file_is_built_in_batches_and_each_card_keeps_its_own_reviews(
         expected.setdefault(uid, []).append(review_uid)
     refresh(session)
     log_in(client, "kim@example.com")
-    monkeypatch.setattr(account_data, "EXPORT_BATCH", 2)  # batch edges fall between cards
+    monkeypatch.setattr(account_data.export, "EXPORT_BATCH", 2)  # batch edges fall between cards
     response = client.get("/account/data.json")
     assert response.status_code == 200 and "attachment" in response.headers[
         "Content-Disposition"]
@@ -167,6 +170,42 @@ def test_download_then_import_into_a_fresh_account_round_trips(
         content_type="multipart/form-data")
     assert twice.status_code == 422 and "already has cards" in twice.get_data(as_text=True)
     assert _comparable(fresh.get("/account/data.json").get_json()) == _comparable(exported)
+
+
+def test_scores_and_locks_travel_and_older_files_take_them_from_correct(
+        app: Flask, client: FlaskClient, session: Session, clock: FrozenClock) -> None:
+    kim = studied_user(session, clock(), "kim@example.com")
+    document = account_data.export_account(session, kim, clock())
+    question = document["exam_attempts"][0]["questions"][0]
+    assert {"score", "locked"} <= question.keys() and "points" in document["exam_attempts"][0]
+    # A file written before the item kinds: no score, lock or points.
+    for attempt in document["exam_attempts"]:
+        attempt.pop("points")
+        for each in attempt["questions"]:
+            each.pop("score"), each.pop("locked")
+    make_user(session, clock(), "newkim@example.com")
+    fresh = app.test_client()
+    log_in(fresh, "newkim@example.com")
+    bad = json.loads(json.dumps(document))
+    bad["exam_attempts"][0]["questions"][0]["score"] = 2
+    refused = post_form(fresh, "/account/import", {
+        "data_file": (io.BytesIO(json.dumps(bad).encode()), "d.json")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "$.exam_attempts[0].questions[0].score: expected a number from 0 to 1" in \
+        refused.get_data(as_text=True)
+    imported = post_form(fresh, "/account/import", {
+        "data_file": (io.BytesIO(json.dumps(document).encode()), "d.json")},
+        content_type="multipart/form-data")
+    assert imported.status_code == 303, imported.get_data(as_text=True)
+    refresh(session)
+    newkim = session.scalar(select(User).where(User.email == "newkim@example.com"))
+    attempts = session.scalars(select(ExamAttempt).where(ExamAttempt.user_id == newkim.id))
+    for attempt in attempts:
+        assert attempt.points == attempt.correct_count
+        for each in attempt.questions:
+            assert each.score == (None if each.correct is None else float(each.correct))
+            assert each.locked is False
 
 
 def test_a_bad_data_file_is_refused_with_its_problems_and_imports_nothing(
@@ -221,6 +260,44 @@ def test_an_import_cannot_reach_other_users_or_break_the_schedule(
         assert expected in page, expected
     refresh(session)
     assert _rows_of(session, user.id)["cards"] == 0
+
+
+WRONG_SHAPES: list[tuple[tuple[Any, ...], Any, str]] = [
+    # (where in the file, the value put there, the one problem reported)
+    (("cards", 0, "item"), ["a list"], "$.cards[0].item: expected str"),
+    (("tracks", 0, "track"), {"an": "object"}, "$.tracks[0].track: expected str"),
+    (("exam_attempts", 0, "exam"), [1], "$.exam_attempts[0].exam: expected str"),
+    (("cards", 0, "due"), None, "$.cards[0].due: expected an ISO 8601 time"),
+    (("cards", 0, "stability"), True, "$.cards[0].stability: expected float or int or null"),
+    (("cards", 0, "reps"), 2**40, "$.cards[0].reps: out of range"),
+    (("cards", 0), None, "$.cards[0]: expected an object"),
+    (("cards", 1, "reviews", 0, "anki_revlog_id"), -1,
+     "$.cards[1].reviews[0].anki_revlog_id: expected a positive whole number"),
+    (("exam_attempts", 0, "questions", 0, "chosen"), "a",
+     "$.exam_attempts[0].questions[0].chosen: expected list or null"),
+]
+
+
+@pytest.mark.parametrize(("where", "value", "problem"), WRONG_SHAPES)
+def test_a_value_of_the_wrong_shape_is_named_by_its_path(
+        session: Session, clock: FrozenClock, app: Flask, where: tuple[Any, ...], value: Any,
+        problem: str) -> None:
+    document = account_data.export_account(session, studied_user(session, clock()), clock())
+    target = document
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value
+    with pytest.raises(account_data.DataFileError) as refused:
+        account_data.read_account_file(session, make_user(session, clock(), "n@example.com"),
+                                       document, clock())
+    assert refused.value.problems == [problem]
+
+
+def test_the_file_carries_every_scheduling_field_of_a_card() -> None:
+    from prep.export.account_data.schema import CARD_FIELDS
+    from prep.study.card_schedule import CardSchedule
+
+    assert CARD_FIELDS[:len(CardSchedule.FIELDS)] == CardSchedule.FIELDS
 
 
 def test_undo_never_applies_a_damaged_snapshot(user_client: FlaskClient, session: Session,
@@ -287,6 +364,6 @@ def test_an_imported_attempt_answer_has_its_kinds_form(
     keys = {"yesno": ["yes", "no"], "case": [], "card": []}.get(kind, ["a", "b", "c"])
     item = SimpleNamespace(kind=kind, options=[{"key": key} for key in keys],
                            prompts=[{"key": str(n)} for n in (1, 2, 3)])
-    reader = account_data._Reader(datetime(2026, 3, 2, tzinfo=UTC))
-    account_data._check_options(reader, item, {"option_order": order, "chosen": chosen}, "$.q")
-    assert reader.problems == ([] if problem is None else [f"$.q.{problem}"])
+    problems = Problems(datetime(2026, 3, 2, tzinfo=UTC))
+    _check_options(problems, item, order, chosen, "$.q")
+    assert problems.lines == ([] if problem is None else [f"$.q.{problem}"])

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from prep.export.anki_note_types import stable_id
 from prep.export.anki_notes import media_name, note_for
 from prep.export.anki_notes import note_guid as note_guid  # imported from here by the sync
-from prep.models import GROUP_KINDS, Card, Deck, ExamDomain, Item, Track, User
+from prep.models import GROUP_KINDS, Card, CardTag, Deck, ExamDomain, Item, Track, User
 
 ROOT_DECK = "ML Certs"
 
@@ -73,9 +73,11 @@ def build_package(
     *,
     user: User | None = None,
     include_suspended: bool = False,
+    with_card_tags: bool = False,
     wanted: Callable[[Item], bool] | None = None,
 ) -> BuiltPackage:
-    """The package for ``track_ids`` (None: every track), plus the user's own cards if given.
+    """The package for ``track_ids`` (None: every track), plus the user's own cards if given
+    (and, ``with_card_tags``, the user's tags on their cards as Anki tags).
 
     ``wanted`` keeps only some notes (the Anki sync sends the new and changed ones); such a
     package may be empty.
@@ -90,6 +92,12 @@ def build_package(
     if user is not None and include_suspended:
         suspended_items = set(session.scalars(
             select(Card.item_id).where(Card.user_id == user.id, Card.suspended.is_(True))))
+    tags_of: dict[int, list[str]] = {}
+    if user is not None and with_card_tags:
+        for item_id, tag in session.execute(
+                select(Card.item_id, CardTag.tag).join(CardTag, CardTag.card_id == Card.id)
+                .where(CardTag.user_id == user.id)):
+            tags_of.setdefault(item_id, []).append(tag)
     groups: list[tuple[str, Deck, str]] = []
     for track in tracks:
         decks = session.scalars(select(Deck).where(Deck.track_id == track.id,
@@ -110,7 +118,8 @@ def build_package(
         for item in _items(session, [deck]):
             if wanted is not None and not wanted(item):
                 continue
-            note = note_for(item, track_name, item.id in suspended_items)
+            note = note_for(item, track_name, item.id in suspended_items,
+                            tags_of.get(item.id, ()))
             anki_deck.add_note(note)
             newest = max(newest, note.mtime)
             notes += 1
@@ -168,7 +177,7 @@ def export_anki(
 ) -> ExportReport:
     """Build and write the package; the one function the CLI and the web both call."""
     built = build_package(session, track_ids, decks_root, user=user,
-                          include_suspended=include_suspended)
+                          include_suspended=include_suspended, with_card_tags=True)
     write_package(built, out)
     return ExportReport(path=out, notes=built.notes, decks=len(built.package.decks),
                         media=len(built.media))

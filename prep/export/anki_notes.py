@@ -19,7 +19,7 @@ import hashlib
 import html
 import random
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -207,11 +207,14 @@ def _fields(item: Item) -> tuple[genanki.Model, list[str]]:
     return model, make(item)
 
 
-def note_for(item: Item, track_name: str, suspended: bool = False) -> TimedNote:
-    """The Anki note of one answerable item (or flashcard); see the module docstring."""
+def note_for(item: Item, track_name: str, suspended: bool = False,
+             card_tags: Iterable[str] = ()) -> TimedNote:
+    """The Anki note of one answerable item (or flashcard); see the module docstring. It
+    carries the deck's tags and ``card_tags`` (the user's own tags on its card)."""
     domain, domain_tags = _domain_label(item)
     scope = f"prep::track::{item.deck.track_id}" if item.deck.track_id else "prep::own"
-    tags = [scope, f"prep::kind::{item.kind}", *domain_tags, *(_tag(tag) for tag in item.tags)]
+    tags = [scope, f"prep::kind::{item.kind}", *domain_tags,
+            *(_tag(tag) for tag in [*item.tags, *card_tags])]
     if item.group is not None:
         tags.append(f"prep::{item.group.kind}::{_tag(item.group.uid)}")
     model, fields = _fields(item)

@@ -24,7 +24,7 @@ from prep.models.content import (
 from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
 from prep.models.reports import REASONS, ItemReport
 from prep.models.skills import Credential, SkillsAnswer, SkillsCheck
-from prep.models.study import Card, CardAction, CardState, Rating, ReviewLog
+from prep.models.study import Card, CardAction, CardState, CardTag, Rating, ReviewLog
 
 __all__ = [
     "ANSWERABLE_KINDS",
@@ -45,6 +45,7 @@ __all__ = [
     "Card",
     "CardAction",
     "CardState",
+    "CardTag",
     "ContentVersion",
     "Credential",
     "Deck",
