@@ -359,3 +359,20 @@ def test_without_script_an_ordering_is_answered_by_its_place_selects(
         assert session.get(ExamAttempt, attempt.id).questions[0].chosen == ordering.correct
     finally:
         context.close()
+
+
+def test_a_step_can_also_be_dragged_with_a_mouse(
+    page, session: Session, clock: FrozenClock  # type: ignore[no-untyped-def]
+) -> None:
+    user, _, sample = signed_in(page, session, clock)
+    ordering = sample["ordering"]
+    attempt = kind_attempt(session, user, [ordering], clock())
+    page.goto(f"/attempts/{attempt.id}/q/1")
+    shown = step_keys(page)
+    page.locator(f"#steps li[data-key='{shown[-1]}'] .step-text").drag_to(
+        page.locator(f"#steps li[data-key='{shown[0]}'] .step-text"))
+    assert step_keys(page) == [shown[-1], *shown[:-1]]
+    assert page.locator(f"#place-{shown[-1]}").input_value() == "1"
+    expect(page.locator("#save-state")).to_have_text("Answer saved.", timeout=15_000)
+    refresh(session)
+    assert session.get(ExamAttempt, attempt.id).questions[0].chosen == step_keys(page)

@@ -1,6 +1,6 @@
 // Ordering items (exam screen and review card): move a step with its Up and Down buttons,
-// with Alt+ArrowUp / Alt+ArrowDown while one of its controls has focus, or by choosing its
-// place in its select. The list's order and the places posted stay in step; each move is
+// with Alt+ArrowUp / Alt+ArrowDown while one of its controls has focus, by choosing its
+// place in its select, or (a bonus for a mouse) by dragging it onto another step. The list's order and the places posted stay in step; each move is
 // announced in the list's live region. Without this script the selects alone set the order.
 // Handlers are delegated to the document: the review swaps cards in without a reload.
 "use strict";
@@ -63,6 +63,33 @@ document.documentElement.classList.add("js-ordering");
     const wanted = Number(select.value) - 1;
     if (!move(step, wanted, select)) renumber(step.closest("ol.steps"));
   }, true);
+
+  // Drag and drop, a bonus for a mouse: a step dropped on another takes its place.
+  let dragged = null;
+  const stepAt = (event) => event.target.closest && event.target.closest("ol.steps li.step");
+  document.addEventListener("dragstart", (event) => {
+    const step = stepAt(event);
+    if (!step || step.closest("ol.steps").dataset.locked) return;
+    dragged = step;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", step.dataset.key);
+    step.classList.add("dragging");
+  });
+  document.addEventListener("dragover", (event) => {
+    const over = stepAt(event);
+    if (dragged && over && over.parentElement === dragged.parentElement) event.preventDefault();
+  });
+  document.addEventListener("drop", (event) => {
+    const over = stepAt(event);
+    if (!dragged || !over || over.parentElement !== dragged.parentElement) return;
+    event.preventDefault();
+    const step = dragged;
+    if (move(step, stepsOf(step.closest("ol.steps")).indexOf(over), null)) changed(step);
+  });
+  document.addEventListener("dragend", () => {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+  });
 
   document.addEventListener("keydown", (event) => {
     if (!event.altKey || event.ctrlKey || event.metaKey) return;
