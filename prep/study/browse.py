@@ -19,6 +19,7 @@ from prep.models import (
     User,
 )
 from prep.study.days import user_day
+from prep.study.review import NoSuchCard
 
 PAGE_SIZE = 50
 MAX_BATCH = 500  # cards one bulk action may change (ten pages of results)
@@ -119,7 +120,7 @@ def bulk_change(session: Session, user: User, card_ids: list[int], action: str) 
     """Suspend, unsuspend, flag or unflag the user's cards ``card_ids`` at once; flushes.
 
     Every id must be one of the user's cards: any other id refuses the whole batch
-    (LookupError), so a forged list changes nothing. Returns the number of cards changed.
+    (NoSuchCard), so a forged list changes nothing. Returns the number of cards changed.
     """
     if action not in BULK_ACTIONS:
         raise BulkRefused("Choose suspend, unsuspend, flag or unflag.")
@@ -131,7 +132,7 @@ def bulk_change(session: Session, user: User, card_ids: list[int], action: str) 
     cards = session.scalars(select(Card).where(Card.id.in_(wanted),
                                                Card.user_id == user.id)).all()
     if len(cards) != len(wanted):
-        raise LookupError("not the user's cards")
+        raise NoSuchCard(sorted(wanted - {card.id for card in cards}))
     field, value = {"suspend": ("suspended", True), "unsuspend": ("suspended", False),
                     "flag": ("flagged", True), "unflag": ("flagged", False)}[action]
     changed = [card for card in cards if getattr(card, field) != value]

@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from prep.db import db_session, release_write_lock, write_session
+from prep.db import db_session
 from prep.exams import attempts as lifecycle
 from prep.exams.generation import (
     EXAM,
@@ -34,8 +34,15 @@ from prep.exams.generation import (
 from prep.exams.readiness import attempt_history, pass_fraction, readiness
 from prep.models import OPEN, AttemptQuestion, Exam, ExamAttempt
 from prep.web import current_account, now, parse_int, wants_json
+from prep.web.unit_of_work import reads, reads_then_writes, write_phase, writes
 
 blueprint = Blueprint("exams", __name__)
+# Why an attempt's pages write when they are opened (GETs write nowhere else): the exam's
+# clock is the server's, and what it measures happens as pages are opened.
+GRADED_AT_DEADLINE = ("an attempt whose time ran out is graded, as it stood at the deadline, "
+                      "when any of its pages is opened")
+TIME_ON_SCREEN = ("opening a question books the time spent on the one left and records the "
+                  "question on screen (where the attempt resumes); " + GRADED_AT_DEADLINE)
 
 
 class CsrfForm(FlaskForm):
@@ -49,21 +56,24 @@ def _exam_or_404(exam_id: str) -> Exam:
     return exam
 
 
-def _attempt_or_404(attempt_id: int, *, write: bool = False) -> ExamAttempt:
-    session = write_session() if write else db_session()
-    try:
-        attempt = lifecycle.own_attempt(session, current_account(), attempt_id)
-    except lifecycle.NoSuchAttempt:
-        abort(404, "No such attempt.")
-    was_open = attempt.status == OPEN
-    lifecycle.close_if_expired(session, attempt, now())
-    if was_open and attempt.status != OPEN:
-        session.commit()  # graded at its deadline, lazily, on this request
+def _attempt_or_404(attempt_id: int) -> ExamAttempt:
+    """For a page of the attempt: the user's attempt (NoSuchAttempt, a 404, if it is not),
+    graded first if its time ran out (the write lock only then)."""
+    attempt = lifecycle.own_attempt(db_session(), current_account(), attempt_id)
+    if lifecycle.time_is_up(attempt, now()):
+        with write_phase() as session:
+            lifecycle.close_if_expired(session, attempt, now())
     return attempt
+
+
+def _own_attempt(attempt_id: int) -> ExamAttempt:
+    """For a change: the user's attempt (each change grades it first if its time ran out)."""
+    return lifecycle.own_attempt(db_session(), current_account(), attempt_id)
 
 
 @blueprint.get("/exams/<exam_id>")
 @login_required
+@reads
 def overview(exam_id: str) -> ResponseReturnValue:
     """The exam: start a mock or a custom quiz, resume, history with trend, readiness."""
     session, user, exam = db_session(), current_account(), _exam_or_404(exam_id)
@@ -79,38 +89,37 @@ def overview(exam_id: str) -> ResponseReturnValue:
 
 @blueprint.post("/exams/<exam_id>/start")
 @login_required
+@reads_then_writes
 def start(exam_id: str) -> ResponseReturnValue:
     """Generate an attempt from the form: full mock or custom quiz, exam or practice mode."""
     form = CsrfForm()
     if not form.validate_on_submit():
         abort(400, "The form expired; reload the page and try again.")
-    session, user, exam = write_session(), current_account(), _exam_or_404(exam_id)
+    user, exam = current_account(), _exam_or_404(exam_id)
     custom = request.form.get("kind") == "custom"
     domains = [n for n in (parse_int(v, low=1, high=99) for v in request.form.getlist("domain"))
                if n is not None]
     try:
-        attempt = generate_exam(
-            session, exam, user, request.form.get("mode", EXAM), now(),
-            seed=secrets.randbelow(2**31),
-            count=parse_int(request.form.get("count"), low=1, high=500) if custom else None,
-            domains=(domains or None) if custom else None,
-            source=request.form.get("source", "all") if custom else "all",
-            minutes=parse_int(request.form.get("minutes"), low=1, high=600),
-            allow_short=request.form.get("allow_short") == "1",
-        )
+        with write_phase() as session:
+            attempt = generate_exam(
+                session, exam, user, request.form.get("mode", EXAM), now(),
+                seed=secrets.randbelow(2**31),
+                count=parse_int(request.form.get("count"), low=1, high=500) if custom else None,
+                domains=(domains or None) if custom else None,
+                source=request.form.get("source", "all") if custom else "all",
+                minutes=parse_int(request.form.get("minutes"), low=1, high=600),
+                allow_short=request.form.get("allow_short") == "1",
+            )
     except OpenAttemptExists as error:
         flash(str(error), "warning")
         return redirect(url_for("exams.attempt", attempt_id=error.attempt.id), 303)
     except PoolTooSmall as error:
-        session.rollback()
         flash(f"{error} Tick “take a shorter exam” to start one with {error.available} "
               "questions.", "warning")
         return redirect(url_for("exams.overview", exam_id=exam.id), 303)
     except ExamUnavailable as error:
-        session.rollback()
         flash(str(error), "warning")
         return redirect(url_for("exams.overview", exam_id=exam.id), 303)
-    session.commit()
     for note in attempt.notes:
         flash(note, "info")
     return redirect(url_for("exams.question", attempt_id=attempt.id, position=1), 303)
@@ -118,6 +127,7 @@ def start(exam_id: str) -> ResponseReturnValue:
 
 @blueprint.get("/attempts/<int:attempt_id>")
 @login_required
+@reads_then_writes(reason=GRADED_AT_DEADLINE)
 def attempt(attempt_id: int) -> ResponseReturnValue:
     """Resume: the question last on screen, or the report of a graded attempt."""
     found = _attempt_or_404(attempt_id)
@@ -129,39 +139,33 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
 
 @blueprint.get("/attempts/<int:attempt_id>/q/<int:position>")
 @login_required
+@reads_then_writes(reason=TIME_ON_SCREEN)
 def question(attempt_id: int, position: int) -> ResponseReturnValue:
     """One question with the navigation grid and the server's remaining time."""
-    found = _attempt_or_404(attempt_id, write=True)
-    if found.status != OPEN:
-        flash("This attempt is finished; here is its report.", "info")
-        return redirect(url_for("exams.report", attempt_id=found.id))
-    try:
+    with write_phase() as session:  # the lock is given back before the page is rendered
+        found = lifecycle.own_attempt(session, current_account(), attempt_id)
+        if lifecycle.close_if_expired(session, found, now()):
+            flash("This attempt is finished; here is its report.", "info")
+            return redirect(url_for("exams.report", attempt_id=found.id))
         shown = lifecycle.question_at(found, position)
-    except lifecycle.NoSuchAttempt:
-        abort(404, "No such question in this attempt.")
-    lifecycle.visit(found, position, now())
-    release_write_lock(db_session())
+        lifecycle.visit(found, position, now())
     left = lifecycle.remaining(found, now())
-    page = render_template("exams/question.html", attempt=found, question=shown,
+    return render_template("exams/question.html", attempt=found, question=shown,
                            item=shown.item, form=CsrfForm(),
                            remaining=int(left.total_seconds()) if left is not None else None)
-    db_session().commit()
-    return page
 
 
 @blueprint.post("/attempts/<int:attempt_id>/q/<int:position>/answer")
 @login_required
+@writes
 def answer(attempt_id: int, position: int) -> ResponseReturnValue:
     """Save the choice (autosaved by the page as it is made; a button without script)."""
-    found = _attempt_or_404(attempt_id, write=True)
-    session = db_session()
+    found = _own_attempt(attempt_id)
     try:
-        saved = lifecycle.record_answer(session, found, position,
+        saved = lifecycle.record_answer(db_session(), found, position,
                                         request.form.getlist("choice")[:6], now())
-    except lifecycle.NoSuchAttempt:
-        abort(404, "No such question in this attempt.")
     except (lifecycle.BadAnswer, lifecycle.AttemptClosed) as refusal:
-        session.commit()  # nothing of the answer was written; keep a grading at the deadline
+        # Nothing of the answer was written; a grading at the deadline is kept.
         status = 422 if isinstance(refusal, lifecycle.BadAnswer) else 409
         if wants_json():
             return jsonify(saved=False, error=str(refusal)), status
@@ -169,7 +173,6 @@ def answer(attempt_id: int, position: int) -> ResponseReturnValue:
         target = (url_for("exams.report", attempt_id=attempt_id) if found.status != OPEN
                   else url_for("exams.question", attempt_id=attempt_id, position=position))
         return redirect(target, 303)
-    session.commit()
     if wants_json():
         return jsonify(saved=True, chosen=saved.chosen)
     if found.mode == PRACTICE or request.form.get("stay"):
@@ -181,21 +184,17 @@ def answer(attempt_id: int, position: int) -> ResponseReturnValue:
 
 @blueprint.post("/attempts/<int:attempt_id>/q/<int:position>/flag")
 @login_required
+@writes
 def flag(attempt_id: int, position: int) -> ResponseReturnValue:
     """Flag a question for review, or clear the flag."""
-    found = _attempt_or_404(attempt_id, write=True)
-    session = db_session()
+    found = _own_attempt(attempt_id)
     try:
-        flagged = lifecycle.toggle_flag(session, found, position, now())
-    except lifecycle.NoSuchAttempt:
-        abort(404, "No such question in this attempt.")
-    except lifecycle.AttemptClosed as refusal:
-        session.commit()  # keep a grading at the deadline
+        flagged = lifecycle.toggle_flag(db_session(), found, position, now())
+    except lifecycle.AttemptClosed as refusal:  # a grading at the deadline is kept
         if wants_json():
             return jsonify(error=str(refusal)), 409
         flash(str(refusal), "warning")
         return redirect(url_for("exams.report", attempt_id=attempt_id), 303)
-    session.commit()
     if wants_json():
         return jsonify(flagged=flagged)
     return redirect(url_for("exams.question", attempt_id=attempt_id, position=position), 303)
@@ -203,6 +202,7 @@ def flag(attempt_id: int, position: int) -> ResponseReturnValue:
 
 @blueprint.get("/attempts/<int:attempt_id>/review")
 @login_required
+@reads_then_writes(reason=GRADED_AT_DEADLINE)
 def review(attempt_id: int) -> ResponseReturnValue:
     """Before submitting: unanswered and flagged questions, and the final confirmation."""
     found = _attempt_or_404(attempt_id)
@@ -216,19 +216,20 @@ def review(attempt_id: int) -> ResponseReturnValue:
 
 @blueprint.post("/attempts/<int:attempt_id>/submit")
 @login_required
+@writes
 def submit(attempt_id: int) -> ResponseReturnValue:
     """Grade the attempt (confirmed on the review screen, or sent by the page at 0:00)."""
-    found = _attempt_or_404(attempt_id, write=True)
+    found = _own_attempt(attempt_id)
     if request.form.get("confirm") not in ("yes", "timeout"):
         flash("Confirm that you want to submit.", "warning")
         return redirect(url_for("exams.review", attempt_id=attempt_id), 303)
     lifecycle.submit(db_session(), found, now())
-    db_session().commit()
     return redirect(url_for("exams.report", attempt_id=attempt_id), 303)
 
 
 @blueprint.get("/attempts/<int:attempt_id>/clock")
 @login_required
+@reads_then_writes(reason=GRADED_AT_DEADLINE)
 def clock(attempt_id: int) -> ResponseReturnValue:
     """The server's remaining time, for the page's countdown to resync."""
     found = _attempt_or_404(attempt_id)
@@ -249,6 +250,7 @@ REPORT_FILTERS: dict[str, Callable[[AttemptQuestion], bool]] = {
 
 @blueprint.get("/attempts/<int:attempt_id>/report")
 @login_required
+@reads_then_writes(reason=GRADED_AT_DEADLINE)
 def report(attempt_id: int) -> ResponseReturnValue:
     """Score, pass/fail, per-domain breakdown, time per question, every explanation."""
     found = _attempt_or_404(attempt_id)
