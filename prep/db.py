@@ -101,19 +101,3 @@ def db_session() -> Session:
         g.db_session = current_app.extensions["prep.sessions"]()
     return g.db_session
 
-
-def write_session() -> Session:
-    """The request's session, for a request that writes: on SQLite it begins IMMEDIATE
-    (views moving to prep.web.unit_of_work no longer call this)."""
-    session = db_session()
-    begin_write(session)
-    return session
-
-
-def release_write_lock(session: Session) -> None:
-    """On SQLite, commit now; on PostgreSQL, flush (views moving to prep.web.unit_of_work no
-    longer call this)."""
-    if holds_write_lock(session):
-        session.commit()
-    else:
-        session.flush()

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from prep.db import db_session, write_session
+from prep.db import db_session
 from prep.models import Item
 from prep.study import own_cards
 from prep.study.browse import (
@@ -16,16 +16,16 @@ from prep.study.browse import (
     MAX_BATCH,
     SORTS,
     STATES,
-    BulkRefused,
     CardFilter,
     bulk_change,
     card_history,
     filter_choices,
     search_cards,
 )
-from prep.study.review import NoSuchCard, own_card
+from prep.study.review import own_card
 from prep.study.scheduling import SchedulerSettings, retrievability
 from prep.web import current_account, now, own_card_quota, parse_int
+from prep.web.unit_of_work import reads, reads_then_writes, write_phase, writes
 
 blueprint = Blueprint("cards", __name__)
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -52,6 +52,7 @@ def _filter_from(args) -> CardFilter:
 
 @blueprint.get("/cards")
 @login_required
+@reads
 def browse() -> ResponseReturnValue:
     """Search the user's cards."""
     session, user = db_session(), current_account()
@@ -67,36 +68,26 @@ def browse() -> ResponseReturnValue:
 
 @blueprint.post("/cards/bulk")
 @login_required
+@writes
 def bulk() -> ResponseReturnValue:
-    """One action on many ticked cards; back to the same list."""
+    """One action on many ticked cards; back to the same list (a refusal is a 422 page)."""
     back = request.form.get("back", "")
     back = back if back.startswith("/cards") and "//" not in back else url_for("cards.browse")
     ids = [parse_int(raw) for raw in request.form.getlist("card")[:MAX_BATCH + 1]]
-    session = write_session()
-    try:
-        changed = bulk_change(session, current_account(), [i for i in ids if i is not None],
-                              request.form.get("action", ""))
-    except BulkRefused as error:
-        session.rollback()
-        abort(422, str(error))
-    except LookupError:
-        session.rollback()
-        abort(404, "No such card.")
-    session.commit()
+    changed = bulk_change(db_session(), current_account(), [i for i in ids if i is not None],
+                          request.form.get("action", ""))
     flash(f"{request.form['action'].capitalize()}: {changed} card{'s' * (changed != 1)} "
           "changed.", "success")
     return redirect(back, 303)
 
 
 def _card_or_404(card_id: int):
-    try:
-        return own_card(db_session(), current_account(), card_id)
-    except NoSuchCard:
-        abort(404, "No such card.")
+    return own_card(db_session(), current_account(), card_id)  # NoSuchCard: a 404
 
 
 @blueprint.get("/cards/<int:card_id>")
 @login_required
+@reads
 def detail(card_id: int) -> ResponseReturnValue:
     """A card: its content, schedule, retrievability and review history."""
     card = _card_or_404(card_id)
@@ -128,6 +119,7 @@ def over_quota(drafts: list[own_cards.CardDraft], replacing: Item | None = None)
 
 @blueprint.route("/cards/new", methods=["GET", "POST"])
 @login_required
+@reads_then_writes
 def new() -> ResponseReturnValue:
     """Add one of the user's own flashcards."""
     form, errors = CsrfForm(), {}
@@ -138,9 +130,8 @@ def new() -> ResponseReturnValue:
         if not errors and over_quota([draft]):
             errors = {"quota": "over"}
         elif not errors:
-            session = write_session()
-            card = own_cards.create_own_card(session, current_account(), draft, now())
-            session.commit()
+            with write_phase() as session:
+                card = own_cards.create_own_card(session, current_account(), draft, now())
             flash("Card added: it is new and waits in your review queue.", "success")
             if request.form.get("again"):
                 return redirect(url_for("cards.new"), 303)
@@ -151,6 +142,7 @@ def new() -> ResponseReturnValue:
 
 @blueprint.route("/cards/<int:card_id>/edit", methods=["GET", "POST"])
 @login_required
+@reads_then_writes
 def edit(card_id: int) -> ResponseReturnValue:
     """Edit one of the user's own flashcards (deck content is edited in the deck files)."""
     card = _card_or_404(card_id)
@@ -165,9 +157,8 @@ def edit(card_id: int) -> ResponseReturnValue:
         if not errors and over_quota([draft], replacing=item):
             errors = {"quota": "over"}
         elif not errors:
-            session = write_session()
-            own_cards.edit_own_card(session, current_account(), item, draft, now())
-            session.commit()
+            with write_phase() as session:
+                own_cards.edit_own_card(session, current_account(), item, draft, now())
             flash("Card saved.", "success")
             return redirect(url_for("cards.detail", card_id=card.id), 303)
     return render_template("cards/edit.html", form=form, draft=draft, errors=errors,
@@ -176,6 +167,7 @@ def edit(card_id: int) -> ResponseReturnValue:
 
 @blueprint.route("/cards/import", methods=["GET", "POST"])
 @login_required
+@reads_then_writes
 def import_cards() -> ResponseReturnValue:
     """Import own cards from CSV/TSV: every line checked; nothing imported on any error."""
     form, report, deck = CsrfForm(), None, request.form.get("deck", "Imported")[:100]
@@ -198,9 +190,8 @@ def import_cards() -> ResponseReturnValue:
                     report.errors.append((1, "nothing was imported: the cards would exceed "
                                              "your quota"))
         if not report.errors:
-            session = write_session()
-            count = own_cards.import_cards(session, current_account(), report, now())
-            session.commit()
+            with write_phase() as session:
+                count = own_cards.import_cards(session, current_account(), report, now())
             flash(f"Imported {count} cards.", "success")
             return redirect(url_for("cards.browse"), 303)
     status = 422 if report and report.errors else 200
