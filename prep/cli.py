@@ -20,8 +20,9 @@ from flask.cli import AppGroup, FlaskGroup, run_command
 
 from prep import accounts
 from prep.db import db_session
-from prep.decks.check import MONTH_PATTERN, check_decks
+from prep.decks.check import check_decks
 from prep.decks.lint import lint_report
+from prep.decks.reader import MONTH_PATTERN
 from prep.decks.stamp import StampError, stamp_file, topic_files
 from prep.decks.sync import render_bundle, sync_decks
 from prep.web.unit_of_work import (

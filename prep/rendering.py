@@ -220,24 +220,37 @@ def pygments_css() -> str:
     return HtmlFormatter().get_style_defs(".highlight")
 
 
-# Changes to the allow-list, the bounds or the highlighter invalidate HTML stored with items.
+# The fields render_item stores: adding one makes stored HTML stale like a renderer change.
+ITEM_FIELDS = ("prompt", "answer", "options", "explanation", "prompts")
+
+# Changes to the allow-list, the bounds, the highlighter or the fields invalidate HTML
+# stored with items.
 RENDERING_VERSION = hashlib.sha256(repr((
     sorted(_ALLOWED_TAGS), sorted((k, sorted(v)) for k, v in _ALLOWED_ATTRIBUTES.items()),
     sorted(HIGHLIGHT_LANGUAGES.items()), MAX_HIGHLIGHTED_BLOCK, MAX_FIELD_HTML,
-    markdown_it.__version__, pygments.__version__, nh3.__name__,
+    markdown_it.__version__, pygments.__version__, nh3.__name__, ITEM_FIELDS,
 )).encode()).hexdigest()[:16]
 
 
+def _keyed(entries: list[dict[str, str]] | None) -> dict[str, dict[str, str]]:
+    return {entry["key"]: {"text": str(render_markdown(entry["text"])),
+                           "explanation": str(render_markdown(entry["explanation"]))}
+            for entry in entries or ()}
+
+
 def render_item(prompt: str, answer_text: str | None, options: list[dict[str, str]] | None,
-                content_hash: str | None = None) -> dict[str, Any]:
-    """Every Markdown field of an item as sanitised HTML, stamped with RENDERING_VERSION and
-    the content hash it was made from (so stored HTML knows when it is stale)."""
+                content_hash: str | None = None, *, explanation: str | None = None,
+                prompts: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """Every Markdown field of an item as sanitised HTML (``ITEM_FIELDS``: options and a
+    matching item's prompts by key, each with its explanation), stamped with
+    RENDERING_VERSION and the content hash it was made from (so stored HTML knows when it
+    is stale)."""
     return {
         "version": RENDERING_VERSION,
         "content_hash": content_hash,
         "prompt": str(render_markdown(prompt)),
         "answer": str(render_markdown(answer_text)) if answer_text else "",
-        "options": {o["key"]: {"text": str(render_markdown(o["text"])),
-                               "explanation": str(render_markdown(o["explanation"]))}
-                    for o in options or ()},
+        "options": _keyed(options),
+        "explanation": str(render_markdown(explanation)) if explanation else "",
+        "prompts": _keyed(prompts),
     }

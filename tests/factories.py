@@ -9,11 +9,14 @@ from sqlalchemy.orm import Session
 
 from prep.accounts import register_user
 from prep.decks.check import check_decks
-from prep.decks.sync import SyncReport, bump_content_version, sync_decks
+from prep.decks.sync import SyncReport, sync_decks
+from prep.exams.pools import bump_content_version
 from prep.models import CardState, User
 
 PASSWORD = "correct horse battery"
 FIXTURE_DECKS = Path(__file__).parent / "fixtures" / "decks"
+# One track (gamma) with an item of every kind: ordering, matching, a case, a series.
+KINDS_DECKS = Path(__file__).parent / "fixtures" / "kinds"
 
 
 def make_user(session: Session, now: datetime, email: str, password: str = PASSWORD) -> User:
@@ -110,7 +113,8 @@ def studied_user(session: Session, now: datetime, email: str = "kim@example.com"
     from sqlalchemy import select
 
     from prep.exams.attempts import grade, record_answer
-    from prep.exams.generation import generate_exam
+    from prep.exams.generation import CustomQuiz, ExamRequest, generate_exam
+    from prep.exams.vocabulary import Mode
     from prep.models import Card, Enrollment, Exam, Item
     from prep.reports import report_problem, shared_item
     from prep.skills.check import next_question, start_check
@@ -130,8 +134,9 @@ def studied_user(session: Session, now: datetime, email: str = "kim@example.com"
             answer_card(session, user, card.id, rating, f"r-{n}-{k}-{card.id}", card.reps, at,
                         duration_ms=4000 + k)
     started = now - timedelta(minutes=30)
-    attempt = generate_exam(session, session.get(Exam, "alpha-one"), user, "practice", started,
-                            7, count=4)
+    attempt = generate_exam(session, ExamRequest(session.get(Exam, "alpha-one"), user,
+                                                 Mode.PRACTICE, 7, custom=CustomQuiz(count=4)),
+                            started)
     for question in attempt.questions[:3]:
         wrong = [key for key in ("a", "b", "c", "d") if key not in question.item.correct][:1]
         keys = question.item.correct if question.position % 2 else wrong

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
-from prep.account_data import export_account
+from prep.export.account_data import export_account
 from prep.models import Card, Credential, Deck, ExamAttempt, Item, ItemReport, SkillsCheck, User
 from tests.conftest import refresh
 

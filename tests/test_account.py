@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,7 +14,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prep import account_data, accounts
+from prep import accounts
+from prep.export import account_data
+from prep.export.account_data.importer import _check_options
+from prep.export.account_data.schema import Problems
 from prep.models import AttemptQuestion, Card, Deck, Enrollment, ExamAttempt, Item, ReviewLog, User
 from tests.conftest import FrozenClock, log_in, post_form, refresh
 from tests.factories import PASSWORD, make_user, studied_user
@@ -128,7 +133,7 @@ def test_the_data_file_is_built_in_batches_and_each_card_keeps_its_own_reviews(
         expected.setdefault(uid, []).append(review_uid)
     refresh(session)
     log_in(client, "kim@example.com")
-    monkeypatch.setattr(account_data, "EXPORT_BATCH", 2)  # batch edges fall between cards
+    monkeypatch.setattr(account_data.export, "EXPORT_BATCH", 2)  # batch edges fall between cards
     response = client.get("/account/data.json")
     assert response.status_code == 200 and "attachment" in response.headers[
         "Content-Disposition"]
@@ -221,6 +226,44 @@ def test_an_import_cannot_reach_other_users_or_break_the_schedule(
     assert _rows_of(session, user.id)["cards"] == 0
 
 
+WRONG_SHAPES: list[tuple[tuple[Any, ...], Any, str]] = [
+    # (where in the file, the value put there, the one problem reported)
+    (("cards", 0, "item"), ["a list"], "$.cards[0].item: expected str"),
+    (("tracks", 0, "track"), {"an": "object"}, "$.tracks[0].track: expected str"),
+    (("exam_attempts", 0, "exam"), [1], "$.exam_attempts[0].exam: expected str"),
+    (("cards", 0, "due"), None, "$.cards[0].due: expected an ISO 8601 time"),
+    (("cards", 0, "stability"), True, "$.cards[0].stability: expected float or int or null"),
+    (("cards", 0, "reps"), 2**40, "$.cards[0].reps: out of range"),
+    (("cards", 0), None, "$.cards[0]: expected an object"),
+    (("cards", 1, "reviews", 0, "anki_revlog_id"), -1,
+     "$.cards[1].reviews[0].anki_revlog_id: expected a positive whole number"),
+    (("exam_attempts", 0, "questions", 0, "chosen"), "a",
+     "$.exam_attempts[0].questions[0].chosen: expected list or null"),
+]
+
+
+@pytest.mark.parametrize(("where", "value", "problem"), WRONG_SHAPES)
+def test_a_value_of_the_wrong_shape_is_named_by_its_path(
+        session: Session, clock: FrozenClock, app: Flask, where: tuple[Any, ...], value: Any,
+        problem: str) -> None:
+    document = account_data.export_account(session, studied_user(session, clock()), clock())
+    target = document
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value
+    with pytest.raises(account_data.DataFileError) as refused:
+        account_data.read_account_file(session, make_user(session, clock(), "n@example.com"),
+                                       document, clock())
+    assert refused.value.problems == [problem]
+
+
+def test_the_file_carries_every_scheduling_field_of_a_card() -> None:
+    from prep.export.account_data.schema import CARD_FIELDS
+    from prep.study.card_schedule import CardSchedule
+
+    assert CARD_FIELDS[:len(CardSchedule.FIELDS)] == CardSchedule.FIELDS
+
+
 def test_undo_never_applies_a_damaged_snapshot(user_client: FlaskClient, session: Session,
                                                clock: FrozenClock) -> None:
     kim = studied_user(session, clock(), "kim@example.com")
@@ -262,3 +305,29 @@ def test_an_import_over_the_own_card_quota_or_with_a_lone_surrogate_is_a_422(
     assert upload(json.dumps(document).encode()).status_code == 422
     refresh(session)
     assert _rows_of(session, user.id) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "order", "chosen", "problem"),
+    [
+        ("ordering", ["c", "a", "b"], ["b", "c", "a"], None),
+        ("ordering", ["c", "a", "b"], ["b", "c"], "chosen: expected an order of all the steps"),
+        ("matching", ["b", "a", "c"], ["a", "", "c"], None),
+        ("matching", ["b", "a", "c"], ["a", "c"],
+         'chosen: expected an answer key (or "") for each prompt'),
+        ("matching", ["b", "a", "c"], ["a", "z", "c"],
+         'chosen: expected an answer key (or "") for each prompt'),
+        ("yesno", ["yes", "no"], ["no"], None),
+        ("yesno", ["yes", "no"], ["maybe"], "chosen: expected some of the question's options"),
+        ("case", [], None, "item: this item is a case study or series, not a question"),
+        ("card", [], None, "item: this item is a flashcard, not a question"),
+    ],
+)
+def test_an_imported_attempt_answer_has_its_kinds_form(
+        kind: str, order: list[str], chosen: list[str] | None, problem: str | None) -> None:
+    keys = {"yesno": ["yes", "no"], "case": [], "card": []}.get(kind, ["a", "b", "c"])
+    item = SimpleNamespace(kind=kind, options=[{"key": key} for key in keys],
+                           prompts=[{"key": str(n)} for n in (1, 2, 3)])
+    problems = Problems(datetime(2026, 3, 2, tzinfo=UTC))
+    _check_options(problems, item, order, chosen, "$.q")
+    assert problems.lines == ([] if problem is None else [f"$.q.{problem}"])

@@ -60,6 +60,10 @@ def test_shipped_blueprints_match_the_published_facts() -> None:
     mla = exams["mla-c01"]
     assert (mla.questions, mla.minutes, mla.pass_mark, mla.scale_max) == (65, 130, 720, 1000)
     assert [d.weight for d in mla.domains] == [28, 26, 22, 24]
+    assert mla.kinds == {"ordering": {"per_form": 3, "scoring": "all-or-nothing"},
+                         "matching": {"per_form": 3, "scoring": "all-or-nothing"},
+                         "case-study": {"sets": 1, "locks": False}}
+    assert "kinds per form" in mla.unverified
     assert exams["mls-c01"].status == "retired" and exams["mls-c01"].successor == "mla-c01"
     ai102 = exams["ai-102"]
     assert sum(d.weight for d in ai102.domains) == pytest.approx(100)
@@ -69,6 +73,11 @@ def test_shipped_blueprints_match_the_published_facts() -> None:
     assert (ai103.status, ai103.questions, ai103.minutes, ai103.pass_mark) == (
         "active", 50, 100, 700)
     assert [round(d.weight, 1) for d in ai103.domains] == [28.2, 33.3, 12.8, 12.8, 12.8]
+    assert ai103.kinds == {"yes-no": {"sets": 2},
+                           "ordering": {"per_form": 3, "scoring": "all-or-nothing"},
+                           "case-study": {"sets": 1, "locks": True}}
+    assert {"kinds per form", "scoring of ordering (all-or-nothing)"} <= set(ai103.unverified)
+    assert {exam.id for exam in exams.values() if exam.kinds} == {"mla-c01", "ai-103"}
     assert [d.weight for d in exams["databricks-ml-associate"].domains] == [38, 19, 31, 12]
     assert [d.weight for d in exams["pmle"].domains] == [13, 14, 18, 20, 22, 13]
     assert exams["tf-developer"].status == "closed"

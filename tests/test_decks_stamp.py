@@ -13,7 +13,7 @@ from flask.testing import FlaskCliRunner
 
 from prep.decks.check import check_decks
 from prep.decks.stamp import blame_months, stamp_file
-from tests.factories import FIXTURE_DECKS
+from tests.factories import FIXTURE_DECKS, KINDS_DECKS
 
 
 def git(repo: Path, *args: str, when: str = "2026-03-15T12:00:00+00:00") -> None:
@@ -84,3 +84,17 @@ def test_cli_stamps_folders_and_refuses_a_bad_month(runner: FlaskCliRunner, repo
     assert checked_months(repo)["be-c001"] == "2026-03"
     again = runner.invoke(args=["decks", "stamp-checked", str(repo / "alpha" / "basics.yaml")])
     assert again.output == "0 items stamped\n"
+
+
+def test_a_case_and_a_series_are_stamped_for_their_members(tmp_path: Path) -> None:
+    root = tmp_path / "decks"
+    shutil.copytree(KINDS_DECKS, root)
+    path = root / "gamma" / "kinds.yaml"
+    path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
+                            if not line.startswith("    checked:")))
+    assert stamp_file(path, "2026-05") == 5  # top-level items; no member stands alone
+    bundle = check_decks(root)
+    assert bundle.ok, bundle.faults
+    assert {item.uid: item.checked for item in bundle.items if item.group is not None} == {
+        uid: "2026-05" for uid in ("ga-cs001-q1", "ga-cs001-o1", "ga-s001-1", "ga-s001-2",
+                                   "ga-s001-3")}

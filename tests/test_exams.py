@@ -28,8 +28,8 @@ from prep.exams.attempts import (
     visit,
 )
 from prep.exams.generation import (
-    EXAM,
-    PRACTICE,
+    CustomQuiz,
+    ExamRequest,
     OpenAttemptExists,
     PoolTooSmall,
     allocate,
@@ -37,6 +37,7 @@ from prep.exams.generation import (
     shuffled_options,
 )
 from prep.exams.readiness import readiness
+from prep.exams.vocabulary import Mode, Source
 from prep.models import GRADED, Card, CardState, Exam, ExamAttempt, ItemDomain, User
 from prep.study.queue import build_queue
 from tests.conftest import FrozenClock
@@ -72,10 +73,15 @@ def exam(session: Session) -> Exam:
     return session.get(Exam, "alpha-one")
 
 
-def start(session: Session, user: User, clock: FrozenClock, **kwargs) -> ExamAttempt:  # type: ignore[no-untyped-def]
-    kwargs.setdefault("seed", 1)
-    attempt = generate_exam(session, exam(session), user, kwargs.pop("mode", EXAM), clock(),
-                            **kwargs)
+def start(session: Session, user: User, clock: FrozenClock, *, seed: int = 1,
+          mode: Mode = Mode.EXAM, count: int | None = None, domains: list[int] | None = None,
+          source: Source = Source.ALL, allow_short: bool = False) -> ExamAttempt:
+    """An attempt of alpha-one: its own form, or a quiz when a count, domains or source is
+    given."""
+    custom = CustomQuiz(tuple(domains) if domains else None, count, source) if (
+        count is not None or domains or source != Source.ALL) else None
+    attempt = generate_exam(session, ExamRequest(exam(session), user, mode, seed, custom=custom,
+                                                 allow_short=allow_short), clock())
     session.commit()
     return attempt
 
@@ -115,11 +121,11 @@ def test_recent_questions_are_avoided_until_the_pool_runs_out(
     user = make_user(session, clock(), "rep@example.com")
     seen: list[set[int]] = []
     for seed in range(2):
-        attempt = start(session, user, clock, seed=seed, count=20, mode=PRACTICE)
+        attempt = start(session, user, clock, seed=seed, count=20, mode=Mode.PRACTICE)
         seen.append({q.item_id for q in attempt.questions})
         assert attempt.notes == []
     assert not seen[0] & seen[1]
-    third = start(session, user, clock, seed=3, count=20, mode=PRACTICE)
+    third = start(session, user, clock, seed=3, count=20, mode=Mode.PRACTICE)
     assert any("also in your last 3 attempts" in note for note in third.notes)
 
 
@@ -174,7 +180,7 @@ def test_deadline_holds_and_late_answers_are_refused(
 
 def test_bad_answers_are_refused(session: Session, clock: FrozenClock, bank) -> None:  # type: ignore[no-untyped-def]
     user = make_user(session, clock(), "bad@example.com")
-    attempt = start(session, user, clock, count=4, mode=PRACTICE)
+    attempt = start(session, user, clock, count=4, mode=Mode.PRACTICE)
     single = next(q for q in attempt.questions if len(q.item.correct) == 1)
     for keys in ([], ["z"], ["a", "b"]):
         with pytest.raises(BadAnswer):
@@ -190,7 +196,7 @@ def test_practice_mode_checks_each_answer_and_locks_it(
     session: Session, clock: FrozenClock, bank
 ) -> None:  # type: ignore[no-untyped-def]
     user = make_user(session, clock(), "prac@example.com")
-    attempt = start(session, user, clock, count=3, mode=PRACTICE)
+    attempt = start(session, user, clock, count=3, mode=Mode.PRACTICE)
     assert attempt.deadline is None
     question = record_answer(session, attempt, 1, ["b"], clock())
     assert question.correct is False
@@ -235,24 +241,24 @@ def test_custom_quiz_on_missed_questions_and_one_domain(
     session: Session, clock: FrozenClock, bank
 ) -> None:  # type: ignore[no-untyped-def]
     user = make_user(session, clock(), "custom@example.com")
-    attempt = start(session, user, clock, count=6, mode=PRACTICE)
+    attempt = start(session, user, clock, count=6, mode=Mode.PRACTICE)
     for q in attempt.questions:
         record_answer(session, attempt, q.position, ["b"] if q.position % 2 else q.item.correct,
                       clock())
     submit(session, attempt, clock())
     session.commit()
     missed = {q.item_id for q in attempt.questions if not q.correct}
-    quiz = start(session, user, clock, seed=9, count=10, source="missed", mode=PRACTICE,
+    quiz = start(session, user, clock, seed=9, count=10, source=Source.MISSED, mode=Mode.PRACTICE,
                  allow_short=True)
     assert {q.item_id for q in quiz.questions} == missed
-    domain_one = start(session, user, clock, seed=5, count=5, domains=[1], mode=PRACTICE)
+    domain_one = start(session, user, clock, seed=5, count=5, domains=[1], mode=Mode.PRACTICE)
     numbers = {d.domain_id for q in domain_one.questions
                for d in session.scalars(select(ItemDomain).where(ItemDomain.item_id == q.item_id))}
     assert numbers == {exam(session).domains[0].id}
 
 
 def test_cached_pools_follow_content_changes(session: Session, clock: FrozenClock) -> None:
-    from prep.exams.generation import domain_pools
+    from prep.exams.pools import domain_pools
     from tests.factories import load_decks
 
     load_decks(session, clock())
@@ -308,8 +314,9 @@ def test_items_of_a_retired_exam_only_never_reach_its_successors_mocks(
     user = make_user(session, clock(), "legacy@example.com")
     drawn = {}
     for exam_id in ("alpha-one", "alpha-legacy"):
-        attempt = generate_exam(session, session.get(Exam, exam_id), user, PRACTICE, clock(),
-                                seed=3, count=20, allow_short=True)
+        attempt = generate_exam(session, ExamRequest(
+            session.get(Exam, exam_id), user, Mode.PRACTICE, seed=3,
+            custom=CustomQuiz(count=20), allow_short=True), clock())
         drawn[exam_id] = {question.item.uid for question in attempt.questions}
     assert drawn["alpha-one"] == {"al-q001", "al-q002", "al-both"}
     assert drawn["alpha-legacy"] == {f"al-old{n}" for n in range(6)} | {"al-both"}
@@ -346,7 +353,7 @@ def test_unanswered_questions_are_not_queued_nor_counted_as_missed(
     ready = readiness(session, user, exam_, clock())
     assert sum(r.exam_total for r in ready) == 2 and sum(r.exam_correct for r in ready) == 1
     assert sum(r.exam_unanswered for r in ready) == 8
-    quiz = start(session, user, clock, seed=9, count=10, source="missed", mode=PRACTICE,
+    quiz = start(session, user, clock, seed=9, count=10, source=Source.MISSED, mode=Mode.PRACTICE,
                  allow_short=True)
     assert {q.item_id for q in quiz.questions} == {wrong}
 

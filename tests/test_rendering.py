@@ -107,3 +107,31 @@ def test_the_render_cache_is_bounded_by_size(monkeypatch: pytest.MonkeyPatch) ->
     cache = rendering._CACHE
     assert 0 < cache.size <= 50_000 and len(cache.entries) < 40
     assert cache.size == sum(len(key) + len(value) for key, value in cache.entries.items())
+
+
+def test_an_items_explanation_and_prompts_are_rendered_and_sanitised() -> None:
+    payload = '<script>alert(1)</script>[x](javascript:alert(1))<img src=x onerror="alert(1)">'
+    made = rendering.render_item(
+        "Match each need.", None, [{"key": "a", "text": "A **tool**", "explanation": ""}],
+        "f" * 64, explanation=f"Because **order** matters. {payload}",
+        prompts=[{"key": "1", "text": f"Drift {payload}", "explanation": f"Why {payload}"}])
+    assert made["version"] == rendering.RENDERING_VERSION
+    assert made["explanation"].startswith("<p>Because <strong>order</strong> matters.")
+    assert set(made["prompts"]) == {"1"} and made["prompts"]["1"]["text"].startswith(
+        "<p>Drift ")
+    for html in (made["explanation"], *made["prompts"]["1"].values()):
+        elements = Elements()
+        elements.feed(html)
+        assert not {"script", "img"} & {tag for tag, _ in elements.found}, html
+        for tag, attrs in elements.found:
+            assert not any(name.startswith("on") for name, _ in attrs), (tag, attrs)
+            assert not any((value or "").lower().startswith("javascript:")
+                           for _, value in attrs), (tag, attrs)
+    without = rendering.render_item("Front", "Back", None)  # a flashcard: the new fields empty
+    assert (without["explanation"], without["prompts"]) == ("", {})
+
+
+def test_the_stored_fields_are_part_of_the_rendering_version() -> None:
+    assert {"explanation", "prompts"} <= set(rendering.ITEM_FIELDS)
+    made = rendering.render_item("Stem", None, None)
+    assert set(rendering.ITEM_FIELDS) <= set(made)

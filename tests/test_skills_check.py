@@ -14,7 +14,7 @@ from prep.models import Card, Item, SkillsAnswer, SkillsCheck, User
 from prep.skills import check as skills
 from prep.skills.scoring import AREA_MAX, AREA_MIN
 from tests.conftest import FrozenClock, post_form, refresh
-from tests.factories import load_decks, make_question_bank, make_user
+from tests.factories import KINDS_DECKS, load_decks, make_question_bank, make_user
 
 ITEM = re.compile(r'name="item" value="(\d+)"')
 
@@ -26,12 +26,21 @@ def test_areas_of_the_shipped_decks(session: Session, clock: FrozenClock) -> Non
     assert keys == [f"foundations:{n}" for n in range(1, 9)] + [
         "ai-103", "databricks-ml-associate", "mla-c01", "pmle"]  # no retired or closed exam
     assert all(len(area.pool) >= AREA_MAX for area in areas)
-    single = {i for i, c in session.execute(select(Item.id, Item.correct)) if len(c or []) == 1}
+    single = {i for i, c in session.execute(select(Item.id, Item.correct).where(
+        Item.kind == "question", Item.group_id.is_(None))) if len(c or []) == 1}
     assert all(set(area.pool) <= single for area in areas)
     user = make_user(session, clock(), "ada@example.com")
     check = skills.start_check(session, user, clock(), seed=3)
     asked = sum(len(area["items"]) for area in check.plan)
     assert len(areas) * AREA_MIN <= 24 <= asked == len(areas) * AREA_MAX == 36
+
+
+def test_only_standalone_single_answer_questions_are_asked(session: Session,
+                                                          clock: FrozenClock) -> None:
+    load_decks(session, clock(), KINDS_DECKS)
+    uids = {item_id: uid for item_id, uid in session.execute(select(Item.id, Item.uid))}
+    # Not the case's question (its scenario is not shown), no ordering, matching or yes/no.
+    assert {uids[i] for i in skills._single_answer(session)} == {"ga-q001"}
 
 
 def answer_all(session: Session, check: SkillsCheck, clock: FrozenClock, *, right: bool) -> int:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.exams.attempts import record_answer, submit
-from prep.exams.generation import generate_exam
+from prep.exams.generation import ExamRequest, generate_exam
+from prep.exams.vocabulary import Mode
 from prep.insight.today import today_view
 from prep.models import Card, Enrollment, Exam, User
 from tests.conftest import FrozenClock, log_in, post_form, refresh
@@ -20,7 +21,7 @@ def full_mock(session: Session, user: User, clock: FrozenClock) -> None:
     """A graded full mock of alpha-one with its first question answered right."""
     exam = session.get(Exam, "alpha-one")
     exam.question_count = 4
-    attempt = generate_exam(session, exam, user, "exam", clock(), seed=3)
+    attempt = generate_exam(session, ExamRequest(exam, user, Mode.EXAM, seed=3), clock())
     record_answer(session, attempt, 1, attempt.questions[0].item.correct, clock())
     submit(session, attempt, clock())
     session.commit()

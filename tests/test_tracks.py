@@ -9,9 +9,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from prep.decks.catalog import track_summaries
 from prep.models import Card, Enrollment, User
 from tests.conftest import FrozenClock, post_form, refresh
-from tests.factories import FIXTURE_DECKS, date_fixture_items, load_decks
+from tests.factories import FIXTURE_DECKS, KINDS_DECKS, date_fixture_items, load_decks
 
 
 def test_home_lists_tracks_with_status(client: FlaskClient, session: Session,
@@ -101,3 +102,12 @@ def test_practice_blueprint_shows_no_certification(
     # A real exam keeps its pass mark and shows no practice wording.
     alpha = user_client.get("/tracks/alpha").get_data(as_text=True)
     assert "<dt>Pass mark</dt>" in alpha and "Practice" not in alpha
+
+
+def test_counts_are_of_answerable_items_never_of_cases_or_series(
+        client: FlaskClient, session: Session, clock: FrozenClock) -> None:
+    load_decks(session, clock(), KINDS_DECKS)
+    (gamma,) = track_summaries(session, track_id="gamma")
+    # 1 question, 2 orderings (one in the case), 1 matching, 1 case question, 3 solutions.
+    assert (gamma.cards, gamma.questions) == (0, 8)
+    assert "0 flashcards · 8 exam questions" in client.get("/").get_data(as_text=True)

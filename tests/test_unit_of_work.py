@@ -22,7 +22,7 @@ import prep.cli
 import prep.web
 from prep.db import db_session
 from prep.models import Base, User
-from prep.study.browse import BulkRefused
+from prep.study.bulk_actions import BulkRefused
 from prep.web import csrf, now
 from prep.web.unit_of_work import (
     UnitOfWorkMisuse,

@@ -40,7 +40,7 @@ from prep.anki.revlog import (
 )
 from prep.export.anki import note_guid
 from prep.insight.optimisation import fresh_copy, replay_answers
-from prep.models import Card, Deck, Item, ReviewLog, User
+from prep.models import GROUP_KINDS, Card, Deck, Item, ReviewLog, User
 from prep.study.enrollment import add_cards, refresh_activity
 from prep.study.own_cards import CardDraft, new_own_item
 from prep.study.review import scheduled_interval, snapshot
@@ -215,10 +215,12 @@ def known_revlog_ids(session: Session, user: User) -> set[int]:
 
 
 def _items_by_guid(session: Session, user: User) -> dict[str, int]:
-    """GUID -> item id of every item the user may have studied (shared ones and own)."""
+    """GUID -> item id of every item the user may have studied (shared ones and own; not a
+    case study or series itself, which is never a note nor a card)."""
     rows = session.execute(
         select(Item.id, Item.uid, Item.anki_guid).join(Deck, Deck.id == Item.deck_id)
-        .where(or_(Deck.owner_id.is_(None), Deck.owner_id == user.id)))
+        .where(or_(Deck.owner_id.is_(None), Deck.owner_id == user.id),
+               Item.kind.not_in(GROUP_KINDS)))
     return {note_guid(uid, anki_guid): item_id for item_id, uid, anki_guid in rows}
 
 

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from prep.anki.revlog import open_db
 from prep.export.anki import ROOT_DECK, build_package, note_guid, write_package
+from prep.export.anki_notes import note_mtime
 from prep.models import CardState, Item, User
 from prep.study.card_schedule import CardSchedule
 from prep.study.days import study_day
@@ -132,11 +133,12 @@ def note_times(col: Collection) -> dict[str, int]:
 def import_content(col: Collection, session: Session, user: User, track_ids: list[str],
                    decks_root: Path, known: dict[str, int]) -> ContentChange:
     """Import the notes of ``track_ids`` and the user's own cards that the collection lacks
-    or holds an older copy of (prep's .apkg, through Anki's importer)."""
+    or holds an older copy of (prep's .apkg, through Anki's importer); a note of a case
+    study's question or a yes/no solution is older when its case or series changed since."""
 
     def wanted(item: Item) -> bool:
         mod = known.get(note_guid(item.uid, item.anki_guid))
-        return mod is None or int(item.updated_at.timestamp()) > mod
+        return mod is None or int(note_mtime(item).timestamp()) > mod
 
     built = build_package(session, track_ids, decks_root, user=user, wanted=wanted)
     if not built.notes:

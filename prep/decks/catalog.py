@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from prep.decks.currency import CheckedSummary, summarise_checked
-from prep.models import Deck, Enrollment, Exam, Item, Track
+from prep.models import ANSWERABLE_KINDS, CARD, Deck, Enrollment, Exam, Item, Track
 
 
 @dataclass
 class DeckSummary:
-    """A deck with its live item counts."""
+    """A deck with its live item counts: flashcards, and items a user answers (a case
+    study or yes/no series counts as its questions or solutions, never as one more)."""
 
     deck: Deck
     cards: int = 0
@@ -69,7 +70,10 @@ def track_summaries(session: Session, user_id: int | None = None,
         if summary is None:
             summary = decks[deck.id] = DeckSummary(deck)
             summaries[cast(str, deck.track_id)].decks.append(summary)  # shared: the filter
-        setattr(summary, "cards" if kind == "card" else "questions", count)
+        if kind == CARD:
+            summary.cards += count
+        elif kind in ANSWERABLE_KINDS:
+            summary.questions += count
     months: dict[str, list[str | None]] = {track_id: [] for track_id in summaries}
     for month_track, month, count in session.execute(
         select(Deck.track_id, Item.checked, func.count(Item.id))

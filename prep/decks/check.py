@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-import math
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from prep.decks.items import ItemContext
+from prep.decks.kinds import read_exam_kinds, read_item
+from prep.decks.reader import FileReader
 from prep.decks.source import Fault, LineList, LineMap, read_yaml
 from prep.decks.spec import (
     ADVISOR_FACTS,
@@ -23,13 +24,10 @@ from prep.decks.spec import (
     ExamSpec,
     ExperienceSpec,
     ItemSpec,
-    OptionSpec,
     TrackSpec,
 )
+from prep.models.content import SERIES
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-RESERVED_PREFIX = "own-"  # prep.study.own_cards.OWN_PREFIX
-OPTION_KEYS = ("a", "b", "c", "d", "e", "f")
 TRACK_FILE = "track.yaml"
 EXAM_SUFFIX = ".exam.yaml"
 
@@ -42,18 +40,11 @@ _EXAM_REQUIRED = {
 }
 _EXAM_OPTIONAL = {
     "retired_on", "successor", "successor_note", "scored_questions", "multiple_response",
-    "item_types", "unverified", "status_note", *ADVISOR_FACTS, "sources",
+    "item_types", "unverified", "status_note", *ADVISOR_FACTS, "sources", "kinds",
 }
 _EXPERIENCE_KEYS = {"text", "years"}
 _DOMAIN_KEYS = ({"id", "name", "weight"}, {"topics"})
 _DECK_KEYS = ({"deck", "title", "items"}, {"description"})
-_ITEM_COMMON = {"id", "type", "domains"}
-_CARD_KEYS = (_ITEM_COMMON | {"front", "back"}, {"tags", "image", "reference", "checked"})
-_QUESTION_KEYS = (
-    _ITEM_COMMON | {"stem", "options", "answer", "explanations", "reference"},
-    {"tags", "image", "checked"},
-)
-MONTH_PATTERN = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 
 
 def display_path(path: Path) -> str:
@@ -62,120 +53,6 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-class _FileReader:
-    """Typed access to the mappings of one file, recording a fault for every misfit."""
-
-    def __init__(self, path: str, faults: list[Fault]):
-        self.path = path
-        self.faults = faults
-
-    def fault(self, line: int, message: str) -> None:
-        self.faults.append(Fault(self.path, line, message))
-
-    def mapping(self, value: Any, line: int, what: str) -> LineMap | None:
-        if isinstance(value, LineMap):
-            return value
-        self.fault(line, f"{what} must be a mapping (key: value)")
-        return None
-
-    def keys(self, data: LineMap, required: set[str], optional: set[str], what: str) -> bool:
-        """Report unknown and missing keys; True when every required key is present."""
-        for key in data:
-            if key not in required and key not in optional:
-                self.fault(data.line_of(key), f"unknown key {key!r} in {what}")
-        missing = sorted(required - set(data))
-        for key in missing:
-            self.fault(data.line, f"{what} is missing {key!r}")
-        return not missing
-
-    def text(self, data: LineMap, key: str, *, required: bool = True) -> str | None:
-        value = data.get(key)
-        if value is None:
-            if required and key in data:
-                self.fault(data.line_of(key), f"{key!r} must not be empty")
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fault(data.line_of(key), f"{key!r} must be text")
-            return None
-        value = str(value).strip()
-        if not value and required:
-            self.fault(data.line_of(key), f"{key!r} must not be empty")
-            return None
-        return value or None
-
-    def identifier(self, data: LineMap, key: str) -> str | None:
-        value = self.text(data, key)
-        if value is not None and key == "id" and value.startswith(RESERVED_PREFIX):
-            self.fault(data.line_of(key), f"ids starting with {RESERVED_PREFIX!r} are reserved "
-                                          "for users' own cards")
-            return None
-        if value is not None and not ID_PATTERN.match(value):
-            self.fault(
-                data.line_of(key),
-                f"{key!r} {value!r} must be lowercase letters, digits and dashes (max 64)",
-            )
-            return None
-        return value
-
-    def integer(self, data: LineMap, key: str, *, minimum: int = 0) -> int | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fault(data.line_of(key), f"{key!r} must be a whole number >= {minimum}")
-            return None
-        return value
-
-    def number(self, data: LineMap, key: str) -> float | None:
-        value = data.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-            self.fault(data.line_of(key), f"{key!r} must be a number")
-            return None
-        return float(value)
-
-    def boolean(self, data: LineMap, key: str, default: bool) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.fault(data.line_of(key), f"{key!r} must be true or false")
-            return default
-        return value
-
-    def text_list(self, data: LineMap, key: str) -> list[str]:
-        value = data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(
-            isinstance(entry, str) and entry.strip() for entry in value
-        ):
-            self.fault(data.line_of(key), f"{key!r} must be a list of non-empty texts")
-            return []
-        return [entry.strip() for entry in value]
-
-    def month(self, data: LineMap, key: str, today: date | None) -> str | None:
-        """A ``YYYY-MM`` month, not after ``today``'s month when a day is given."""
-        value = data.get(key)
-        if value is None and key not in data:
-            return None
-        if not isinstance(value, str) or not MONTH_PATTERN.match(value.strip()):
-            self.fault(data.line_of(key), f"{key!r} must be a month YYYY-MM (e.g. 2026-12), "
-                                          f"not {value}")
-            return None
-        value = value.strip()
-        if today is not None and value > f"{today:%Y-%m}":
-            self.fault(data.line_of(key), f"{key!r} {value} is in the future")
-            return None
-        return value
-
-    def date(self, data: LineMap, key: str) -> date | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, date):
-            self.fault(data.line_of(key), f"{key!r} must be a date (YYYY-MM-DD)")
-            return None
-        return value
 
 
 def check_decks(root: Path, today: date | None = None) -> DeckBundle:
@@ -215,11 +92,11 @@ def _read_track_folder(folder: Path, bundle: DeckBundle) -> None:
         _read_topic_file(path, track, folder, bundle)
 
 
-def _load(path: Path, bundle: DeckBundle) -> tuple[_FileReader, LineMap | None]:
+def _load(path: Path, bundle: DeckBundle) -> tuple[FileReader, LineMap | None]:
     bundle.files += 1
     document = read_yaml(path, display_path(path))
     bundle.faults.extend(document.faults)
-    reader = _FileReader(document.path, bundle.faults)
+    reader = FileReader(document.path, bundle.faults)
     if document.faults:
         return reader, None
     return reader, reader.mapping(document.data, 1, "the file")
@@ -249,7 +126,7 @@ def _read_track(path: Path, bundle: DeckBundle) -> TrackSpec | None:
     return spec
 
 
-def _read_targets(reader: _FileReader, data: LineMap) -> dict[str, int]:
+def _read_targets(reader: FileReader, data: LineMap) -> dict[str, int]:
     if "targets" not in data:
         return {}
     targets = reader.mapping(data["targets"], data.line_of("targets"), "'targets'")
@@ -284,6 +161,7 @@ def _read_exam(path: Path, track: TrackSpec, bundle: DeckBundle) -> None:
         reader.fault(data.line_of("scored_questions"), "scored_questions exceeds questions")
     scoring = _read_scoring(reader, data)
     domains = _read_domains(reader, data)
+    kinds = read_exam_kinds(reader, data, questions)
     code, name, vendor, guide_version = (
         reader.text(data, key) for key in ("code", "name", "vendor", "guide_version"))
     if exam_id is None or status is None or questions is None or minutes is None \
@@ -302,12 +180,13 @@ def _read_exam(path: Path, track: TrackSpec, bundle: DeckBundle) -> None:
         scoring_kind=kind, scale_min=scale_min, scale_max=scale_max, pass_mark=pass_mark,
         unverified=reader.text_list(data, "unverified"), domains=domains,
         path=reader.path, line=data.line, is_primary=exam_id == track.primary_exam,
-        status_note=reader.text(data, "status_note", required=False),
+        status_note=reader.text(data, "status_note", required=False), kinds=kinds,
+        kinds_lines=dict(data["kinds"].key_lines) if kinds else {},
         **_read_advisor_facts(reader, data),
     ))
 
 
-def _read_advisor_facts(reader: _FileReader, data: LineMap) -> dict[str, Any]:
+def _read_advisor_facts(reader: FileReader, data: LineMap) -> dict[str, Any]:
     """The optional facts the advisor reads, each backed by a source note or marked unverified."""
     facts: dict[str, Any] = {}
     level = reader.text(data, "level", required=False)
@@ -338,7 +217,7 @@ def _read_advisor_facts(reader: _FileReader, data: LineMap) -> dict[str, Any]:
     return facts
 
 
-def _read_experience(reader: _FileReader, data: LineMap) -> ExperienceSpec | None:
+def _read_experience(reader: FileReader, data: LineMap) -> ExperienceSpec | None:
     if "recommended_experience" not in data:
         return None
     what = "'recommended_experience'"
@@ -354,7 +233,7 @@ def _read_experience(reader: _FileReader, data: LineMap) -> ExperienceSpec | Non
 
 
 def _read_scoring(
-    reader: _FileReader, exam: LineMap
+    reader: FileReader, exam: LineMap
 ) -> tuple[str, int | None, int | None, float] | None:
     data = reader.mapping(exam.get("scoring"), exam.line_of("scoring"), "'scoring'")
     if data is None:
@@ -383,7 +262,7 @@ def _read_scoring(
     return None
 
 
-def _read_domains(reader: _FileReader, exam: LineMap) -> list[DomainSpec] | None:
+def _read_domains(reader: FileReader, exam: LineMap) -> list[DomainSpec] | None:
     entries = exam.get("domains")
     line = exam.line_of("domains")
     if not isinstance(entries, LineList) or not entries:
@@ -419,7 +298,7 @@ def _read_domains(reader: _FileReader, exam: LineMap) -> list[DomainSpec] | None
 
 
 def _normalise_weights(
-    reader: _FileReader, line: int, domains: list[DomainSpec],
+    reader: FileReader, line: int, domains: list[DomainSpec],
     ranges: list[tuple[float, float] | None],
 ) -> list[DomainSpec] | None:
     total = sum(domain.weight for domain in domains)
@@ -456,130 +335,11 @@ def _read_topic_file(path: Path, track: TrackSpec, folder: Path, bundle: DeckBun
     if not isinstance(items, LineList):
         reader.fault(data.line_of("items"), "'items' must be a list")
         return
+    context = ItemContext(reader, deck, folder, bundle.today)
     for entry, line in zip(items, items.item_lines, strict=True):
         item = reader.mapping(entry, line, "an item")
         if item is not None:
-            spec = _read_item(reader, item, deck, folder, bundle.today)
-            if spec is not None:
-                bundle.items.append(spec)
-
-
-def _read_item(reader: _FileReader, data: LineMap, deck: DeckSpec, folder: Path,
-               today: date | None) -> ItemSpec | None:
-    kind = data.get("type")
-    if kind not in ("card", "question"):
-        reader.fault(data.line_of("type"), "item 'type' must be 'card' or 'question'")
-        return None
-    if not reader.keys(data, *(_CARD_KEYS if kind == "card" else _QUESTION_KEYS), f"a {kind}"):
-        return None
-    uid = reader.identifier(data, "id")
-    domains = _read_item_domains(reader, data)
-    tags = reader.text_list(data, "tags")
-    image = _read_image(reader, data, folder)
-    reference = reader.text(data, "reference", required=kind == "question")
-    checked = reader.month(data, "checked", today)
-    if kind == "card":
-        prompt, answer_text = reader.text(data, "front"), reader.text(data, "back")
-        options = correct = None
-        if answer_text is None:
-            return None
-    else:
-        prompt, answer_text = reader.text(data, "stem"), None
-        options, correct = _read_options(reader, data)
-        if options is None or reference is None:
-            return None
-    if uid is None or domains is None or prompt is None:
-        return None
-    return ItemSpec(uid, deck.slug, kind, prompt, answer_text, options, correct, reference,
-                    image, tags, domains, reader.path, data.line, checked)
-
-
-def _read_item_domains(reader: _FileReader, data: LineMap) -> dict[str, int] | None:
-    value = data.get("domains")
-    if not isinstance(value, LineMap) or not value:
-        reader.fault(data.line_of("domains"), "'domains' must map exam ids to domain ids")
-        return None
-    domains: dict[str, int] = {}
-    for exam_id, number in value.items():
-        if not isinstance(number, int) or isinstance(number, bool):
-            reader.fault(value.line_of(exam_id), f"domain of {exam_id!r} must be a domain id")
-            return None
-        domains[str(exam_id)] = number
-    return domains
-
-
-def _read_image(reader: _FileReader, data: LineMap, folder: Path) -> str | None:
-    image = reader.text(data, "image", required=False)
-    if image is None:
-        return None
-    target = (folder / image).resolve()
-    if not target.is_relative_to(folder.resolve()) or not target.is_file():
-        reader.fault(data.line_of("image"), f"image {image!r} not found in the track folder")
-        return None
-    return f"{folder.name}/{Path(image).as_posix()}"
-
-
-def _read_options(
-    reader: _FileReader, data: LineMap
-) -> tuple[list[OptionSpec] | None, list[str] | None]:
-    raw = data.get("options")
-    if not isinstance(raw, LineMap):
-        reader.fault(data.line_of("options"), "'options' must map letters a-f to texts")
-        return None, None
-    texts: dict[str, str] = {}
-    for key, value in raw.items():
-        line = raw.line_of(key)
-        if key not in OPTION_KEYS:
-            reader.fault(line, f"option key {key!r} must be one of a-f")
-        elif not isinstance(value, str) or not value.strip():
-            reader.fault(line, f"option {key!r} must be non-empty text")
-        elif value.strip().casefold() in {text.casefold() for text in texts.values()}:
-            reader.fault(line, f"option {key!r} repeats the text of another option")
-        else:
-            texts[key] = value.strip()
-    if len(raw) < 2:
-        reader.fault(data.line_of("options"), "a question needs at least two options")
-    answer = data.get("answer")
-    correct = [answer] if isinstance(answer, str) else answer
-    answer_line = data.line_of("answer")
-    if not isinstance(correct, list) or not correct or not all(isinstance(k, str) for k in correct):
-        reader.fault(answer_line, "'answer' must be an option key or a list of keys")
-        correct = None
-    else:
-        for key in correct:
-            if key not in raw:
-                reader.fault(answer_line, f"answer {key!r} is not among the options")
-        if len(set(correct)) != len(correct):
-            reader.fault(answer_line, "'answer' lists a key twice")
-        if len(correct) >= len(raw) >= 2:
-            reader.fault(answer_line, "at least one option must be wrong")
-    explanations = _read_explanations(reader, data, raw)
-    if correct is None or len(texts) != len(raw) or len(raw) < 2 or explanations is None \
-            or not set(correct) <= set(texts):
-        return None, None
-    options = [OptionSpec(key, texts[key], explanations[key]) for key in texts]
-    return options, sorted(set(correct))
-
-
-def _read_explanations(
-    reader: _FileReader, data: LineMap, options: LineMap
-) -> dict[str, str] | None:
-    raw = data.get("explanations")
-    if not isinstance(raw, LineMap):
-        reader.fault(data.line_of("explanations"), "'explanations' must map option keys to texts")
-        return None
-    explanations: dict[str, str] = {}
-    for key in options:
-        value = raw.get(key)
-        if not isinstance(value, str) or not value.strip():
-            reader.fault(raw.line_of(key) if key in raw else data.line_of("explanations"),
-                         f"missing explanation for option {key!r}")
-        else:
-            explanations[key] = value.strip()
-    for key in raw:
-        if key not in options:
-            reader.fault(raw.line_of(key), f"explanation for {key!r}, which is not an option")
-    return explanations if len(explanations) == len(options) else None
+            bundle.items.extend(read_item(context, item))
 
 
 def _cross_check(bundle: DeckBundle) -> None:
@@ -612,6 +372,8 @@ def _cross_check(bundle: DeckBundle) -> None:
         if first_item is not item:
             faults.append(Fault(item.path, item.line, f"duplicate id {item.uid!r} "
                                 f"(first at {first_item.path}:{first_item.line})"))
+        if item.group is not None and item.group.kind == SERIES:
+            continue  # the series' own domains, checked at its line
         for exam_id, number in item.domains.items():
             item_exam = exams.get(exam_id)
             if item_exam is None:

@@ -4,9 +4,11 @@ Findings (each ``path:line: message``; any makes the lint fail): near-duplicate 
 flashcards across the whole bank, "all/none of the above", options repeated within a
 question, stems that ask nothing, stems that give the answer away, an answer-length cue in a
 track or exam (see :mod:`prep.decks.cues`), too few multiple-response questions where the
-exam uses them, domain shares of a track's questions off the blueprint weight, and counts
-below the track's targets. Warnings (printed, never failing): items whose facts were not
-checked in the last 12 months. Figures: per track and exam, the numbers behind the rules.
+exam uses them, domain shares of a track's questions (every answerable kind) off the
+blueprint weight, counts below the track's targets, and the kind rules of
+:mod:`prep.decks.kind_lint` (too few of a kind for two forms, short explanations). Warnings
+(printed, never failing): items whose facts were not checked in the last 12 months.
+Figures: per track and exam, the numbers behind the rules.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from prep.decks.cues import (
     stem_asks,
 )
 from prep.decks.currency import is_stale, stale_before, summarise_checked
+from prep.decks.kind_lint import explanation_findings, kind_figures, kind_findings
 from prep.decks.source import Fault
 from prep.decks.spec import DeckBundle, ExamSpec, ItemSpec, TrackSpec
+from prep.models.content import ANSWERABLE_KINDS, CARD, MATCHING, ORDERING, QUESTION
 
 NEAR_DUPLICATE = 0.5  # Jaccard similarity of word 3-grams
 MULTIPLE_RESPONSE_MINIMUM = 0.15
@@ -48,12 +52,19 @@ def _shingles(text: str) -> frozenset[tuple[str, ...]]:
 
 
 def _comparable_text(item: ItemSpec) -> str:
-    """Stems are long enough alone; a card is its front and back together."""
-    return item.prompt if item.kind == "question" else f"{item.prompt}\n{item.answer_text}"
+    """Stems are long enough alone; a card is its front and back together; an ordering or
+    matching item its stem with its steps or prompts and answers (stems alike are common)."""
+    if item.kind == CARD:
+        return f"{item.prompt}\n{item.answer_text}"
+    if item.kind in (ORDERING, MATCHING):
+        return "\n".join([item.prompt, *(entry.text for entry in (item.prompts or [])
+                                         + (item.options or []))])
+    return item.prompt
 
 
 def near_duplicates(items: list[ItemSpec]) -> list[tuple[float, ItemSpec, ItemSpec]]:
-    """Pairs of same-kind items whose texts share most of their word 3-grams."""
+    """Pairs of same-kind items whose texts share most of their word 3-grams (the
+    solutions of one series, or questions of one case, may share theirs)."""
     shingles = [_shingles(_comparable_text(item)) for item in items]
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for position, grams in enumerate(shingles):
@@ -65,7 +76,8 @@ def near_duplicates(items: list[ItemSpec]) -> list[tuple[float, ItemSpec, ItemSp
             shared.update(combinations(positions, 2))
     pairs = []
     for (left, right), count in shared.items():
-        if items[left].kind != items[right].kind:
+        if items[left].kind != items[right].kind or (
+                items[left].group is not None and items[left].group is items[right].group):
             continue
         similarity = count / (len(shingles[left]) + len(shingles[right]) - count)
         if similarity >= NEAR_DUPLICATE:
@@ -102,26 +114,27 @@ def _question_findings(item: ItemSpec) -> list[Fault]:
 def _track_findings(track: TrackSpec, exam: ExamSpec, items: list[ItemSpec],
                     targets: dict[str, int]) -> list[Fault]:
     findings = []
-    questions = [item for item in items if item.kind == "question"]
-    cards = len(items) - len(questions)
-    for kind, have in (("flashcards", cards), ("questions", len(questions))):
+    answerable = [item for item in items if item.kind in ANSWERABLE_KINDS]
+    cards = sum(item.kind == CARD for item in items)
+    for kind, have in (("flashcards", cards), ("questions", len(answerable))):
         if have < targets.get(kind, 0):
             findings.append(Fault(track.path, track.line,
                                   f"{track.id}: {have} {kind}, below the target of "
                                   f"{targets[kind]}"))
-    serving = [q for q in questions if exam.id in q.domains]
-    multi = sum(len(q.correct or ()) > 1 for q in serving)
-    if exam.multiple_response and serving and multi / len(serving) < MULTIPLE_RESPONSE_MINIMUM:
+    serving = [q for q in answerable if exam.id in q.domains]
+    choice = [q for q in serving if q.kind == QUESTION]
+    multi = sum(len(q.correct or ()) > 1 for q in choice)
+    if exam.multiple_response and choice and multi / len(choice) < MULTIPLE_RESPONSE_MINIMUM:
         findings.append(Fault(exam.path, exam.line,
-                              f"{exam.id}: {multi}/{len(serving)} multiple-response questions, "
+                              f"{exam.id}: {multi}/{len(choice)} multiple-response questions, "
                               f"below {MULTIPLE_RESPONSE_MINIMUM:.0%}"))
     if not exam.multiple_response:
         findings.extend(
             Fault(q.path, q.line, f"{q.uid}: multiple-response question for {exam.id}, "
                                   "which uses single-answer questions only")
-            for q in serving if len(q.correct or ()) > 1
+            for q in choice if len(q.correct or ()) > 1
         )
-    if serving:
+    if serving:  # every answerable kind counts in its domain, as a form scores it
         counts = Counter(q.domains[exam.id] for q in serving)
         for domain in exam.domains:
             share = 100 * counts[domain.number] / len(serving)
@@ -159,7 +172,7 @@ def _track_figures(track: TrackSpec, items: list[ItemSpec], exams: list[ExamSpec
                    flagged: dict[str, list[str]], today: date | None,
                    report: LintReport) -> None:
     """Length cue of the track and each of its exams, stems, giveaways and currency."""
-    questions = [item for item in items if item.kind == "question"]
+    questions = [item for item in items if item.kind == QUESTION]
     groups = [(track.id, track.path, track.line, questions)] + [
         (exam.id, exam.path, exam.line, [q for q in questions if exam.id in q.domains])
         for exam in exams
@@ -193,12 +206,16 @@ def _track_figures(track: TrackSpec, items: list[ItemSpec], exams: list[ExamSpec
 
 def lint_report(bundle: DeckBundle, today: date | None = None) -> LintReport:
     """Findings, currency warnings (when ``today`` is given) and figures for a valid bundle."""
-    flagged = giveaways([item for item in bundle.items if item.kind == "question"])
+    flagged = giveaways([item for item in bundle.items if item.kind == QUESTION])
     report = LintReport(findings=_bank_findings(bundle, flagged))
     for track in bundle.tracks:
         items = [item for item in bundle.items if item.deck_slug.startswith(f"{track.id}/")]
         exams = [exam for exam in bundle.exams if exam.track == track.id]
         _track_figures(track, items, exams, flagged, today, report)
+    for exam in bundle.exams:
+        if exam.kinds:
+            report.findings.extend(kind_findings(exam, bundle.items))
+            report.figures.extend(kind_figures(exam, bundle.items))
     report.findings.sort(key=lambda fault: (fault.path, fault.line, fault.message))
     return report
 
@@ -215,8 +232,9 @@ def _bank_findings(bundle: DeckBundle, flagged: dict[str, list[str]]) -> list[Fa
                               f"{second.uid} nearly duplicates {first.uid} at "
                               f"{first.path}:{first.line} ({similarity:.0%} alike)"))
     for item in bundle.items:
-        if item.kind == "question":
+        if item.kind == QUESTION:
             findings.extend(_question_findings(item))
+        findings.extend(explanation_findings(item))
         if item.uid in flagged:
             terms = ", ".join(repr(term) for term in flagged[item.uid])
             findings.append(Fault(item.path, item.line,

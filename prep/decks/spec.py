@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from prep.decks.source import Fault
+from prep.models.content import ANSWERABLE_KINDS, CARD, CASE, SERIES
 
 # "practice": a blueprint of prep's own that belongs to no certification (e.g. the
 # foundations track): studied and used for mocks, but no pass/fail as a certificate.
@@ -89,6 +92,11 @@ class ExamSpec:
     validity_years: int | None = None
     focus: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # fact -> where it comes from
+    # The file's ``kinds`` with defaults filled in (decks/README.md), None when absent:
+    # e.g. {"ordering": {"per_form": 3, "scoring": "all-or-nothing"}, "case-study":
+    # {"sets": 1, "locks": False}, "yes-no": {"sets": 2}}.
+    kinds: dict[str, dict[str, Any]] | None = None
+    kinds_lines: dict[str, int] = field(default_factory=dict)  # kind -> its line in the file
 
     def facts(self) -> dict[str, object]:
         """The advisor's facts as stored on the exam row (JSON)."""
@@ -120,16 +128,25 @@ class DeckSpec:
 
 @dataclass
 class OptionSpec:
-    """One answer option of a question."""
+    """A keyed text and its explanation: a question's option, an ordering's step, a
+    matching item's answer or prompt, a yes/no answer ("" where nothing explains it)."""
 
     key: str
     text: str
     explanation: str
 
 
+def stored_options(options: list[OptionSpec] | None) -> list[dict[str, str]] | None:
+    """Options (or prompts) as ``Item`` stores them: [{"key", "text", "explanation"}]."""
+    return [vars(option) for option in options] if options else None
+
+
 @dataclass
 class ItemSpec:
-    """A flashcard or exam question as written in a topic file."""
+    """A flashcard, exam item or group (case study, yes/no series) as written in a topic file.
+
+    Members of a group are items of their own (nested in the file) with ``group`` set.
+    """
 
     uid: str
     deck_slug: str
@@ -145,21 +162,38 @@ class ItemSpec:
     path: str
     line: int
     checked: str | None = None  # "YYYY-MM": when the facts were last checked (not content)
+    prompts: list[OptionSpec] | None = None  # matching: keys "1".., in authored order
+    explanation: str | None = None  # of the correct answer as a whole
+    group: ItemSpec | None = field(default=None, repr=False)  # the case or series
+    group_position: int | None = None  # 1-based place in the group
 
     def content(self) -> dict[str, object]:
-        """Everything that, when changed, makes the item's note change."""
-        return {
+        """Everything that, when changed, makes the item's note change (a member's note
+        shows its group's scenario or goal, so that is part of the member's content)."""
+        content: dict[str, object] = {
             "deck": self.deck_slug,
             "kind": self.kind,
             "prompt": self.prompt,
             "answer_text": self.answer_text,
-            "options": [vars(option) for option in self.options] if self.options else None,
+            "options": stored_options(self.options),
             "correct": self.correct,
             "reference": self.reference,
             "image": self.image,
             "tags": self.tags,
             "domains": dict(sorted(self.domains.items())),
         }
+        group = self.group
+        newer: dict[str, object] = {
+            "prompts": stored_options(self.prompts),
+            "explanation": self.explanation,
+            "group": None if group is None else {
+                "uid": group.uid, "kind": group.kind, "position": self.group_position,
+                "prompt": group.prompt, "title": group.answer_text, "image": group.image,
+            },
+        }
+        # Only when set: items of the first two kinds keep the hashes they always had.
+        content.update((key, value) for key, value in newer.items() if value is not None)
+        return content
 
     @cached_property
     def content_hash(self) -> str:
@@ -188,9 +222,12 @@ class DeckBundle:
 
     def summary(self) -> str:
         """One line: what the folder holds."""
-        cards = sum(item.kind == "card" for item in self.items)
-        questions = len(self.items) - cards
+        kinds = Counter(item.kind for item in self.items)
+        questions = sum(kinds[kind] for kind in ANSWERABLE_KINDS)
+        groups = "".join(f", {kinds[kind]} {label}"
+                         for kind, label in ((CASE, "case studies"), (SERIES, "yes/no series"))
+                         if kinds[kind])
         return (
             f"{self.files} files: {len(self.tracks)} tracks, {len(self.exams)} exams, "
-            f"{len(self.decks)} decks, {cards} flashcards, {questions} questions"
+            f"{len(self.decks)} decks, {kinds[CARD]} flashcards, {questions} questions{groups}"
         )

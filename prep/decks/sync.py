@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prep.decks.spec import DeckBundle, ExamSpec, ItemSpec
+from prep.decks.spec import DeckBundle, ExamSpec, ItemSpec, stored_options
+from prep.exams.pools import bump_content_version
 from prep.models import (
     CARD,
-    ContentVersion,
+    GROUP_KINDS,
     Deck,
     Enrollment,
     Exam,
@@ -83,9 +84,9 @@ def render_bundle(session: Session, bundle: DeckBundle) -> dict[str, dict[str, o
     stored = {uid: made_from for uid, made_from in session.execute(select(
         Item.uid, Item.content_hash + "/" + Item.rendered["version"].as_string()))}
     return {
-        spec.uid: render_item(spec.prompt, spec.answer_text, [
-            {"key": o.key, "text": o.text, "explanation": o.explanation}
-            for o in spec.options] if spec.options else None, spec.content_hash)
+        spec.uid: render_item(spec.prompt, spec.answer_text, stored_options(spec.options),
+                              spec.content_hash, explanation=spec.explanation,
+                              prompts=stored_options(spec.prompts))
         for spec in bundle.items
         if stored.get(spec.uid) != f"{spec.content_hash}/{RENDERING_VERSION}"
     }
@@ -117,16 +118,6 @@ def sync_decks(session: Session, bundle: DeckBundle, now: datetime,
     return report
 
 
-def bump_content_version(session: Session, now: datetime) -> int:
-    """Record that shared content changed (question pools cached by workers go stale)."""
-    row = session.get(ContentVersion, 1) or ContentVersion(id=1, version=0)
-    session.add(row)
-    row.version += 1
-    row.changed_at = now
-    session.flush()
-    return row.version
-
-
 def _sync_exam(session: Session, spec: ExamSpec, report: SyncReport) -> dict[tuple[str, int],
                                                                             ExamDomain]:
     exam = session.get(Exam, spec.id) or Exam(id=spec.id)
@@ -141,6 +132,7 @@ def _sync_exam(session: Session, spec: ExamSpec, report: SyncReport) -> dict[tup
         multiple_response=spec.multiple_response, item_types=spec.item_types,
         scoring_kind=spec.scoring_kind, scale_min=spec.scale_min, scale_max=spec.scale_max,
         pass_mark=spec.pass_mark, unverified=spec.unverified, facts=spec.facts(),
+        kinds=spec.kinds,
     )
     existing = {domain.number: domain for domain in exam.domains}
     wanted = {domain.number for domain in spec.domains}
@@ -207,7 +199,8 @@ def _sync_items(
             raise InvalidDecks(f"{spec.path}:{spec.line}: id {spec.uid!r} is a user's own card")
         content_hash = spec.content_hash
         if item is None:
-            item = Item(uid=spec.uid, created_at=now)
+            # A group precedes its members in the bundle: they find its item here.
+            item = existing[spec.uid] = Item(uid=spec.uid, created_at=now)
             session.add(item)
             report.added += 1
         elif item.content_hash == content_hash and item.retired_at is None:
@@ -220,7 +213,8 @@ def _sync_items(
             report.revived += 1
         else:
             report.updated += 1
-        _write_item(item, spec, decks[spec.deck_slug], domains, now)
+        group = existing[spec.group.uid] if spec.group is not None else None
+        _write_item(item, spec, group, decks[spec.deck_slug], domains, now)
         item.refresh_rendered(rendered.get(spec.uid))
         fresh.append(item)
     live = {spec.uid for spec in bundle.items}
@@ -238,22 +232,24 @@ def _sync_items(
 
 
 def _write_item(
-    item: Item, spec: ItemSpec, deck: Deck, domains: dict[tuple[str, int], ExamDomain],
-    now: datetime,
+    item: Item, spec: ItemSpec, group: Item | None, deck: Deck,
+    domains: dict[tuple[str, int], ExamDomain], now: datetime,
 ) -> None:
     if item.content_hash != spec.content_hash:
         item.updated_at = now
     _assign(
         item, deck=deck, kind=spec.kind, prompt=spec.prompt, answer_text=spec.answer_text,
-        options=[{"key": o.key, "text": o.text, "explanation": o.explanation}
-                 for o in spec.options] if spec.options else None,
-        correct=spec.correct, reference=spec.reference, image=spec.image, tags=spec.tags,
-        checked=spec.checked,
+        options=stored_options(spec.options), correct=spec.correct,
+        prompts=stored_options(spec.prompts), explanation=spec.explanation,
+        group=group, group_position=spec.group_position,
+        reference=spec.reference, image=spec.image, tags=spec.tags, checked=spec.checked,
         content_hash=spec.content_hash, source_path=spec.path, source_line=spec.line,
         retired_at=None,
     )
-    item.domains = [domains[(exam_id, number)] for exam_id, number in sorted(spec.domains.items())
-                    if (exam_id, number) in domains]
+    # A case or series is never drawn alone: only its members serve exam domains.
+    item.domains = [] if spec.kind in GROUP_KINDS else [
+        domains[(exam_id, number)] for exam_id, number in sorted(spec.domains.items())
+        if (exam_id, number) in domains]
 
 
 def _add_cards_for_enrolled(

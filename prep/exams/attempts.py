@@ -15,10 +15,14 @@ from sqlalchemy import bindparam, case, exists, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from prep.exams.generation import PRACTICE, ExamUnavailable
+from prep.exams.scoring import check_answer, score_answer
+from prep.exams.vocabulary import BadAnswer as BadAnswer  # raised here, caught by callers
+from prep.exams.vocabulary import ExamUnavailable, FormKinds, Mode
 from prep.models import (
     GRADED,
     OPEN,
+    QUESTION,
+    YESNO,
     AttemptQuestion,
     Card,
     CardState,
@@ -44,8 +48,9 @@ class AttemptClosed(ExamUnavailable):
     """The attempt no longer takes answers (submitted, or its time ran out)."""
 
 
-class BadAnswer(ValueError):
-    """An answer that does not fit the question."""
+class QuestionLocked(AttemptClosed):
+    """The question no longer takes answers or flags: an answered yes/no solution once
+    left, or a case-study section once left in an exam whose case studies lock."""
 
 
 def own_attempt(session: Session, user: User, attempt_id: int) -> ExamAttempt:
@@ -114,8 +119,9 @@ def _lock_attempt(session: Session, attempt: ExamAttempt) -> None:
 
 def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: list[str],
                   now: datetime) -> AttemptQuestion:
-    """Save the chosen option keys of one question (replacing any earlier choice; in
-    practice mode a question is checked once, and later answers are refused)."""
+    """Save the answer to one question, shaped as its kind asks (``prep.exams.scoring``),
+    replacing any earlier one; in practice mode a question is checked once, and later
+    answers are refused; a locked question refuses every answer (QuestionLocked)."""
     _lock_attempt(session, attempt)
     if close_if_expired(session, attempt, now):
         raise AttemptClosed(
@@ -123,19 +129,19 @@ def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: l
             "was not saved." if attempt.deadline and now >= attempt.deadline
             else "This attempt is already submitted; answers can no longer change.")
     question = question_at(attempt, position)
-    correct = question.item.correct or []  # set on every question
-    options = {option["key"] for option in question.item.options or []}
-    chosen = sorted(set(keys))
-    if not chosen or not set(chosen) <= options:
-        raise BadAnswer("Choose one of this question's options.")
-    if len(correct) == 1 and len(chosen) != 1:
-        raise BadAnswer("This question has one answer: choose one option.")
-    if attempt.mode == PRACTICE and question.correct is not None:
+    if question.locked:
+        raise QuestionLocked(LOCKED_MESSAGE)
+    chosen = check_answer(question.item, keys)
+    if attempt.mode == Mode.PRACTICE and question.correct is not None:
         raise AttemptClosed("This question was already checked; go on to the next one.")
-    values = {"chosen": chosen, "answered_at": now}
-    guards = [AttemptQuestion.id == question.id, _guard_open(attempt, now)]
-    if attempt.mode == PRACTICE:  # feedback at once: the answer is checked and locked
-        values["correct"] = set(chosen) == set(correct)
+    values: dict[str, object] = {"chosen": chosen, "answered_at": now}
+    guards = [AttemptQuestion.id == question.id, AttemptQuestion.locked.is_(False),
+              _guard_open(attempt, now)]
+    if attempt.mode == Mode.PRACTICE:  # feedback at once: the answer is checked and kept
+        item = question.item
+        score = score_answer(item.kind, item.correct or [], chosen,
+                             FormKinds.of(attempt.exam).rule(item.kind))
+        values.update(score=score, correct=score == 1)
         guards.append(AttemptQuestion.correct.is_(None))  # a concurrent answer checked it
     saved = rows_matched(session.execute(
         update(AttemptQuestion).where(*guards).values(**values)
@@ -144,6 +150,8 @@ def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: l
     if saved != 1:
         session.refresh(attempt)
         session.refresh(question)
+        if attempt.status == OPEN and question.locked:
+            raise QuestionLocked(LOCKED_MESSAGE)
         if attempt.status == OPEN and question.correct is not None:
             raise AttemptClosed("This question was already checked; go on to the next one.")
         raise AttemptClosed("This attempt was submitted meanwhile; the answer was not saved.")
@@ -154,10 +162,14 @@ def record_answer(session: Session, attempt: ExamAttempt, position: int, keys: l
     return question
 
 
+LOCKED_MESSAGE = ("This question is locked: as in the real exam, you cannot go back to it "
+                  "once you have left it.")
+
+
 def miscounted(attempt: ExamAttempt) -> list[AttemptQuestion]:
     """Answered multiple-response questions with another number of options chosen than asked."""
     return [q for q in attempt.questions
-            if q.chosen and len(q.item.correct or ()) > 1
+            if q.chosen and q.item.kind == QUESTION and len(q.item.correct or ()) > 1
             and len(q.chosen) != len(q.item.correct or ())]
 
 
@@ -167,6 +179,11 @@ def toggle_flag(session: Session, attempt: ExamAttempt, position: int, now: date
     if close_if_expired(session, attempt, now):
         raise AttemptClosed("This attempt is closed.")
     question = question_at(attempt, position)
+    if question.locked:
+        raise QuestionLocked(LOCKED_MESSAGE)
+    if question.item.kind == YESNO:
+        raise QuestionLocked("A yes/no solution cannot be flagged: as in the real exam, you "
+                             "cannot come back to it.")
     question.flagged = not question.flagged
     session.flush()
     return question.flagged
@@ -190,7 +207,8 @@ def scaled_score(exam: Exam, fraction: float) -> float | None:
 
 
 def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
-    """Score the attempt once; wrongly answered questions become due in the review queue
+    """Score the attempt once, each question by its kind and the exam's rule for it;
+    answered questions that scored less than full become due in the review queue
     (unanswered ones do not)."""
     won = rows_matched(session.execute(
         update(ExamAttempt).where(ExamAttempt.id == attempt.id, ExamAttempt.status == OPEN)
@@ -200,18 +218,20 @@ def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
         session.refresh(attempt)
         return
     attempt.status = GRADED
-    # All or nothing, as on the real exams: exactly the correct set. Read as plain rows in
-    # one query and written back in one executemany UPDATE: no per-question ORM work.
+    exam = attempt.exam
+    kinds = FormKinds.of(exam)
+    # Read as plain rows in one query and written back in one executemany UPDATE: no
+    # per-question ORM work.
     rows = session.connection().execute(
-        select(AttemptQuestion.id, AttemptQuestion.item_id, AttemptQuestion.position,
-               AttemptQuestion.chosen, Item.correct)
+        select(AttemptQuestion.id, AttemptQuestion.item_id, AttemptQuestion.chosen,
+               Item.kind, Item.correct)
         .join(Item, Item.id == AttemptQuestion.item_id)
         .where(AttemptQuestion.attempt_id == attempt.id)
     ).all()
-    # An unanswered question has no verdict (None): it scores nothing, but it says nothing
-    # of what the user knows, so it is neither queued for review nor counted as missed.
-    results = {row.id: set(row.chosen) == set(row.correct) if row.chosen else None
-               for row in rows}
+    # An unanswered question scores 0 and has no verdict (None): it says nothing of what
+    # the user knows, so it is neither queued for review nor counted as missed.
+    scores = {row.id: score_answer(row.kind, row.correct or [], row.chosen, kinds.rule(row.kind))
+              for row in rows}
     stop = _clock_stop(attempt, now)
     if attempt.current_position and attempt.current_since and stop > attempt.current_since:
         spent = int((stop - attempt.current_since).total_seconds() * 1000)
@@ -223,26 +243,28 @@ def grade(session: Session, attempt: ExamAttempt, now: datetime) -> None:
     attempt.current_since = stop
     session.connection().execute(
         update(AttemptQuestion.__table__).where(AttemptQuestion.id == bindparam("qid"))
-        .values(correct=bindparam("result")),
-        [{"qid": qid, "result": result} for qid, result in results.items()])
+        .values(score=bindparam("new_score"), correct=bindparam("result")),
+        [{"qid": row.id, "new_score": scores[row.id],
+          "result": scores[row.id] == 1 if row.chosen else None} for row in rows])
     # Questions already loaded in this session must not keep their old values.
     for question in attempt.__dict__.get("questions", ()):
-        session.expire(question, ["correct", "time_spent_ms"])
-    correct = sum(bool(result) for result in results.values())
-    fraction = correct / attempt.question_count if attempt.question_count else 0.0
-    exam = attempt.exam
-    attempt.correct_count = correct
+        session.expire(question, ["score", "correct", "time_spent_ms"])
+    points = sum(scores.values())
+    fraction = points / attempt.question_count if attempt.question_count else 0.0
+    attempt.points = points
+    attempt.correct_count = sum(score == 1 for score in scores.values())
     attempt.submitted_at = stop
     attempt.score_scaled = scaled_score(exam, fraction)
     attempt.passed = (attempt.score_scaled >= exam.pass_mark if attempt.score_scaled is not None
                       else 100 * fraction >= exam.pass_mark)
     queue_missed(session, attempt.user_id,
-                 [row.item_id for row in rows if results[row.id] is False], stop)
+                 [row.item_id for row in rows if row.chosen and scores[row.id] < 1], stop)
     session.flush()
 
 
 def queue_missed(session: Session, user_id: int, missed: list[int], now: datetime) -> int:
-    """Make every missed question due now in the user's review queue; returns how many.
+    """Make every missed item (of any answerable kind) due now in the user's review queue;
+    returns how many.
 
     Plain statements: Card objects already loaded in ``session`` are not refreshed.
     """
@@ -272,12 +294,14 @@ def queue_missed(session: Session, user_id: int, missed: list[int], now: datetim
 
 @dataclass
 class DomainResult:
-    """Correct answers of one domain in one attempt (``total`` counts unanswered ones too)."""
+    """One domain's results in one attempt: fully right answers, points (the sum of scores,
+    partial credit included) and questions (``total`` counts unanswered ones too)."""
 
     domain: ExamDomain
     correct: int
     total: int
     unanswered: int = 0
+    points: float = 0.0
 
     @property
     def answered(self) -> int:
@@ -285,7 +309,7 @@ class DomainResult:
 
     @property
     def percent(self) -> float:
-        return 100 * self.correct / self.total if self.total else 0.0
+        return 100 * self.points / self.total if self.total else 0.0
 
 
 def question_domains(session: Session, attempt: ExamAttempt) -> dict[int, ExamDomain]:
@@ -301,7 +325,7 @@ def question_domains(session: Session, attempt: ExamAttempt) -> dict[int, ExamDo
 
 
 def domain_results(session: Session, attempt: ExamAttempt) -> list[DomainResult]:
-    """Per-domain correct/total of a graded attempt, in blueprint order."""
+    """Per-domain points, correct and total of a graded attempt, in blueprint order."""
     by_position = question_domains(session, attempt)
     results = {d.id: DomainResult(d, 0, 0) for d in attempt.exam.domains}
     for question in attempt.questions:
@@ -310,5 +334,8 @@ def domain_results(session: Session, attempt: ExamAttempt) -> list[DomainResult]
             result = results[domain.id]
             result.total += 1
             result.correct += bool(question.correct)
+            # Attempts graded before scores existed (or imported without them): 1 or 0.
+            result.points += (question.score if question.score is not None
+                              else float(bool(question.correct)))
             result.unanswered += not question.chosen
     return [r for r in results.values() if r.total]

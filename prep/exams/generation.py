@@ -1,46 +1,44 @@
-"""Drawing a mock exam from the question bank by the blueprint's domain weights.
+"""Drawing a mock exam from the item bank by the blueprint's domain weights.
 
 Counts per domain follow the largest-remainder method, so they sum exactly to the exam's
-question count. Questions the user saw in the last three attempts of the blueprint are used
-only when a domain runs out of fresh ones (and the attempt says so). Options are shuffled per
-attempt. Everything random comes from one seed, so a seed reproduces the attempt.
+question count. An exam whose file lists item kinds (``Exam.kinds``) first draws, within those
+counts, the form's ordering and matching items, whole case-study sets and yes/no series (each
+member is one question of its own domain), then fills the rest with single and multiple
+choice questions; too few kind items leave their places to questions, with a note. Items the
+user saw in the last three attempts of the blueprint are used only when the fresh ones run out
+(and the attempt says so). Options are shuffled per attempt. Everything random comes from one
+seed, so a seed reproduces the attempt.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from prep.exams.forms import KindDraw, draw_kinds, in_scope
+from prep.exams.pools import ExamPools, exam_pools
+from prep.exams.vocabulary import ExamUnavailable, FormKinds, Mode, Source
 from prep.models import (
     GRADED,
+    MATCHING,
     OPEN,
+    ORDERING,
     QUESTION,
     AttemptQuestion,
     Card,
-    ContentVersion,
     Exam,
     ExamAttempt,
     ExamDomain,
-    Item,
-    ItemDomain,
     User,
 )
 
 RECENT_ATTEMPTS = 3
-EXAM, PRACTICE = "exam", "practice"
-SOURCES = ("all", "missed", "flagged")
-
-
-class ExamUnavailable(ValueError):
-    """The attempt cannot be made as asked; the message says why and what to do."""
 
 
 class PoolTooSmall(ExamUnavailable):
@@ -57,6 +55,28 @@ class OpenAttemptExists(ExamUnavailable):
     def __init__(self, attempt: ExamAttempt):
         super().__init__("You have an unfinished exam of this blueprint: resume or submit it.")
         self.attempt = attempt
+
+
+@dataclass(frozen=True)
+class CustomQuiz:
+    """A quiz the user composes instead of the blueprint's form."""
+
+    domains: tuple[int, ...] | None = None  # domain numbers; None: every domain
+    count: int | None = None  # None: the blueprint's question count
+    source: Source = Source.ALL
+
+
+@dataclass(frozen=True)
+class ExamRequest:
+    """What the user asked for: an exam or a custom quiz of ``exam``, in a mode, from a seed."""
+
+    exam: Exam
+    user: User
+    mode: Mode
+    seed: int
+    custom: CustomQuiz | None = None  # None: the blueprint's own form
+    minutes: int | None = None  # practice mode: a time limit (untimed without one)
+    allow_short: bool = False  # take fewer questions when the bank has too few
 
 
 def allocate(weights: list[float], total: int) -> list[int]:
@@ -78,101 +98,25 @@ def shuffled_options(keys: list[str], rng: random.Random) -> list[str]:
     return order
 
 
+def display_order(kind: str, keys: list[str], rng: random.Random) -> list[str]:
+    """The order an item's keys are first shown in: a question's options and a matching's
+    answers shuffled; an ordering's steps shuffled, and never in their correct (authored)
+    order; a yes/no solution's yes and no as they are."""
+    if kind in (QUESTION, MATCHING):
+        return shuffled_options(keys, rng)
+    if kind == ORDERING:
+        order = shuffled_options(keys, rng)
+        # The correct order would give the answer away: rotating it by one never is it.
+        return order[1:] + order[:1] if order == keys else order
+    return list(keys)
+
+
 @dataclass
 class Draw:
-    """The questions chosen per domain, and notes on any fallback."""
+    """The items of a form in their places, and notes on any fallback."""
 
     item_ids: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class QuestionPools:
-    """An exam's live question ids per domain id, and each question's option keys."""
-
-    by_domain: dict[int, list[int]]
-    option_keys: dict[int, tuple[str, ...]]
-
-
-def question_pools(session: Session, exam: Exam) -> QuestionPools:
-    """The exam's pools, read once per process and content version.
-
-    Pools change only when deck files are loaded, which bumps the content version; each
-    process keeps the pools it has read until the version moves (one cheap query to check),
-    so drawing from a bank of 20,000 questions re-reads neither their ids nor their options.
-    """
-    version = session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
-    key = (exam.id, version)
-    engine = session.get_bind().engine
-    with _POOL_CACHE_LOCK:
-        cache = _POOL_CACHE.setdefault(engine, {})
-        cached = cache.get(key)
-    if cached is not None:
-        return cached
-    rows = session.connection().execute(
-        select(ItemDomain.domain_id, ItemDomain.item_id, Item.options)
-        .join(Item, Item.id == ItemDomain.item_id)
-        .join(ExamDomain, ExamDomain.id == ItemDomain.domain_id)
-        .where(ExamDomain.exam_id == exam.id, Item.kind == QUESTION, Item.retired_at.is_(None))
-        .order_by(ItemDomain.item_id)
-    ).all()
-    pools = QuestionPools({}, {})
-    for domain_id, item_id, options in rows:
-        pools.by_domain.setdefault(domain_id, []).append(item_id)
-        pools.option_keys[item_id] = tuple(option["key"] for option in options or ())
-    with _POOL_CACHE_LOCK:
-        for stale in [k for k in cache if k[0] == exam.id]:
-            del cache[stale]
-        cache[key] = pools
-    return pools
-
-
-def domain_pools(session: Session, exam: Exam,
-                 numbers: list[int] | None = None) -> dict[ExamDomain, list[int]]:
-    """Ids of the live questions of each domain of ``exam`` (optionally only some domains)."""
-    return _chosen_domains(exam, question_pools(session, exam), numbers)
-
-
-def _chosen_domains(exam: Exam, pools: QuestionPools,
-                    numbers: list[int] | None) -> dict[ExamDomain, list[int]]:
-    return {domain: pools.by_domain.get(domain.id, []) for domain in exam.domains
-            if numbers is None or domain.number in numbers}
-
-
-# Per engine (one database), per (exam, content version): the exam's question pools.
-_POOL_CACHE: WeakKeyDictionary[Engine, dict[tuple[str, int], QuestionPools]] = (
-    WeakKeyDictionary())
-_POOL_CACHE_LOCK = threading.Lock()
-
-
-def recently_seen(session: Session, user: User, exam: Exam) -> set[int]:
-    """Item ids of the user's last RECENT_ATTEMPTS attempts of this blueprint."""
-    recent = select(ExamAttempt.id).where(
-        ExamAttempt.user_id == user.id, ExamAttempt.exam_id == exam.id
-    ).order_by(ExamAttempt.started_at.desc()).limit(RECENT_ATTEMPTS).subquery()
-    return set(session.scalars(
-        select(AttemptQuestion.item_id).where(AttemptQuestion.attempt_id.in_(select(recent)))
-    ))
-
-
-def _source_filter(session: Session, user: User, source: str) -> set[int] | None:
-    """Item ids allowed by a custom quiz's source: missed before, or flagged in review."""
-    if source == "missed":
-        return set(session.scalars(
-            select(AttemptQuestion.item_id).join(ExamAttempt)
-            .where(ExamAttempt.user_id == user.id, ExamAttempt.status == GRADED,
-                   AttemptQuestion.correct.is_(False))
-        ))
-    if source == "flagged":
-        flagged_in_exams = set(session.scalars(
-            select(AttemptQuestion.item_id).join(ExamAttempt)
-            .where(ExamAttempt.user_id == user.id, AttemptQuestion.flagged.is_(True))
-        ))
-        flagged_cards = set(session.scalars(
-            select(Card.item_id).where(Card.user_id == user.id, Card.flagged.is_(True))
-        ))
-        return flagged_in_exams | flagged_cards
-    return None
 
 
 def _sample_fresh(pool: list[int], wanted: int, seen: set[int],
@@ -199,100 +143,156 @@ def _sample_fresh(pool: list[int], wanted: int, seen: set[int],
     return chosen, fresh_count
 
 
+def _spread_shortfall(pools: dict[ExamDomain, list[int]], wanted: dict[ExamDomain, int],
+                      notes: list[str]) -> None:
+    """Domains that cannot fill their share pass the rest to the others, by weight
+    (``wanted`` sums to at most the pools' size)."""
+    missing = 0
+    for domain, pool in pools.items():
+        if len(pool) < wanted[domain]:
+            missing += wanted[domain] - len(pool)
+            notes.append(f"Domain {domain.number} has only {len(pool)} questions "
+                         f"for its share of {wanted[domain]}; others fill the gap.")
+            wanted[domain] = len(pool)
+    while missing:
+        spare = [d for d in pools if len(pools[d]) > wanted[d]]
+        extra = allocate([d.weight or 1 for d in spare], missing)
+        for domain, count in zip(spare, extra, strict=True):
+            add = min(count, len(pools[domain]) - wanted[domain])
+            wanted[domain] += add
+            missing -= add
+
+
 def draw_questions(pools: dict[ExamDomain, list[int]], total: int, seen: set[int],
-                   rng: random.Random, *, allow_short: bool) -> Draw:
-    """Pick ``total`` questions by domain weight, fresh ones first; shortfalls move on."""
+                   rng: random.Random, *, allow_short: bool,
+                   kinds: KindDraw | None = None) -> Draw:
+    """Pick ``total`` items by domain weight: the kind items already drawn (``kinds``, each
+    member in its domain's share), then questions, fresh ones first; shortfalls move on.
+
+    Kind items and whole sets keep their members together; a locking case study goes last.
+    """
+    kinds = kinds or KindDraw()
     domains = list(pools)
-    available = sum(len(pool) for pool in pools.values())
+    quota = dict(zip(domains, allocate([d.weight for d in domains], total), strict=True))
+    available = sum(len(pool) for pool in pools.values()) + kinds.count
+    draw = Draw(notes=list(kinds.notes))
     if available < total:
         if not allow_short or available == 0:
             raise PoolTooSmall(
                 f"The question bank has {available} questions for this selection, fewer than "
                 f"the {total} asked for.", available)
         total = available
-    wanted = dict(zip(domains, allocate([d.weight for d in domains], total), strict=True))
-    draw = Draw()
-    # Domains that cannot fill their share pass the rest to the others, by weight.
-    missing = 0
-    for domain in domains:
-        if len(pools[domain]) < wanted[domain]:
-            missing += wanted[domain] - len(pools[domain])
-            draw.notes.append(f"Domain {domain.number} has only {len(pools[domain])} questions "
-                              f"for its share of {wanted[domain]}; others fill the gap.")
-            wanted[domain] = len(pools[domain])
-    while missing:
-        spare = [d for d in domains if len(pools[d]) > wanted[d]]
-        extra = allocate([d.weight or 1 for d in spare], missing)
-        for domain, count in zip(spare, extra, strict=True):
-            add = min(count, len(pools[domain]) - wanted[domain])
-            wanted[domain] += add
-            missing -= add
+        quota = dict(zip(domains, allocate([d.weight for d in domains], total), strict=True))
+    wanted = {d: max(0, quota[d] - kinds.per_domain.get(d.id, 0)) for d in domains}
+    if sum(wanted.values()) + kinds.count > total:  # short: every question, where it is
+        for domain, pool in pools.items():
+            if len(pool) < wanted[domain]:
+                draw.notes.append(f"Domain {domain.number} has only {len(pool)} questions "
+                                  f"for its share of {wanted[domain]}; others fill the gap.")
+        wanted = {d: len(pools[d]) for d in domains}
+    else:
+        _spread_shortfall(pools, wanted, draw.notes)
+    units: list[list[int]] = []
     for domain in domains:
         chosen, fresh_count = _sample_fresh(pools[domain], wanted[domain], seen, rng)
         if fresh_count < wanted[domain]:
             draw.notes.append(f"Domain {domain.number}: {wanted[domain] - fresh_count} of its "
                               f"questions were also in your last {RECENT_ATTEMPTS} attempts "
                               "(the fresh ones ran out).")
-        draw.item_ids.extend(chosen)
-    rng.shuffle(draw.item_ids)
+        units.extend([item_id] for item_id in chosen)
+    units.extend(kinds.units)
+    rng.shuffle(units)  # a set's members stay together, in group order
+    draw.item_ids = [item_id for unit in units + kinds.last for item_id in unit]
     return draw
+
+
+def recently_seen(session: Session, user: User, exam: Exam) -> set[int]:
+    """Item ids of the user's last RECENT_ATTEMPTS attempts of this blueprint."""
+    recent = select(ExamAttempt.id).where(
+        ExamAttempt.user_id == user.id, ExamAttempt.exam_id == exam.id
+    ).order_by(ExamAttempt.started_at.desc()).limit(RECENT_ATTEMPTS).subquery()
+    return set(session.scalars(
+        select(AttemptQuestion.item_id).where(AttemptQuestion.attempt_id.in_(select(recent)))
+    ))
+
+
+def _source_filter(session: Session, user: User, source: Source) -> set[int] | None:
+    """Item ids allowed by a custom quiz's source: missed before, or flagged in review."""
+    if source == Source.MISSED:
+        return set(session.scalars(
+            select(AttemptQuestion.item_id).join(ExamAttempt)
+            .where(ExamAttempt.user_id == user.id, ExamAttempt.status == GRADED,
+                   AttemptQuestion.correct.is_(False))
+        ))
+    if source == Source.FLAGGED:
+        flagged_in_exams = set(session.scalars(
+            select(AttemptQuestion.item_id).join(ExamAttempt)
+            .where(ExamAttempt.user_id == user.id, AttemptQuestion.flagged.is_(True))
+        ))
+        flagged_cards = set(session.scalars(
+            select(Card.item_id).where(Card.user_id == user.id, Card.flagged.is_(True))
+        ))
+        return flagged_in_exams | flagged_cards
+    return None
 
 
 def _open_exam(session: Session, user: User, exam: Exam) -> ExamAttempt | None:
     return session.scalar(select(ExamAttempt).where(
         ExamAttempt.user_id == user.id, ExamAttempt.exam_id == exam.id,
-        ExamAttempt.mode == EXAM, ExamAttempt.status == OPEN))
+        ExamAttempt.mode == Mode.EXAM, ExamAttempt.status == OPEN))
 
 
-def generate_exam(
-    session: Session,
-    exam: Exam,
-    user: User,
-    mode: str,
-    now: datetime,
-    seed: int,
-    *,
-    count: int | None = None,
-    domains: list[int] | None = None,
-    source: str = "all",
-    minutes: int | None = None,
-    allow_short: bool = False,
-) -> ExamAttempt:
-    """Create an attempt: the blueprint's exam, or a custom quiz (``domains``/``count``/source).
+def _draw_form(session: Session, request: ExamRequest, pools: ExamPools, total: int,
+               rng: random.Random) -> Draw:
+    """The form's items: the blueprint's, or the custom quiz's domains, size and source."""
+    exam, custom = request.exam, request.custom
+    numbers = list(custom.domains) if custom and custom.domains is not None else None
+    domains = [d for d in exam.domains if numbers is None or d.number in numbers]
+    if not domains:
+        raise ExamUnavailable("Choose at least one domain of this exam.")
+    allowed = _source_filter(session, request.user, custom.source) if custom else None
+    questions = {d: [item_id for item_id in pools.by_domain.get(d.id, [])
+                     if allowed is None or item_id in allowed] for d in domains}
+    form = FormKinds.of(exam)
+    if custom is not None:  # a quiz holds the kinds in proportion to its size
+        form = form.scaled(total / exam.question_count)
+    seen = recently_seen(session, request.user, exam)
+    kinds = None
+    if form.any:
+        quota = dict(zip((d.id for d in domains),
+                         allocate([d.weight for d in domains], total), strict=True))
+        kinds = draw_kinds(in_scope(pools, quota, allowed), form, quota, seen, rng,
+                           explain=custom is None)
+    return draw_questions(questions, total, seen, rng, allow_short=request.allow_short,
+                          kinds=kinds)
 
-    ``mode`` is ``exam`` (timed to the blueprint's minutes, no feedback until the end) or
-    ``practice`` (feedback after each question; timed only if ``minutes`` is given).
+
+def generate_exam(session: Session, request: ExamRequest, now: datetime) -> ExamAttempt:
+    """Create an attempt as ``request`` asks: the blueprint's exam or a custom quiz.
+
+    ``Mode.EXAM`` is timed to the blueprint's pace with no feedback until the end;
+    ``Mode.PRACTICE`` checks each answer at once and is timed only if ``minutes`` is given.
     """
-    if mode not in (EXAM, PRACTICE):
-        raise ExamUnavailable("Choose exam mode or practice mode.")
-    if source not in SOURCES:
-        raise ExamUnavailable("Choose all questions, missed ones or flagged ones.")
-    custom = domains is not None or count is not None or source != "all"
+    exam, user, custom = request.exam, request.user, request.custom
     # One open timed attempt per blueprint (a unique index says so), custom quiz or not.
-    if mode == EXAM and (existing := _open_exam(session, user, exam)) is not None:
+    if request.mode == Mode.EXAM and (existing := _open_exam(session, user, exam)) is not None:
         raise OpenAttemptExists(existing)
-    total = count if count is not None else exam.question_count
+    total = custom.count if custom and custom.count is not None else exam.question_count
     if not 1 <= total <= 500:
         raise ExamUnavailable("A quiz has 1 to 500 questions.")
-    all_pools = question_pools(session, exam)
-    pools = _chosen_domains(exam, all_pools, domains)
-    if not pools:
-        raise ExamUnavailable("Choose at least one domain of this exam.")
-    if (allowed := _source_filter(session, user, source)) is not None:
-        pools = {d: [item_id for item_id in pool if item_id in allowed]
-                 for d, pool in pools.items()}
-    rng = random.Random(seed)
-    draw = draw_questions(pools, total, recently_seen(session, user, exam), rng,
-                          allow_short=allow_short)
-    if mode == PRACTICE:
-        limit = minutes  # untimed unless asked
+    pools = exam_pools(session, exam)
+    rng = random.Random(request.seed)
+    draw = _draw_form(session, request, pools, total, rng)
+    if request.mode == Mode.PRACTICE:
+        limit = request.minutes  # untimed unless asked
     else:  # the blueprint's pace: its minutes, scaled to a shorter or custom exam
         limit = max(1, round(exam.minutes * len(draw.item_ids) / exam.question_count))
     attempt = ExamAttempt(
-        user_id=user.id, exam_id=exam.id, mode=EXAM if mode == EXAM else PRACTICE,
-        seed=seed, started_at=now, question_count=len(draw.item_ids), notes=draw.notes,
+        user_id=user.id, exam_id=exam.id, mode=request.mode.value, seed=request.seed,
+        started_at=now, question_count=len(draw.item_ids), notes=draw.notes,
         deadline=now + timedelta(minutes=limit) if limit else None,
-        custom={"domains": domains, "source": source} if custom else None,
+        custom={"domains": list(custom.domains) if custom.domains is not None else None,
+                "source": custom.source.value} if custom else None,
         current_position=1, current_since=now,
     )
     if len(draw.item_ids) < total:
@@ -301,15 +301,16 @@ def generate_exam(
         with session.begin_nested():
             session.add(attempt)
     except IntegrityError:
-        if mode != EXAM or (winner := _open_exam(session, user, exam)) is None:
+        if request.mode != Mode.EXAM or (winner := _open_exam(session, user, exam)) is None:
             raise
         raise OpenAttemptExists(winner) from None
     # One executemany insert (the ORM's unit of work costs more than the drawing itself);
     # the relationship loads on first use.
     session.execute(insert(AttemptQuestion.__table__), [
         {"attempt_id": attempt.id, "position": position, "item_id": item_id,
-         "option_order": shuffled_options(list(all_pools.option_keys[item_id]), rng),
-         "flagged": False, "time_spent_ms": 0}
+         "option_order": display_order(pools.kind(item_id),
+                                       list(pools.option_keys[item_id]), rng),
+         "flagged": False, "locked": False, "time_spent_ms": 0}
         for position, item_id in enumerate(draw.item_ids, start=1)
     ])
     session.expire(attempt, ["questions"])

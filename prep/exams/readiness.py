@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prep.exams.attempts import domain_results
+from prep.exams.attempts import DomainResult, domain_results
 from prep.models import GRADED, Card, Exam, ExamAttempt, ExamDomain, ItemDomain, User
 from prep.study.scheduling import SchedulerSettings, retrievability
 
@@ -23,13 +23,14 @@ class DomainReadiness:
     domain: ExamDomain
     cards: int
     memory: float | None  # mean retrievability of the domain's cards (new cards count 0)
-    exam_correct: int
+    exam_correct: int  # fully right answers
     exam_total: int  # answered questions: unanswered ones say nothing of what is known
     exam_unanswered: int = 0
+    exam_points: float = 0.0  # the answers' scores (partial credit included)
 
     @property
     def exam_accuracy(self) -> float | None:
-        return self.exam_correct / self.exam_total if self.exam_total else None
+        return self.exam_points / self.exam_total if self.exam_total else None
 
 
 def pass_fraction(exam: Exam) -> float:
@@ -51,22 +52,22 @@ def readiness(session: Session, user: User, exam: Exam, now: datetime) -> list[D
     memory: dict[int, list[float]] = {d.id: [] for d in exam.domains}
     for domain_id, card in rows:
         memory[domain_id].append(retrievability(card, now, settings))
-    accuracy = {d.id: [0, 0, 0] for d in exam.domains}
+    results: dict[int, list[DomainResult]] = {d.id: [] for d in exam.domains}
     recent = session.scalars(
         select(ExamAttempt).where(ExamAttempt.user_id == user.id, ExamAttempt.exam_id == exam.id,
                                   ExamAttempt.status == GRADED)
         .order_by(ExamAttempt.submitted_at.desc()).limit(RECENT))
     for attempt in recent:
         for result in domain_results(session, attempt):
-            accuracy[result.domain.id][0] += result.correct
-            accuracy[result.domain.id][1] += result.answered
-            accuracy[result.domain.id][2] += result.unanswered
+            results[result.domain.id].append(result)
     return [
         DomainReadiness(
             domain=d, cards=len(memory[d.id]),
             memory=sum(memory[d.id]) / len(memory[d.id]) if memory[d.id] else None,
-            exam_correct=accuracy[d.id][0], exam_total=accuracy[d.id][1],
-            exam_unanswered=accuracy[d.id][2],
+            exam_correct=sum(r.correct for r in results[d.id]),
+            exam_total=sum(r.answered for r in results[d.id]),
+            exam_unanswered=sum(r.unanswered for r in results[d.id]),
+            exam_points=sum(r.points for r in results[d.id]),
         )
         for d in exam.domains
     ]

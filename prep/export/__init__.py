@@ -1,1 +1,1 @@
-"""Exports of study content (Anki packages)."""
+"""Exports: Anki packages of the decks, and a user's own data file ("Download my data")."""

@@ -24,27 +24,28 @@ from prep.models.content import (
 from prep.models.exams import GRADED, OPEN, AttemptQuestion, ExamAttempt
 from prep.models.reports import REASONS, ItemReport
 from prep.models.skills import Credential, SkillsAnswer, SkillsCheck
-from prep.models.study import Card, CardAction, CardState, Rating, ReviewLog
+from prep.models.study import Card, CardAction, CardState, CardTag, Rating, ReviewLog
 
 __all__ = [
     "ANSWERABLE_KINDS",
     "CARD",
     "CASE",
+    "GRADED",
     "GROUP_KINDS",
     "MATCHING",
-    "ORDERING",
-    "SERIES",
-    "YESNO",
-    "GRADED",
     "OPEN",
+    "ORDERING",
     "QUESTION",
     "REASONS",
+    "SERIES",
+    "YESNO",
     "AnkiLink",
     "AttemptQuestion",
     "Base",
     "Card",
     "CardAction",
     "CardState",
+    "CardTag",
     "ContentVersion",
     "Credential",
     "Deck",

@@ -183,7 +183,8 @@ class Item(Base):
 
         if self.rendered is not None and self._rendered_is_current():
             return self.rendered
-        return render_item(self.prompt, self.answer_text, self.options)
+        return render_item(self.prompt, self.answer_text, self.options,
+                           explanation=self.explanation, prompts=self.prompts)
 
     def refresh_rendered(self, made: dict[str, object] | None = None) -> bool:
         """Store HTML for the item's fields unless the stored HTML is current; True if
@@ -198,7 +199,8 @@ class Item(Base):
             self.rendered = made
         else:
             self.rendered = render_item(self.prompt, self.answer_text, self.options,
-                                        self.content_hash)
+                                        self.content_hash, explanation=self.explanation,
+                                        prompts=self.prompts)
         return True
 
     @property

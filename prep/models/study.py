@@ -135,3 +135,20 @@ class CardAction(Base):
     before: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_card_actions_user_done", "user_id", "done_at", "id"),)
+
+
+class CardTag(Base):
+    """A user's own tag on one of their cards (a deck file's tags are ``Item.tags``, shared).
+
+    ``user_id`` repeats the card's owner so that a user's tags, and their cards with one
+    tag, are read from one index without a join.
+    """
+
+    __tablename__ = "card_tags"
+
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+
+    __table_args__ = (Index("ix_card_tags_user_tag", "user_id", "tag", "card_id"),)

@@ -2,10 +2,10 @@
 
 Areas: each domain of prep's own practice blueprints (the foundations track) and, for each
 other track whose primary exam is still taken (active or retiring), that exam's basics as
-one area. Each area draws up to ``AREA_MAX`` single-answer questions at random; the check
-asks them one at a time, area by area, and an area stops early once its result is clear
-(see ``prep.skills.scoring``). Wrong and unknown answers become due in the review queue,
-as missed exam questions do.
+one area. Each area draws up to ``AREA_MAX`` single-answer questions at random (standalone
+ones: no case study's question, no other kind); the check asks them one at a time, area by
+area, and an area stops early once its result is clear (see ``prep.skills.scoring``). Wrong
+and unknown answers become due in the review queue, as missed exam questions do.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.exams.attempts import queue_missed
-from prep.exams.generation import domain_pools
-from prep.models import Exam, Item, SkillsAnswer, SkillsCheck, User
+from prep.exams.pools import domain_pools
+from prep.models import QUESTION, Exam, Item, SkillsAnswer, SkillsCheck, User
 from prep.skills.scoring import AREA_MAX, AREA_MIN, Answer, area_done, area_result
 
 TAKEN = ("active", "retiring")
@@ -63,8 +63,10 @@ def check_areas(session: Session) -> list[Area]:
 
 
 def _single_answer(session: Session) -> set[int]:
+    """Live single-answer questions that stand alone: a case study's question needs its
+    scenario beside it, which the check does not show."""
     rows = session.execute(select(Item.id, Item.correct).where(
-        Item.kind == "question", Item.retired_at.is_(None)))
+        Item.kind == QUESTION, Item.group_id.is_(None), Item.retired_at.is_(None)))
     return {item_id for item_id, correct in rows if correct and len(correct) == 1}
 
 

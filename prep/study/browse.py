@@ -1,8 +1,9 @@
-"""The card browser's search: a user's cards filtered by track, deck, domain, state, due, text."""
+"""The card browser's search: a user's cards filtered by track, deck, domain, state, due,
+their own tags and text (``tag:word`` in the text asks for a tag)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import Select, exists, func, or_, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, contains_eager
 from prep.models import (
     Card,
     CardState,
+    CardTag,
     Deck,
     ExamDomain,
     Item,
@@ -18,14 +20,12 @@ from prep.models import (
     ReviewLog,
     User,
 )
+from prep.study.card_tags import spelled, tags_by_card, user_tags
 from prep.study.days import user_day
-from prep.study.review import NoSuchCard
 
 PAGE_SIZE = 50
-MAX_BATCH = 500  # cards one bulk action may change (ten pages of results)
 # Columns the browser sorts by, each with a tie-breaker so pages never overlap.
 SORTS = {"front": Item.prompt, "deck": Deck.title, "state": Card.state, "due": Card.due}
-BULK_ACTIONS = ("suspend", "unsuspend", "flag", "unflag")
 STATES = ("new", "learning", "review", "suspended", "leech", "flagged")
 DUE = ("today", "overdue")
 
@@ -40,6 +40,7 @@ class CardFilter:
     state: str | None = None
     due: str | None = None
     text: str | None = None
+    tags: tuple[str, ...] = ()  # the user's tags a card must all have
     page: int = 1
     sort: str = "due"  # a key of SORTS
     descending: bool = False
@@ -52,6 +53,7 @@ class CardPage:
     cards: list[Card]
     total: int
     page: int
+    tags: dict[int, list[str]] = field(default_factory=dict)  # each card's own tags
 
     @property
     def pages(self) -> int:
@@ -87,6 +89,9 @@ def _filtered(user: User, wanted: CardFilter, now: datetime) -> Select:
         query = query.where(Card.state != CardState.NEW, Card.due < user_day(user, now).end)
     elif wanted.due == "overdue":
         query = query.where(Card.state != CardState.NEW, Card.due < user_day(user, now).start)
+    for tag in wanted.tags:
+        query = query.where(exists().where(CardTag.user_id == user.id, CardTag.tag == tag,
+                                           CardTag.card_id == Card.id))
     if wanted.text:
         escaped = wanted.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
@@ -96,7 +101,11 @@ def _filtered(user: User, wanted: CardFilter, now: datetime) -> Select:
 
 
 def search_cards(session: Session, user: User, wanted: CardFilter, now: datetime) -> CardPage:
-    """A page of the user's cards matching ``wanted``, in the order it asks (soonest due first)."""
+    """A page of the user's cards matching ``wanted``, in the order it asks (soonest due
+    first), with their tags."""
+    if wanted.tags:  # as the user spells them, whatever the case typed
+        known = user_tags(session, user)
+        wanted = replace(wanted, tags=tuple(sorted({spelled(known, tag) for tag in wanted.tags})))
     query = _filtered(user, wanted, now)
     total = session.scalar(select(func.count()).select_from(
         query.with_only_columns(Card.id).subquery())) or 0
@@ -104,42 +113,23 @@ def search_cards(session: Session, user: User, wanted: CardFilter, now: datetime
     cards = session.scalars(
         query.order_by(*_order(wanted)).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
-    return CardPage(list(cards), total, page)
+    return CardPage(list(cards), total, page, tags_by_card(session, [c.id for c in cards]))
+
+
+def split_search(text: str) -> tuple[str, list[str]]:
+    """The search box's words apart from its ``tag:word`` ones, and those tags."""
+    words, tags = [], []
+    for word in text.split():
+        if word[:4].casefold() == "tag:" and len(word) > 4:
+            tags.append(word[4:])
+        else:
+            words.append(word)
+    return " ".join(words), tags
 
 
 def _order(wanted: CardFilter) -> tuple:
     column = SORTS.get(wanted.sort, Card.due)
     return (column.desc(), Card.id.desc()) if wanted.descending else (column, Card.id)
-
-
-class BulkRefused(ValueError):
-    """A bulk action that cannot run (unknown action, too many cards, none chosen)."""
-
-
-def bulk_change(session: Session, user: User, card_ids: list[int], action: str) -> int:
-    """Suspend, unsuspend, flag or unflag the user's cards ``card_ids`` at once; flushes.
-
-    Every id must be one of the user's cards: any other id refuses the whole batch
-    (NoSuchCard), so a forged list changes nothing. Returns the number of cards changed.
-    """
-    if action not in BULK_ACTIONS:
-        raise BulkRefused("Choose suspend, unsuspend, flag or unflag.")
-    wanted = set(card_ids)
-    if not wanted:
-        raise BulkRefused("Tick at least one card.")
-    if len(wanted) > MAX_BATCH:
-        raise BulkRefused(f"At most {MAX_BATCH} cards at once.")
-    cards = session.scalars(select(Card).where(Card.id.in_(wanted),
-                                               Card.user_id == user.id)).all()
-    if len(cards) != len(wanted):
-        raise NoSuchCard(sorted(wanted - {card.id for card in cards}))
-    field, value = {"suspend": ("suspended", True), "unsuspend": ("suspended", False),
-                    "flag": ("flagged", True), "unflag": ("flagged", False)}[action]
-    changed = [card for card in cards if getattr(card, field) != value]
-    for card in changed:
-        setattr(card, field, value)
-    session.flush()
-    return len(changed)
 
 
 def card_history(session: Session, card: Card) -> list[ReviewLog]:
@@ -151,7 +141,7 @@ def card_history(session: Session, card: Card) -> list[ReviewLog]:
 
 
 def filter_choices(session: Session, user: User) -> dict[str, list]:
-    """Decks and domains the filter form offers (shared decks plus the user's own)."""
+    """Decks, domains and tags the filter form offers (shared decks plus the user's own)."""
     decks = session.scalars(
         select(Deck).where(or_(Deck.owner_id.is_(None), Deck.owner_id == user.id),
                            Deck.retired_at.is_(None))
@@ -159,4 +149,4 @@ def filter_choices(session: Session, user: User) -> dict[str, list]:
     ).all()
     domains = session.scalars(select(ExamDomain).order_by(ExamDomain.exam_id,
                                                           ExamDomain.number)).all()
-    return {"decks": list(decks), "domains": list(domains)}
+    return {"decks": list(decks), "domains": list(domains), "tags": user_tags(session, user)}

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from prep.models import CARD, Card, Deck, Item, User
 from prep.rendering import highlight_budget, render_item
+from prep.study.card_tags import TAG
 
 OWN_PREFIX = "own-"
 MAX_FIELD = 20_000
@@ -26,7 +27,6 @@ MAX_IMPORT_ROWS = 5_000
 # Seconds of code highlighting one import may spend in all; later code blocks are plain.
 IMPORT_HIGHLIGHT_BUDGET = 2.0
 QUOTE_LENGTH = 120  # characters of a refused line quoted back to the user
-_TAG = re.compile(r"^[\w:.-]{1,60}$")
 
 
 @dataclass
@@ -62,7 +62,7 @@ class CardDraft:
                 problems[name] = f"The {name} cannot be empty."
             elif len(value) > MAX_FIELD or "\x00" in value:
                 problems[name] = f"The {name} is too long or contains a NUL character."
-        if bad := [tag for tag in self.tags if not _TAG.match(tag)]:
+        if bad := [tag for tag in self.tags if not TAG.match(tag)]:
             problems["tags"] = f"Tags are words without spaces (not {bad[0][:30]!r})."
         return problems
 

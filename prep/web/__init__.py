@@ -18,7 +18,7 @@ from prep.models import User
 from prep.rendering import render_markdown
 from prep.skills.check import NoSuchCheck
 from prep.skills.credentials import NoSuchCredential
-from prep.study.browse import BulkRefused
+from prep.study.bulk_actions import BulkRefused, NoSuchDeck
 from prep.study.enrollment import UnknownTrack
 from prep.study.own_cards import Quota
 from prep.study.queue import COUNT_LIMIT
@@ -124,6 +124,7 @@ DOMAIN_ERRORS: dict[type[Exception], tuple[int, str | None]] = {
     attempts.NoSuchAttempt: (404, "No such attempt."),
     attempts.NoSuchQuestion: (404, "No such question in this attempt."),
     NoSuchCard: (404, "No such card."),
+    NoSuchDeck: (404, "No such deck."),
     NoSuchReview: (404, "Nothing to undo: that answer is not yours or was already undone."),
     NoSuchCheck: (404, "No such skills check."),
     NoSuchCredential: (404, "No such credential."),

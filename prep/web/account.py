@@ -26,7 +26,7 @@ from werkzeug.exceptions import HTTPException
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from prep import account_data, accounts
+from prep import accounts
 from prep.anki.history import (
     IngestError,
     IngestSummary,
@@ -36,6 +36,7 @@ from prep.anki.history import (
 )
 from prep.anki.packages import AnkiImportError, read_package, spooled_upload
 from prep.db import db_session
+from prep.export import account_data
 from prep.web import current_account, now
 from prep.web.auth import start_login
 from prep.web.cards import over_quota

@@ -2,52 +2,85 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 
 from prep.db import db_session
 from prep.models import Item
 from prep.study import own_cards
 from prep.study.browse import (
-    BULK_ACTIONS,
     DUE,
-    MAX_BATCH,
     SORTS,
     STATES,
     CardFilter,
-    bulk_change,
     card_history,
     filter_choices,
     search_cards,
+    split_search,
 )
+from prep.study.bulk_actions import (
+    BULK_ACTIONS,
+    MAX_BATCH,
+    BulkRefused,
+    BulkRequest,
+    apply_bulk,
+    own_decks,
+)
+from prep.study.card_tags import tags_by_card
 from prep.study.review import own_card
 from prep.study.scheduling import SchedulerSettings, retrievability
 from prep.web import current_account, now, own_card_quota, parse_int
-from prep.web.unit_of_work import reads, reads_then_writes, write_phase, writes
+from prep.web.unit_of_work import reads, reads_then_writes, write_phase
 
 blueprint = Blueprint("cards", __name__)
 MAX_UPLOAD = 2 * 1024 * 1024
+MAX_SEARCH_TAGS = 5  # tags one search may ask for
 
 
 class CsrfForm(FlaskForm):
     """CSRF only; fields are validated by the domain layer."""
 
 
-def _filter_from(args) -> CardFilter:
-    state, due = args.get("state") or None, args.get("due") or None
+def _filter_from(args: MultiDict[str, str]) -> CardFilter:
+    state, due, sort = args.get("state") or None, args.get("due") or None, args.get("sort", "")
+    text, typed_tags = split_search((args.get("q") or "")[:200])
+    tags = [*typed_tags, *([args["tag"]] if args.get("tag") else [])]
     return CardFilter(
         track=(args.get("track") or None),
         deck_id=parse_int(args.get("deck")),
         domain_id=parse_int(args.get("domain")),
         state=state if state in STATES else None,
         due=due if due in DUE else None,
-        text=(args.get("q") or "").strip()[:200] or None,
+        text=text or None,
+        tags=tuple(tag[:60] for tag in tags[:MAX_SEARCH_TAGS]),
         page=parse_int(args.get("page"), low=1, high=100_000) or 1,
-        sort=args.get("sort") if args.get("sort") in SORTS else "due",
+        sort=sort if sort in SORTS else "due",
         descending=args.get("dir") == "desc",
     )
+
+
+def _browse_page(args: MultiDict[str, str], back: str, refused: BulkRefused | None = None,
+                 ) -> ResponseReturnValue:
+    """The browser for the filter in ``args``; after a refused bulk action, with its message
+    beside the field at fault and the form as the user filled it in."""
+    session, user = db_session(), current_account()
+    wanted = _filter_from(args)
+    results = search_cards(session, user, wanted, now())
+    preview_id = parse_int(args.get("preview"))
+    preview = next((card for card in results.cards if card.id == preview_id), None)
+    sent = request.form if refused else MultiDict()
+    page = render_template(
+        "cards/browse.html", results=results, wanted=wanted, args=args.to_dict(), back=back,
+        choices=filter_choices(session, user), states=STATES, dues=DUE, sorts=SORTS,
+        actions=BULK_ACTIONS, max_batch=MAX_BATCH, own_decks=own_decks(session, user),
+        preview=preview, form=CsrfForm(), refused=refused, sent=sent,
+        ticked=set(sent.getlist("card")))
+    return page, 422 if refused else 200
 
 
 @blueprint.get("/cards")
@@ -55,29 +88,28 @@ def _filter_from(args) -> CardFilter:
 @reads
 def browse() -> ResponseReturnValue:
     """Search the user's cards."""
-    session, user = db_session(), current_account()
-    wanted = _filter_from(request.args)
-    results = search_cards(session, user, wanted, now())
-    preview_id = parse_int(request.args.get("preview"))
-    preview = next((card for card in results.cards if card.id == preview_id), None)
-    return render_template("cards/browse.html", results=results, wanted=wanted,
-                           choices=filter_choices(session, user), states=STATES, dues=DUE,
-                           sorts=SORTS, actions=BULK_ACTIONS, max_batch=MAX_BATCH,
-                           preview=preview, form=CsrfForm())
+    return _browse_page(request.args, request.full_path)
 
 
 @blueprint.post("/cards/bulk")
 @login_required
-@writes
+@reads_then_writes
 def bulk() -> ResponseReturnValue:
-    """One action on many ticked cards; back to the same list (a refusal is a 422 page)."""
+    """One action on many ticked cards; back to the same list (or the list with the refusal
+    beside its field, 422)."""
     back = request.form.get("back", "")
     back = back if back.startswith("/cards") and "//" not in back else url_for("cards.browse")
     ids = [parse_int(raw) for raw in request.form.getlist("card")[:MAX_BATCH + 1]]
-    changed = bulk_change(db_session(), current_account(), [i for i in ids if i is not None],
-                          request.form.get("action", ""))
-    flash(f"{request.form['action'].capitalize()}: {changed} card{'s' * (changed != 1)} "
-          "changed.", "success")
+    wanted = BulkRequest(action=request.form.get("action", ""),
+                         card_ids=[i for i in ids if i is not None],
+                         tag=request.form.get("tag", "")[:100],
+                         deck_id=parse_int(request.form.get("to_deck")))
+    try:
+        with write_phase() as session:
+            result = apply_bulk(session, current_account(), wanted)
+    except BulkRefused as error:
+        return _browse_page(MultiDict(parse_qsl(urlsplit(back).query)), back, error)
+    flash(result.message(), "warning" if result.skipped else "success")
     return redirect(back, 303)
 
 
@@ -94,7 +126,8 @@ def detail(card_id: int) -> ResponseReturnValue:
     user = current_account()
     recall = retrievability(card, now(), SchedulerSettings.of(user))
     return render_template("cards/detail.html", card=card, item=card.item, recall=recall,
-                           history=card_history(db_session(), card), form=CsrfForm())
+                           history=card_history(db_session(), card), form=CsrfForm(),
+                           tags=tags_by_card(db_session(), [card.id]).get(card.id, []))
 
 
 def _draft_from_form(default_deck: str = "") -> own_cards.CardDraft:

@@ -22,16 +22,15 @@ from flask_wtf import FlaskForm
 from prep.db import db_session
 from prep.exams import attempts as lifecycle
 from prep.exams.generation import (
-    EXAM,
-    PRACTICE,
-    SOURCES,
-    ExamUnavailable,
+    CustomQuiz,
+    ExamRequest,
     OpenAttemptExists,
     PoolTooSmall,
-    domain_pools,
     generate_exam,
 )
+from prep.exams.pools import domain_pools
 from prep.exams.readiness import attempt_history, pass_fraction, readiness
+from prep.exams.vocabulary import ExamUnavailable, Mode, Source
 from prep.models import OPEN, AttemptQuestion, Exam, ExamAttempt
 from prep.web import current_account, now, parse_int, wants_json
 from prep.web.unit_of_work import reads, reads_then_writes, write_phase, writes
@@ -82,7 +81,7 @@ def overview(exam_id: str) -> ResponseReturnValue:
     pools = {domain.number: len(pool) for domain, pool in domain_pools(session, exam).items()}
     return render_template(
         "exams/overview.html", exam=exam, form=CsrfForm(), open_attempts=open_attempts,
-        history=attempt_history(session, user, exam), pools=pools, sources=SOURCES,
+        history=attempt_history(session, user, exam), pools=pools, sources=tuple(Source),
         readiness=readiness(session, user, exam, now()), pass_fraction=pass_fraction(exam),
     )
 
@@ -96,20 +95,22 @@ def start(exam_id: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400, "The form expired; reload the page and try again.")
     user, exam = current_account(), _exam_or_404(exam_id)
-    custom = request.form.get("kind") == "custom"
     domains = [n for n in (parse_int(v, low=1, high=99) for v in request.form.getlist("domain"))
                if n is not None]
     try:
+        custom = CustomQuiz(
+            domains=tuple(domains) or None,
+            count=parse_int(request.form.get("count"), low=1, high=500),
+            source=Source.parse(request.form.get("source", "all")),
+        ) if request.form.get("kind") == "custom" else None
+        wanted = ExamRequest(
+            exam, user, Mode.parse(request.form.get("mode", "exam")),
+            seed=secrets.randbelow(2**31), custom=custom,
+            minutes=parse_int(request.form.get("minutes"), low=1, high=600),
+            allow_short=request.form.get("allow_short") == "1",
+        )
         with write_phase() as session:
-            attempt = generate_exam(
-                session, exam, user, request.form.get("mode", EXAM), now(),
-                seed=secrets.randbelow(2**31),
-                count=parse_int(request.form.get("count"), low=1, high=500) if custom else None,
-                domains=(domains or None) if custom else None,
-                source=request.form.get("source", "all") if custom else "all",
-                minutes=parse_int(request.form.get("minutes"), low=1, high=600),
-                allow_short=request.form.get("allow_short") == "1",
-            )
+            attempt = generate_exam(session, wanted, now())
     except OpenAttemptExists as error:
         flash(str(error), "warning")
         return redirect(url_for("exams.attempt", attempt_id=error.attempt.id), 303)
@@ -175,7 +176,7 @@ def answer(attempt_id: int, position: int) -> ResponseReturnValue:
         return redirect(target, 303)
     if wants_json():
         return jsonify(saved=True, chosen=saved.chosen)
-    if found.mode == PRACTICE or request.form.get("stay"):
+    if found.mode == Mode.PRACTICE or request.form.get("stay"):
         next_position = position  # show the feedback (practice) or stay put
     else:
         next_position = min(position + 1, found.question_count)

@@ -16,9 +16,9 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prep.account_data import export_account, import_account
 from prep.anki.history import apply_plan, plan_ingest
 from prep.anki.packages import AnkiImportError, import_package, read_package, spooled_upload
+from prep.export.account_data import export_account, import_account
 from prep.export.anki import note_guid
 from prep.insight.optimisation import fresh_copy, replay_answers
 from prep.models import Card, Item, ReviewLog, User

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from prep.exams.attempts import record_answer, submit
-from prep.exams.generation import generate_exam
+from prep.exams.generation import ExamRequest, generate_exam
+from prep.exams.vocabulary import Mode
 from prep.models import Exam
 from prep.study.review import answer_card
 from tests.browser.test_review_keyboard import log_in
@@ -38,13 +39,13 @@ def populate(session: Session, clock: FrozenClock) -> tuple[str, list[MainPage]]
         answer_card(session, user, card_id, 3, f"pages-{n}", 0, clock(), 4000)
     exam = session.get(Exam, "alpha-one")
     exam.question_count = 8
-    graded = generate_exam(session, exam, user, "exam", clock(), seed=5)
+    graded = generate_exam(session, ExamRequest(exam, user, Mode.EXAM, seed=5), clock())
     record_answer(session, graded, 1, graded.questions[0].item.correct, clock())
     record_answer(session, graded, 2, ["b"], clock())
     graded.questions[2].flagged = True
     submit(session, graded, clock())
     session.commit()
-    open_attempt = generate_exam(session, exam, user, "exam", clock(), seed=6)
+    open_attempt = generate_exam(session, ExamRequest(exam, user, Mode.EXAM, seed=6), clock())
     session.commit()
     attempt = open_attempt.id
     pages = [

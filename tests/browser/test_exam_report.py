@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from prep.exams.attempts import record_answer, submit
-from prep.exams.generation import generate_exam
+from prep.exams.generation import CustomQuiz, ExamRequest, generate_exam
+from prep.exams.vocabulary import Mode
 from prep.models import Exam, ExamAttempt, User
 from tests.browser.test_review_keyboard import log_in
 from tests.browser.test_review_screen import shoot
@@ -20,8 +21,9 @@ def graded(session: Session, user: User, clock: FrozenClock, *, count: int | Non
     """A graded attempt: the first ``answered`` questions answered (every third one wrongly),
     questions 3 and 40 (if there) flagged."""
     exam = session.get(Exam, "alpha-one")
-    attempt = generate_exam(session, exam, user, "exam", clock(), seed=seed, count=count,
-                            allow_short=count is not None)
+    attempt = generate_exam(session, ExamRequest(
+        exam, user, Mode.EXAM, seed, custom=CustomQuiz(count=count) if count else None,
+        allow_short=count is not None), clock())
     for q in attempt.questions[:answered]:
         record_answer(session, attempt, q.position,
                       ["b"] if q.position % 3 == 0 else list(q.item.correct), clock())

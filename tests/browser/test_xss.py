@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prep.exams.attempts import grade, record_answer
-from prep.exams.generation import generate_exam
+from prep.exams.generation import CustomQuiz, ExamRequest, generate_exam
+from prep.exams.pools import bump_content_version
+from prep.exams.vocabulary import Mode
 from prep.models import Deck, Exam, Item
 from prep.study.own_cards import CardDraft, create_own_card
 from tests.browser.test_review_keyboard import log_in
@@ -46,6 +48,7 @@ def poisoned_content(session: Session, clock: FrozenClock) -> tuple[list[str], s
                         for k, key in enumerate("abcd")]
         item.content_hash = f"{n:064x}"
         item.refresh_rendered()
+    bump_content_version(session, clock())  # question content changed
     session.scalar(select(Deck).where(Deck.slug.like("alpha/bank%"))).title = PAYLOADS[0]
     user = make_user(session, clock(), "xss@example.com")
     user.email = EMAIL  # registration refuses it now; an account from before may hold one
@@ -54,12 +57,14 @@ def poisoned_content(session: Session, clock: FrozenClock) -> tuple[list[str], s
         deck=PAYLOADS[(n + 2) % len(PAYLOADS)], front=f"Front {payload}",
         back=f"Back {payload}"), clock()).id for n, payload in enumerate(PAYLOADS))
     exam = session.get(Exam, "alpha-one")
-    graded = generate_exam(session, exam, user, "practice", clock(), 1, count=4)
+    graded = generate_exam(session, ExamRequest(exam, user, Mode.PRACTICE, 1,
+                                                custom=CustomQuiz(count=4)), clock())
     for question in graded.questions:
         wrong = [k for k in "abcd" if k not in question.item.correct][:1]
         record_answer(session, graded, question.position, wrong, clock())
     grade(session, graded, clock() + timedelta(minutes=5))
-    open_attempt = generate_exam(session, exam, user, "practice", clock(), 2, count=3)
+    open_attempt = generate_exam(session, ExamRequest(exam, user, Mode.PRACTICE, 2,
+                                                      custom=CustomQuiz(count=3)), clock())
     session.commit()
     pages = ["/", "/review", "/cards", f"/cards/{card_id}", f"/cards/{card_id}/edit",
              "/account", "/admin/users", "/exams/alpha-one", f"/attempts/{graded.id}/report",
