@@ -57,6 +57,7 @@ def test_import_an_anki_export_from_the_account_page(  # type: ignore[no-untyped
     error = page.locator("#package-error")
     error.wait_for(state="visible")
     assert "not an Anki package" in error.inner_text()
+    page.wait_for_load_state()  # the page's (deferred) script moves the focus as it loads
     assert page.evaluate("document.activeElement.id") == "package"  # the field to fix
     fits(page, size[0])
     shoot(page, f"anki-import-error-{size[0]}")
