@@ -172,6 +172,42 @@ def test_download_then_import_into_a_fresh_account_round_trips(
     assert _comparable(fresh.get("/account/data.json").get_json()) == _comparable(exported)
 
 
+def test_scores_and_locks_travel_and_older_files_take_them_from_correct(
+        app: Flask, client: FlaskClient, session: Session, clock: FrozenClock) -> None:
+    kim = studied_user(session, clock(), "kim@example.com")
+    document = account_data.export_account(session, kim, clock())
+    question = document["exam_attempts"][0]["questions"][0]
+    assert {"score", "locked"} <= question.keys() and "points" in document["exam_attempts"][0]
+    # A file written before the item kinds: no score, lock or points.
+    for attempt in document["exam_attempts"]:
+        attempt.pop("points")
+        for each in attempt["questions"]:
+            each.pop("score"), each.pop("locked")
+    make_user(session, clock(), "newkim@example.com")
+    fresh = app.test_client()
+    log_in(fresh, "newkim@example.com")
+    bad = json.loads(json.dumps(document))
+    bad["exam_attempts"][0]["questions"][0]["score"] = 2
+    refused = post_form(fresh, "/account/import", {
+        "data_file": (io.BytesIO(json.dumps(bad).encode()), "d.json")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "$.exam_attempts[0].questions[0].score: expected a number from 0 to 1" in \
+        refused.get_data(as_text=True)
+    imported = post_form(fresh, "/account/import", {
+        "data_file": (io.BytesIO(json.dumps(document).encode()), "d.json")},
+        content_type="multipart/form-data")
+    assert imported.status_code == 303, imported.get_data(as_text=True)
+    refresh(session)
+    newkim = session.scalar(select(User).where(User.email == "newkim@example.com"))
+    attempts = session.scalars(select(ExamAttempt).where(ExamAttempt.user_id == newkim.id))
+    for attempt in attempts:
+        assert attempt.points == attempt.correct_count
+        for each in attempt.questions:
+            assert each.score == (None if each.correct is None else float(each.correct))
+            assert each.locked is False
+
+
 def test_a_bad_data_file_is_refused_with_its_problems_and_imports_nothing(
         user_client: FlaskClient, user: User, session: Session, clock: FrozenClock) -> None:
     document = account_data.export_account(session, studied_user(session, clock()), clock())

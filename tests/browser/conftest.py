@@ -85,3 +85,11 @@ def in_viewport(page, selector: str) -> bool:  # type: ignore[no-untyped-def]
     return (box is not None and box["x"] >= 0 and box["y"] >= 0
             and box["x"] + box["width"] <= size["width"]
             and box["y"] + box["height"] <= size["height"])
+
+
+def wait_for_focus(page, element_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the element with this id has the focus (fails after Playwright's timeout).
+    Autofocus and the page's focus script run once the page has loaded, which a busy
+    machine can make later than the moment a test sees the page."""
+    page.wait_for_function("id => document.activeElement && document.activeElement.id === id",
+                           arg=element_id)

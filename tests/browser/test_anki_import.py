@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.anki.phone import phone_with_prep_decks, studying_user
+from tests.browser.conftest import wait_for_focus
 from tests.browser.test_review_keyboard import log_in
 from tests.conftest import FrozenClock
 
@@ -57,8 +58,9 @@ def test_import_an_anki_export_from_the_account_page(  # type: ignore[no-untyped
     error = page.locator("#package-error")
     error.wait_for(state="visible")
     assert "not an Anki package" in error.inner_text()
-    page.wait_for_load_state()  # the page's (deferred) script moves the focus as it loads
-    assert page.evaluate("document.activeElement.id") == "package"  # the field to fix
+    # The field to fix gets the focus (autofocus applies once the page has loaded: wait
+    # for it rather than race it on a busy machine).
+    wait_for_focus(page, "package")
     fits(page, size[0])
     shoot(page, f"anki-import-error-{size[0]}")
 

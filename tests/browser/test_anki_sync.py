@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from tests.anki.server import PASSWORD, USERNAME, SyncServer
+from tests.browser.conftest import wait_for_focus
 from tests.browser.test_review_keyboard import log_in
 from tests.conftest import FrozenClock
 from tests.factories import enrolled_user
@@ -52,7 +53,7 @@ def test_link_and_sync_from_the_page(page, app: Flask, session: Session,  # type
     page.goto("/anki")
     endpoint = page.get_by_label("Sync server address")
     assert endpoint.is_visible()
-    assert page.evaluate("document.activeElement.id") == "endpoint"
+    wait_for_focus(page, "endpoint")
     fits(page, size[0])
     shoot(page, f"anki-link-{size[0]}")
     endpoint.fill(sync_server.endpoint)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from prep.config import PROJECT_ROOT
 from prep.models import Card, Enrollment
+from tests.browser.conftest import wait_for_focus
 from tests.conftest import FrozenClock
 from tests.factories import PASSWORD, load_decks
 
@@ -21,7 +22,7 @@ def test_new_user_registers_and_picks_tracks(page, session: Session, clock: Froz
     page.keyboard.press("Enter")
     error = page.locator("#password-error")
     assert "at least 10" in error.inner_text()
-    assert page.evaluate("document.activeElement.id") == "password"
+    wait_for_focus(page, "password")
 
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat password").fill(PASSWORD)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from tests.browser.conftest import wait_for_focus
 from tests.browser.test_review_keyboard import log_in
 from tests.conftest import FrozenClock
 from tests.factories import (
@@ -63,7 +64,7 @@ def test_report_a_problem_from_the_review_screen(  # type: ignore[no-untyped-def
     assert reason.is_checked()
     assert page.evaluate("document.activeElement.value") == "outdated"
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "comment"
+    wait_for_focus(page, "comment")
     page.keyboard.type("The service was renamed in 2026.")
     comment = page.get_by_label("Comment (what should it say? a link to the source helps)")
     box = comment.bounding_box()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from prep.models import Exam, User
-from tests.browser.conftest import SIZES, in_viewport
+from tests.browser.conftest import SIZES, in_viewport, wait_for_focus
 from tests.browser.test_review_keyboard import log_in
 from tests.browser.test_review_screen import shoot
 from tests.conftest import FrozenClock, refresh
@@ -65,7 +65,7 @@ def test_settings_time_zone_select_numbers_and_date_hint(
     assert page.locator("#new_per_day").input_value() == "100000"
     assert page.locator("#learning_steps").input_value() == "2m 20m"
     assert page.locator("#timezone").input_value() == "Europe/Berlin"
-    assert page.evaluate("document.activeElement.id") == "new_per_day"
+    wait_for_focus(page, "new_per_day")
     page.locator("#new_per_day").fill("25")
     with page.expect_navigation():
         page.get_by_role("button", name="Save settings").click()

@@ -161,9 +161,14 @@ def read_account_file(session: Session, user: User, document: Any,
             where = f"{path}.questions[{q}]"
             _check_options(problems, shared.get(question.item), question.option_order,
                            question.chosen, where)
-            questions.append((item_of(question.item, f"{where}.item"),
-                              _fields(question, QUESTION_FIELDS)))
-        planned.append((attempt.exam, _fields(attempt, ATTEMPT_FIELDS), questions))
+            fields = _fields(question, QUESTION_FIELDS)
+            if fields["score"] is None and fields["correct"] is not None:
+                fields["score"] = float(fields["correct"])  # a file from before the scores
+            questions.append((item_of(question.item, f"{where}.item"), fields))
+        attempt_fields = _fields(attempt, ATTEMPT_FIELDS)
+        if attempt_fields["points"] is None and attempt_fields["correct_count"] is not None:
+            attempt_fields["points"] = float(attempt_fields["correct_count"])
+        planned.append((attempt.exam, attempt_fields, questions))
 
     parsed_settings = _parsed_settings(problems, settings) if settings else {}
     if problems.lines:

@@ -67,6 +67,12 @@ def _in_range(value: Any) -> Any:
     return value
 
 
+def _share(value: Any) -> Any:
+    if value is not None and not 0 <= value <= 1:
+        raise _refusal("expected a number from 0 to 1")
+    return value
+
+
 def _one_of(choices: Iterable[Any]) -> AfterValidator:
     allowed = frozenset(choices)
     message = f"expected one of {sorted(allowed)}"
@@ -279,6 +285,11 @@ class QuestionFields(Record):
     correct: MaybeBool
     answered_at: MaybePastTime
     time_spent_ms: Int
+    # Since the item kinds (files written before them have neither: a question's score
+    # then follows ``correct``, and nothing was locked).
+    score: Annotated[float | None, _expect("float or int or null"),
+                     AfterValidator(_share)] = None
+    locked: Bool = False
 
 
 class Question(QuestionFields):
@@ -298,6 +309,7 @@ class AttemptFields(Record):
     submitted_at: MaybePastTime
     question_count: Int
     correct_count: MaybeInt
+    points: MaybeNumber = None  # since the item kinds; older files: correct_count
     score_scaled: MaybeNumber
     passed: MaybeBool
     notes: Listing
