@@ -3,7 +3,8 @@
 ``prep run`` serves the app for development, ``prep serve`` with gunicorn for production;
 ``prep db upgrade``, ``prep decks check|load``, ``prep user create``, ``prep export anki``,
 ``prep fsrs optimize`` and ``prep anki import|link|sync|unlink`` call the same domain
-functions as the web views.
+functions as the web views, and declare whether they read or write as the views do
+(``prep.web.unit_of_work``): the declaration begins, commits and rolls back.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ from prep.decks.lint import lint_report
 from prep.decks.reader import MONTH_PATTERN
 from prep.decks.stamp import StampError, stamp_file, topic_files
 from prep.decks.sync import render_bundle, sync_decks
+from prep.web.unit_of_work import (
+    end_read_transaction,
+    reads,
+    reads_then_writes,
+    write_phase,
+    writes,
+)
 
 
 def _create_app():
@@ -174,15 +182,13 @@ def decks_lint(path: str | None, stale: bool) -> None:
 
 @decks_cli.command("load")
 @click.argument("path", required=False)
+@reads_then_writes
 def decks_load(path: str | None) -> None:
     """Validate, then sync PATH into the database (nothing is loaded if any fault is found)."""
     bundle = _valid_bundle(path, "nothing loaded")
-    session = db_session()
-    rendered = render_bundle(session, bundle)
-    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
-    session.connection(execution_options={"sqlite_immediate": True})
-    report = sync_decks(session, bundle, _now(), rendered)
-    session.commit()
+    rendered = render_bundle(db_session(), bundle)  # before the write lock is taken
+    with write_phase() as session:
+        report = sync_decks(session, bundle, _now(), rendered)
     click.echo(f"loaded {bundle.summary()}: {report.summary()}")
 
 
@@ -216,14 +222,13 @@ user_cli = AppGroup("user", help="User accounts.")
 @click.argument("email")
 @click.option("--admin", is_flag=True, help="Give the account the admin role.")
 @click.password_option(envvar="PREP_PASSWORD", help="Password (prompted when not given).")
+@writes
 def user_create(email: str, admin: bool, password: str) -> None:
     """Create an account for EMAIL."""
-    session = db_session()
     try:
-        user = accounts.register_user(session, email, password, _now(), is_admin=admin)
+        user = accounts.register_user(db_session(), email, password, _now(), is_admin=admin)
     except accounts.AccountError as error:
         raise click.ClickException(f"{error.field}: {error.message}") from error
-    session.commit()
     click.echo(f"created {'admin ' if admin else ''}user {user.email}")
 
 
@@ -239,6 +244,7 @@ export_cli = AppGroup("export", help="Exports of the decks.")
               help="The .apkg file to write.")
 @click.option("--user", "email", help="Also the user's own cards (and suspended flags).")
 @click.option("--suspended", is_flag=True, help="Mark the user's suspended cards suspended.")
+@reads
 def export_anki_command(tracks: tuple[str, ...], all_tracks: bool, out: Path,
                         email: str | None, suspended: bool) -> None:
     """Write an Anki package of one or more tracks (or all) that imports into Anki."""
@@ -272,6 +278,7 @@ anki_cli = AppGroup("anki", help="One study history with Anki: import its export
 @click.option("--import-unmatched", is_flag=True,
               help="Import notes that match no prep item as the user's own cards.")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@reads_then_writes
 def anki_import(email: str, import_unmatched: bool, file: Path) -> None:
     """Add the answers of a .colpkg or .apkg (exported with scheduling) to a user's history."""
     from prep.anki.history import apply_plan, known_revlog_ids, plan_ingest
@@ -286,10 +293,8 @@ def anki_import(email: str, import_unmatched: bool, file: Path) -> None:
     except AnkiImportError as error:
         raise click.ClickException(str(error)) from error
     plan = plan_ingest(session, user, history, import_unmatched=import_unmatched)
-    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
-    session.connection(execution_options={"sqlite_immediate": True})
-    summary = apply_plan(session, user, plan, _now())
-    session.commit()
+    with write_phase() as writing:  # the replay is done: the lock is for the writes
+        summary = apply_plan(writing, user, plan, _now())
     for line in summary.lines():
         click.echo(line)
     for label in summary.unmatched_notes:
@@ -307,6 +312,7 @@ def _linked_user(email: str):
 @click.option("--user", "email", required=True, help="The prep account to link.")
 @click.option("--endpoint", required=True, help="The sync server, e.g. http://127.0.0.1:8080/")
 @click.option("--username", required=True, help="The account on the sync server.")
+@reads_then_writes
 def anki_link(email: str, endpoint: str, username: str) -> None:
     """Link a user to an Anki sync server (the password is read from standard input and
     only the key the server returns is kept)."""
@@ -314,26 +320,25 @@ def anki_link(email: str, endpoint: str, username: str) -> None:
 
     user = _linked_user(email)
     password = sys.stdin.readline().rstrip("\r\n")
-    db_session().rollback()  # no transaction open while the server is asked
+    end_read_transaction()  # no transaction open while the server is asked
     try:
         auth = login(endpoint, username, password)
     except AnkiSyncError as error:
         raise click.ClickException(str(error)) from error
-    session = db_session()
-    session.connection(execution_options={"sqlite_immediate": True})
-    link(session, user, auth, username, _now())
-    session.commit()
+    with write_phase() as session:
+        link(session, user, auth, username, _now())
     click.echo(f"{email} is linked to {auth.endpoint} as {username}")
 
 
 @anki_cli.command("sync")
 @click.option("--user", "email", required=True, help="Whose history to sync.")
+@reads
 def anki_sync(email: str) -> None:
     """Sync a user's history with the linked Anki sync server; prints one summary line."""
     from prep.anki.sync import AnkiSyncError, sync
 
     user = _linked_user(email)
-    db_session().rollback()
+    end_read_transaction()  # the sync writes in sessions of its own
     try:
         summary = sync(current_app.extensions["prep.sessions"], user.id,
                        Path(current_app.config["PREP_ANKI_DIR"]),
@@ -345,16 +350,13 @@ def anki_sync(email: str) -> None:
 
 @anki_cli.command("unlink")
 @click.option("--user", "email", required=True, help="Whose link to remove.")
+@writes
 def anki_unlink(email: str) -> None:
     """Forget a user's sync server link and delete the cached collection."""
     from prep.anki.sync import unlink
 
-    session = db_session()
-    user = _linked_user(email)
-    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
-    session.connection(execution_options={"sqlite_immediate": True})
-    removed = unlink(session, user, Path(current_app.config["PREP_ANKI_DIR"]))
-    session.commit()
+    removed = unlink(db_session(), _linked_user(email),
+                     Path(current_app.config["PREP_ANKI_DIR"]))
     click.echo(f"{email} is unlinked" if removed else f"{email} was not linked")
 
 
@@ -391,6 +393,7 @@ fsrs_cli = AppGroup("fsrs", help="FSRS parameters from a user's own history.")
 @fsrs_cli.command("optimize")
 @click.option("--user", "email", required=True, help="Whose history to train on.")
 @click.option("--yes", is_flag=True, help="Apply without asking when the new ones are better.")
+@reads_then_writes
 def fsrs_optimize(email: str, yes: bool) -> None:
     """Train FSRS parameters, show log loss / RMSE and the cards that move, then apply."""
     from prep.insight.optimisation import (
@@ -427,8 +430,6 @@ def fsrs_optimize(email: str, yes: bool) -> None:
         proposed, checked = check_and_plan(session, user, result.proposed)
     except NotBetter as error:
         raise click.ClickException(str(error)) from error
-    session.rollback()  # the write transaction starts afresh (IMMEDIATE on SQLite)
-    session.connection(execution_options={"sqlite_immediate": True})
-    applied = store_parameters(session, user, proposed, checked, _now())
-    session.commit()
+    with write_phase() as writing:
+        applied = store_parameters(writing, user, proposed, checked, _now())
     click.echo(f"saved; {len(applied.moved)} cards rescheduled")

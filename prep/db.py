@@ -67,17 +67,6 @@ def holds_write_lock(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def release_write_lock(session: Session) -> None:
-    """For a request that writes, then reads to build its reply: on SQLite, commit now, so
-    that other writers are not held up while the reply is built; on PostgreSQL, flush and
-    go on in the same transaction (one pooled connection, one pre-ping, no second BEGIN).
-    The caller commits again before replying, so nothing is acknowledged uncommitted."""
-    if holds_write_lock(session):
-        session.commit()
-    else:
-        session.flush()
-
-
 def read_snapshot(session: Session) -> None:
     """Begin ``session``'s (read) transaction so that every statement in it sees the same
     snapshot: SQLite's read transaction does already; PostgreSQL's default, READ COMMITTED,
@@ -86,23 +75,22 @@ def read_snapshot(session: Session) -> None:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
-def write_session() -> Session:
-    """The request's session, for a request that writes: on SQLite it begins IMMEDIATE.
+def begin_write(session: Session) -> None:
+    """Begin ``session``'s write transaction the way the database needs it: on SQLite with
+    ``BEGIN IMMEDIATE``, so that it takes the write lock before it reads anything.
 
     On SQLite, a read-only transaction already open (loading the user, or the object to
-    change) is ended first, so that the write transaction takes SQLite's lock before it reads
-    anything: a deferred transaction that reads, then writes, fails at once when another
-    writer got in between, whatever the busy timeout. (Reading before this call keeps the
-    lock short; loaded objects stay usable, since sessions do not expire on commit.) On
-    PostgreSQL the open transaction simply goes on: no extra commit, no second checkout.
+    change) is ended first: a deferred transaction that reads, then writes, fails at once
+    when another writer got in between, whatever the busy timeout. (Reading before this
+    call keeps the lock short; loaded objects stay usable, since sessions do not expire on
+    commit.) On PostgreSQL the open transaction simply goes on: no extra commit, no second
+    checkout; it locks only the rows it writes.
     """
-    session = db_session()
     if holds_write_lock(session) and session.in_transaction() \
             and not (session.new or session.dirty or session.deleted):
         session.commit()  # nothing to write yet
     if not session.in_transaction():
         session.connection(execution_options={"sqlite_immediate": True})
-    return session
 
 
 def db_session() -> Session:
@@ -112,3 +100,4 @@ def db_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["prep.sessions"]()
     return g.db_session
+

@@ -50,22 +50,27 @@ class LockProbe:
         forget_rendered(monkeypatch)
 
     def write_lock_held(self) -> bool:
-        if self.url.startswith("sqlite"):
-            other = sqlite3.connect(make_url(self.url).database, timeout=0,
-                                    isolation_level=None)
-            try:
-                other.execute("BEGIN IMMEDIATE")
-                other.execute("ROLLBACK")
-                return False
-            except sqlite3.OperationalError:
-                return True
-            finally:
-                other.close()
-        session = g.get("db_session") if has_app_context() else None
-        if session is None or not session.in_transaction():
+        return write_lock_held(self.url)
+
+
+def write_lock_held(url: str) -> bool:
+    """SQLite: whether another connection is kept from taking the write lock. PostgreSQL:
+    whether the current request's transaction has written (it holds row locks then)."""
+    if url.startswith("sqlite"):
+        other = sqlite3.connect(make_url(url).database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
             return False
-        return session.connection().exec_driver_sql(
-            "SELECT pg_current_xact_id_if_assigned()").scalar() is not None
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            other.close()
+    session = g.get("db_session") if has_app_context() else None
+    if session is None or not session.in_transaction():
+        return False
+    return session.connection().exec_driver_sql(
+        "SELECT pg_current_xact_id_if_assigned()").scalar() is not None
 
 
 def forget_rendered(monkeypatch: pytest.MonkeyPatch) -> None:

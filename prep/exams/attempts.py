@@ -40,6 +40,10 @@ class NoSuchAttempt(LookupError):
     """No attempt (or question) with this id belongs to the user: a 404."""
 
 
+class NoSuchQuestion(NoSuchAttempt):
+    """No question at this position in the user's attempt: a 404."""
+
+
 class AttemptClosed(ExamUnavailable):
     """The attempt no longer takes answers (submitted, or its time ran out)."""
 
@@ -67,7 +71,7 @@ def remaining(attempt: ExamAttempt, now: datetime) -> timedelta | None:
 def question_at(attempt: ExamAttempt, position: int) -> AttemptQuestion:
     """The question at ``position`` (1-based) of the attempt."""
     if not 1 <= position <= len(attempt.questions):
-        raise NoSuchAttempt(position)
+        raise NoSuchQuestion(position)
     return attempt.questions[position - 1]
 
 
@@ -84,9 +88,14 @@ def visit(attempt: ExamAttempt, position: int, now: datetime) -> None:
     attempt.current_position, attempt.current_since = position, stop
 
 
+def time_is_up(attempt: ExamAttempt, now: datetime) -> bool:
+    """Whether the attempt is open and its deadline has passed (it is to be graded)."""
+    return attempt.status == OPEN and attempt.deadline is not None and now >= attempt.deadline
+
+
 def close_if_expired(session: Session, attempt: ExamAttempt, now: datetime) -> bool:
     """Grade an open attempt whose deadline has passed (as it stood then); True if closed."""
-    if attempt.status == OPEN and attempt.deadline is not None and now >= attempt.deadline:
+    if attempt.deadline is not None and time_is_up(attempt, now):
         grade(session, attempt, attempt.deadline)
         return True
     return attempt.status != OPEN

@@ -2,11 +2,12 @@
 unflag, add or remove one of the user's tags, and move own cards to another own deck.
 
 Every action takes the ticked card ids as sent. All must be the user's cards: any other id
-refuses the whole batch (LookupError, which the web shows as 404), so a forged list changes
-nothing. A batch holds at most MAX_BATCH cards, so one request's work is bounded. Each
-action is idempotent: sent again, it finds the cards changed already and changes nothing.
-These actions keep no undo record: undo (``prep.study.undo``) takes back the study day's
-answers and the review screen's bury, suspend and flag, not the browser's batches.
+refuses the whole batch (NoSuchCard, or NoSuchDeck for another's deck: 404 on the web), so
+a forged list changes nothing. A batch holds at most MAX_BATCH cards, so one request's work
+is bounded. Each action is idempotent: sent again, it finds the cards changed already and
+changes nothing. These actions keep no undo record: undo (``prep.study.undo``) takes back
+the study day's answers and the review screen's bury, suspend and flag, not the browser's
+batches.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from prep.models import Card, Deck, Item, User
 from prep.study import card_tags
+from prep.study.review import NoSuchCard
 
 MAX_BATCH = 500  # cards one bulk action may change (ten pages of results)
 FLAG_ACTIONS = ("suspend", "unsuspend", "flag", "unflag")
@@ -26,6 +28,10 @@ ADD_TAG, REMOVE_TAG, MOVE = "add-tag", "remove-tag", "move"
 BULK_ACTIONS = {"suspend": "Suspend", "unsuspend": "Unsuspend", "flag": "Flag",
                 "unflag": "Unflag", ADD_TAG: "Add tag", REMOVE_TAG: "Remove tag",
                 MOVE: "Move to deck"}
+
+
+class NoSuchDeck(LookupError):
+    """No deck with this id is one of the user's own (404, whether or not it exists)."""
 
 
 class BulkRefused(ValueError):
@@ -91,7 +97,7 @@ def apply_bulk(session: Session, user: User, request: BulkRequest) -> BulkResult
 
 def chosen_cards(session: Session, user: User, card_ids: list[int]) -> list[Card]:
     """The user's cards ``card_ids`` (with their items and decks), in id order: BulkRefused
-    when none or too many are chosen, LookupError when any id is not one of the user's."""
+    when none or too many are chosen, NoSuchCard when any id is not one of the user's."""
     wanted = set(card_ids)
     if not wanted:
         raise BulkRefused("Tick at least one card.")
@@ -101,7 +107,7 @@ def chosen_cards(session: Session, user: User, card_ids: list[int]) -> list[Card
         select(Card).where(Card.id.in_(wanted), Card.user_id == user.id).order_by(Card.id)
         .options(joinedload(Card.item).joinedload(Item.deck))).all()
     if len(cards) != len(wanted):
-        raise LookupError("not the user's cards")
+        raise NoSuchCard(sorted(wanted - {card.id for card in cards}))
     return list(cards)
 
 
@@ -139,7 +145,7 @@ def bulk_move(session: Session, user: User, card_ids: list[int],
     """Move the user's own cards among ``card_ids`` into their deck ``deck_id``; flushes.
 
     Cards of shared decks stay where they are (their deck is the deck file's) and are
-    counted as skipped; BulkRefused when every ticked card is such a card. LookupError when
+    counted as skipped; BulkRefused when every ticked card is such a card. NoSuchDeck when
     the deck is not one of the user's.
     """
     if deck_id is None:
@@ -148,7 +154,7 @@ def bulk_move(session: Session, user: User, card_ids: list[int],
     deck = session.scalar(select(Deck).where(Deck.id == deck_id, Deck.owner_id == user.id,
                                              Deck.retired_at.is_(None)))
     if deck is None:
-        raise LookupError("not the user's deck")
+        raise NoSuchDeck(deck_id)
     own = [card.item for card in cards if card.item.deck.owner_id == user.id]
     if not own:
         raise BulkRefused(f"Nothing moved: {_cards(len(cards))} ticked, all in shared decks; "

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from prep.exams import attempts
 from prep.models import User
 from prep.rendering import render_markdown
+from prep.skills.check import NoSuchCheck
+from prep.skills.credentials import NoSuchCredential
+from prep.study.bulk_actions import BulkRefused, NoSuchDeck
+from prep.study.enrollment import UnknownTrack
 from prep.study.own_cards import Quota
 from prep.study.queue import COUNT_LIMIT
+from prep.study.review import NoSuchCard, NoSuchReview
+from prep.web.unit_of_work import register_unit_of_work, roll_back
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -68,9 +74,10 @@ def parse_int(value: str | None, *, low: int = -(2**31), high: int = 2**31 - 1) 
 
 
 def register_extensions(app: Flask) -> None:
-    """Login sessions and CSRF protection on every form."""
+    """Login sessions, CSRF protection on every form, read-only sessions for reading views."""
     from prep.web.auth import load_user
 
+    register_unit_of_work(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to continue."
@@ -108,9 +115,41 @@ def register_blueprints(app: Flask) -> None:
     register_rate_limits(app)
 
 
+# What a user gets for each refusal of the domain that a view leaves to the app (a view that
+# shows one beside a form field, or flashes it on the page it redirects to, catches it): a
+# missing object, or another user's, is a 404 whose message names it; a request at odds with
+# the state of things (an attempt closed) a 409; input that does not fit a 422 (400 for a
+# form no page of prep sends). The message is the exception's own unless one is given here.
+DOMAIN_ERRORS: dict[type[Exception], tuple[int, str | None]] = {
+    attempts.NoSuchAttempt: (404, "No such attempt."),
+    attempts.NoSuchQuestion: (404, "No such question in this attempt."),
+    NoSuchCard: (404, "No such card."),
+    NoSuchDeck: (404, "No such deck."),
+    NoSuchReview: (404, "Nothing to undo: that answer is not yours or was already undone."),
+    NoSuchCheck: (404, "No such skills check."),
+    NoSuchCredential: (404, "No such credential."),
+    attempts.AttemptClosed: (409, None),
+    attempts.BadAnswer: (422, None),
+    BulkRefused: (422, None),
+    UnknownTrack: (400, None),
+}
+
+
 def register_errorhandlers(app: Flask) -> None:
-    """Friendly error pages; a missing or bad CSRF token is a 403; a database out of reach
-    is a 503 with Retry-After."""
+    """Friendly error pages; the domain's refusals as 4xx (``DOMAIN_ERRORS``); a missing or
+    bad CSRF token is a 403; a database out of reach is a 503 with Retry-After."""
+
+    def _domain_error(error: Exception):
+        status, message = next(DOMAIN_ERRORS[kind] for kind in type(error).__mro__
+                               if kind in DOMAIN_ERRORS)
+        message = message or str(error)
+        roll_back()  # the unit of work has; not so a view without a declaration (tests')
+        if wants_json():
+            return jsonify(error=message), status
+        return render_template("error.html", code=status, message=message), status
+
+    for kind in DOMAIN_ERRORS:
+        app.register_error_handler(kind, _domain_error)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -125,7 +164,7 @@ def register_errorhandlers(app: Flask) -> None:
         if not (error.connection_invalidated or isinstance(error, OperationalError)):
             raise error
         current_app.logger.warning("database unavailable: %s", error.orig)
-        _roll_back()
+        roll_back()
         message = "The database is unavailable for a moment. Try again in a few seconds."
         if wants_json():
             response = jsonify(error=message)
@@ -138,17 +177,9 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> tuple[str, int]:
-        _roll_back()  # the page reads the user (its menu): not in a failed transaction
+        roll_back()  # the page reads the user (its menu): not in a failed transaction
         code = error.code or 500
         return render_template("error.html", code=code, message=error.description), code
-
-
-def _roll_back() -> None:
-    """End the request's transaction if one is open (a failed flush leaves it unusable)."""
-    session = g.get("db_session")
-    if session is not None and session.in_transaction():
-        with contextlib.suppress(DBAPIError):  # a lost connection: the pool replaces it
-            session.rollback()
 
 
 def register_security_headers(app: Flask) -> None:

@@ -35,12 +35,17 @@ from prep.anki.history import (
     plan_ingest,
 )
 from prep.anki.packages import AnkiImportError, read_package, spooled_upload
-from prep.db import db_session, read_snapshot, write_session
+from prep.db import db_session
 from prep.export import account_data
-from prep.models import User
 from prep.web import current_account, now
 from prep.web.auth import start_login
 from prep.web.cards import over_quota
+from prep.web.unit_of_work import (
+    end_read_transaction,
+    reads,
+    reads_then_writes,
+    write_phase,
+)
 
 blueprint = Blueprint("account", __name__)
 
@@ -103,6 +108,7 @@ def _too_large(error: HTTPException) -> ResponseReturnValue:
 
 @blueprint.get("/account")
 @login_required
+@reads
 def show() -> ResponseReturnValue:
     """The account page."""
     return _page()
@@ -110,21 +116,21 @@ def show() -> ResponseReturnValue:
 
 @blueprint.post("/account/password")
 @login_required
+@reads_then_writes
 def change_password() -> ResponseReturnValue:
     """Change the password; every other login ends, this one goes on."""
     form = PasswordForm()
     if form.validate_on_submit():
-        session_ = write_session()
         user = current_account()
         try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
+            with write_phase():
+                accounts.change_password(user, form.current_password.data,
+                                         form.new_password.data)
         except accounts.AccountError as error:
-            session_.rollback()
             getattr(form, error.field).errors.append(error.message)
             if error.field == "current_password":
                 return _page(401, password_form=form)  # a wrong guess: counts for the limit
         else:
-            session_.commit()
             start_login(user)
             flash("Password changed. You are logged out everywhere else.", "success")
             return redirect(url_for("account.show"), 303)
@@ -133,21 +139,20 @@ def change_password() -> ResponseReturnValue:
 
 @blueprint.get("/account/data.json")
 @login_required
+@reads(snapshot=True)
 def download() -> Response:
     """Everything of the user's as a JSON file."""
-    moment, user_id = now(), current_account().id
-    # Written from one snapshot, which must be asked for as a transaction begins: hence a
-    # session of its own (the request's began when the user was loaded). Then sent from the
-    # file, so the database connection is free before a slow client has read a byte.
-    with current_app.extensions["prep.sessions"]() as session:
-        read_snapshot(session)
-        data = account_data.export_file(session, session.get(User, user_id), moment)
+    moment = now()
+    # Written from one snapshot, then sent from the file: the database connection is free
+    # (the transaction ends as the view returns) before a slow client has read a byte.
+    data = account_data.export_file(db_session(), current_account(), moment)
     return send_file(data, mimetype="application/json", as_attachment=True,
                      download_name=f"prep-data-{moment:%Y-%m-%d}.json", max_age=0)
 
 
 @blueprint.post("/account/import")
 @login_required
+@reads_then_writes
 def import_data() -> ResponseReturnValue:
     """Load a downloaded data file into this (fresh) account: all of it or nothing."""
     form = ImportForm()
@@ -171,14 +176,11 @@ def import_data() -> ResponseReturnValue:
                                                   now())
             if over_quota([draft for draft, _, _ in plan.own_drafts.values()]):
                 raise account_data.DataFileError(["$.own_decks: more than your quota"])
-            session_ = write_session()
-            reviews = account_data.store_account_import(session_, current_account(), plan)
-            session_.commit()
+            with write_phase() as session_:
+                reviews = account_data.store_account_import(session_, current_account(), plan)
         except account_data.DataFileError as error:
-            db_session().rollback()
             problems = error.problems
         except IntegrityError:
-            db_session().rollback()
             problems = ["The file lists a card, review or exam question twice."]
         else:
             flash(f"Imported your data: {reviews} reviews.", "success")
@@ -189,6 +191,7 @@ def import_data() -> ResponseReturnValue:
 
 @blueprint.post("/account/anki")
 @login_required
+@reads_then_writes
 def import_anki() -> ResponseReturnValue:
     """Add the answers of an Anki export to the user's history; show what was added."""
     form = AnkiImportForm()
@@ -200,7 +203,7 @@ def import_anki() -> ResponseReturnValue:
         return _page(422, anki_form=form)
     user = current_account()
     known = known_revlog_ids(db_session(), user)
-    db_session().rollback()  # no transaction stays open while Anki reads the file
+    end_read_transaction()  # no transaction stays open while Anki reads the file
     try:
         with spooled_upload(upload.stream, upload.filename) as path:
             history = read_package(path, upload.filename, known)
@@ -208,12 +211,10 @@ def import_anki() -> ResponseReturnValue:
         form.package.errors = [str(error)]
         return _page(422, anki_form=form)
     plan = plan_ingest(db_session(), user, history, import_unmatched=form.import_unmatched.data)
-    session_ = write_session()  # the replay is done: the write lock is held for the writes
     try:
-        summary = apply_plan(session_, user, plan, now())
-        session_.commit()
+        with write_phase() as session_:  # the replay is done: the lock is for the writes
+            summary = apply_plan(session_, user, plan, now())
     except IngestError as error:
-        session_.rollback()
         form.package.errors = [str(error)]
         return _page(409, anki_form=form)
     return _page(anki_summary=summary)
@@ -221,19 +222,18 @@ def import_anki() -> ResponseReturnValue:
 
 @blueprint.post("/account/delete")
 @login_required
+@reads_then_writes
 def delete() -> ResponseReturnValue:
     """Delete the account and all its data, then log out."""
     form = DeleteForm()
     if form.validate_on_submit():
-        session_ = write_session()
         try:
-            accounts.delete_account(session_, current_account(), form.password.data)
+            with write_phase() as session_:
+                accounts.delete_account(session_, current_account(), form.password.data)
         except accounts.AccountError as error:
-            session_.rollback()
             form.password.errors.append(error.message)
             return _page(401, delete_form=form)  # a wrong guess: counts for the limit
         else:
-            session_.commit()
             logout_user()
             session.clear()
             flash("Your account and all its data are deleted.", "info")

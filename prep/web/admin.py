@@ -11,9 +11,10 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from prep import accounts
-from prep.db import db_session, write_session
+from prep.db import db_session
 from prep.models import User
 from prep.web import current_account
+from prep.web.unit_of_work import reads, reads_then_writes, write_phase
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -37,6 +38,7 @@ def admin_required(view: Any) -> Any:
 
 @blueprint.get("/users")
 @admin_required
+@reads
 def users() -> ResponseReturnValue:
     """Every account with its counts."""
     return render_template("admin/users.html", accounts=accounts.list_accounts(db_session()),
@@ -45,18 +47,17 @@ def users() -> ResponseReturnValue:
 
 @blueprint.post("/users/<int:user_id>/disable")
 @admin_required
+@reads_then_writes
 def disable(user_id: int) -> ResponseReturnValue:
     """Disable an account (its logins end at once) or, when disabled, enable it again."""
-    session = write_session()
-    user = session.get(User, user_id)
-    if user is None:
-        abort(404)
     try:
-        accounts.set_disabled(current_account(), user, not user.is_disabled)
+        with write_phase() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                abort(404)
+            accounts.set_disabled(current_account(), user, not user.is_disabled)
     except accounts.AccountError as error:
-        session.rollback()
         flash(error.message, "warning")
     else:
-        session.commit()
         flash(f"{user.email} is {'disabled' if user.is_disabled else 'enabled again'}.", "info")
     return redirect(url_for("admin.users"), 303)

@@ -7,12 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from prep.db import db_session, write_session
+from prep.db import db_session
 from prep.insight.statistics import today
 from prep.skills.advisor import CLOUDS, LEANS, Profile
 from prep.skills.check import history
 from prep.skills.plan import advise, apply_plan
 from prep.web import current_account, now, parse_int
+from prep.web.unit_of_work import reads, reads_then_writes, write_phase
 
 blueprint = Blueprint("advisor", __name__)
 DEFAULT_MINUTES = 30
@@ -36,6 +37,7 @@ def _profile(values: dict[str, str]) -> tuple[Profile, int]:
 
 @blueprint.get("/advisor")
 @login_required
+@reads
 def show() -> ResponseReturnValue:
     """The questions; with answers given, the recommendation, its reasons and the plan."""
     session, user = db_session(), current_account()
@@ -56,6 +58,7 @@ def show() -> ResponseReturnValue:
 
 @blueprint.post("/advisor/apply")
 @login_required
+@reads_then_writes
 def apply() -> ResponseReturnValue:
     """Study the plan's tracks and set the goal's exam date, in one click."""
     if not CsrfForm().validate_on_submit():
@@ -72,10 +75,9 @@ def apply() -> ResponseReturnValue:
     if advice.goal is None:
         flash("No certification to plan for: load the decks first.", "warning")
         return redirect(url_for("advisor.show"), 303)
-    session = write_session()
-    apply_plan(session, user, advice.tracks, advice.goal.track_id,
-               plan.exam_date if plan else None, now())
-    session.commit()
+    with write_phase() as session:
+        apply_plan(session, user, advice.tracks, advice.goal.track_id,
+                   plan.exam_date if plan else None, now())
     flash(f"You now study {', '.join(advice.tracks)}; exam date for {advice.goal.code}: "
           f"{plan.exam_date if plan else 'none'}.", "success")
     return redirect(url_for("dashboard.show"), 303)

@@ -20,8 +20,16 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from prep.anki.sync import AnkiSyncError, claim, link, link_status, login, sync, unlink
-from prep.db import db_session, write_session
+from prep.db import db_session
 from prep.web import current_account, now
+from prep.web.unit_of_work import (
+    after_commit,
+    end_read_transaction,
+    reads,
+    reads_then_writes,
+    write_phase,
+    writes,
+)
 
 blueprint = Blueprint("anki", __name__)
 
@@ -58,50 +66,55 @@ def _page(status: int = 200, form: LinkForm | None = None) -> ResponseReturnValu
 
 @blueprint.route("/anki")
 @login_required
+@reads
 def show() -> ResponseReturnValue:
     return _page()
 
 
 @blueprint.route("/anki/link", methods=["POST"])
 @login_required
+@reads_then_writes
 def link_account() -> ResponseReturnValue:
     form = LinkForm()
     if not form.validate():
         return _page(422, form)
-    db_session().rollback()  # no transaction open while the sync server answers
+    end_read_transaction()  # no transaction open while the sync server answers
     try:
         auth = login(form.endpoint.data, form.username.data, form.password.data)
     except AnkiSyncError as error:
         form.password.errors = [str(error)]
         return _page(422, form)
-    session = write_session()
-    link(session, current_account(), auth, form.username.data, now())
-    session.commit()
+    with write_phase() as session:
+        link(session, current_account(), auth, form.username.data, now())
     flash("Linked. Sync now to send your cards to the sync server, then set up the phone.")
     return redirect(url_for("anki.show"), 303)
 
 
 @blueprint.route("/anki/sync", methods=["POST"])
 @login_required
+@writes
 def start_sync() -> ResponseReturnValue:
     if not ActionForm().validate():
         return _page(400)
-    session = write_session()
+    session = db_session()
     user, moment = current_account(), now()
     if link_status(session, user.id) is None:
         return _page(409)
     token = claim(session, user.id, moment)
-    session.commit()
     if token is None:
         flash("A sync is already running; this page shows its result when it ends.")
         return _page(409)
     thread = threading.Thread(target=_run_sync, name=f"anki-sync-{user.id}", daemon=True,
                               args=(current_app._get_current_object(),  # type: ignore[attr-defined]  # the app behind the proxy: the thread outlives the request
                                     user.id, token, moment))
-    thread.start()
-    current_app.extensions.setdefault("prep.anki_syncs", []).append(thread)
+    after_commit(lambda: _start(thread))  # once committed: the sync must find its lease
     flash("Sync started; it runs in the background.")
     return redirect(url_for("anki.show"), 303)
+
+
+def _start(thread: threading.Thread) -> None:
+    thread.start()
+    current_app.extensions.setdefault("prep.anki_syncs", []).append(thread)
 
 
 def _run_sync(app: Flask, user_id: int, token: str, moment: datetime) -> None:
@@ -115,11 +128,10 @@ def _run_sync(app: Flask, user_id: int, token: str, moment: datetime) -> None:
 
 @blueprint.route("/anki/unlink", methods=["POST"])
 @login_required
+@writes
 def unlink_account() -> ResponseReturnValue:
     if not ActionForm().validate():
         return _page(400)
-    session = write_session()
-    unlink(session, current_account(), Path(current_app.config["PREP_ANKI_DIR"]))
-    session.commit()
+    unlink(db_session(), current_account(), Path(current_app.config["PREP_ANKI_DIR"]))
     flash("Unlinked. Your reviews stay in prep; the collection stays on the sync server.")
     return redirect(url_for("anki.show"), 303)

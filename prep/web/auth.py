@@ -13,16 +13,17 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_login import UserMixin, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from prep import accounts
-from prep.db import db_session, write_session
+from prep.db import db_session
 from prep.models import User
-from prep.web import local_path, now
+from prep.web import current_account, local_path, now
 from prep.web.limits import remember_device
+from prep.web.unit_of_work import reads, reads_then_writes, write_phase, writes
 
 blueprint = Blueprint("auth", __name__)
 
@@ -44,8 +45,8 @@ def load_user(login_id: str) -> LoginUser | None:
     user_id, _, token = login_id.partition(":")
     if not user_id.isdigit():
         return None
-    # The read transaction this opens stays open: a request that then writes calls
-    # write_session(), which ends it first on SQLite (and keeps it on PostgreSQL).
+    # The read transaction this opens stays open: the unit of work of a view that writes
+    # ends it first on SQLite (and goes on in it on PostgreSQL).
     user = db_session().get(User, int(user_id))
     if user is None or user.is_disabled or user.session_token != token:
         return None
@@ -90,17 +91,18 @@ class LoginForm(FlaskForm):
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
+@reads_then_writes
 def register() -> ResponseReturnValue:
     """Create an account and log in."""
     form = RegisterForm()
     if form.validate_on_submit():
-        session_ = write_session()
         try:
-            user = accounts.register_user(session_, form.email.data, form.password.data, now())
+            with write_phase() as session_:
+                user = accounts.register_user(session_, form.email.data, form.password.data,
+                                              now())
         except accounts.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            session_.commit()
             start_login(user)
             flash("Welcome to prep. Pick the tracks you want to study.", "success")
             return redirect(url_for("tracks.home"))
@@ -109,6 +111,7 @@ def register() -> ResponseReturnValue:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@reads
 def login() -> ResponseReturnValue:
     """Log in with e-mail and password."""
     form = LoginForm()
@@ -126,12 +129,10 @@ def login() -> ResponseReturnValue:
 
 @blueprint.post("/logout")
 @login_required
+@writes
 def logout() -> ResponseReturnValue:
     """Log out everywhere: the login token is rotated, so old cookies stop working."""
-    session_ = write_session()
-    user = session_.get_one(User, current_user.user.id)
-    accounts.end_sessions(user)
-    session_.commit()
+    accounts.end_sessions(current_account())
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

@@ -10,7 +10,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from prep.db import db_session, write_session
+from prep.db import db_session
 from prep.models import Item
 from prep.study import own_cards
 from prep.study.browse import (
@@ -32,9 +32,10 @@ from prep.study.bulk_actions import (
     own_decks,
 )
 from prep.study.card_tags import tags_by_card
-from prep.study.review import NoSuchCard, own_card
+from prep.study.review import own_card
 from prep.study.scheduling import SchedulerSettings, retrievability
 from prep.web import current_account, now, own_card_quota, parse_int
+from prep.web.unit_of_work import reads, reads_then_writes, write_phase
 
 blueprint = Blueprint("cards", __name__)
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -84,6 +85,7 @@ def _browse_page(args: MultiDict[str, str], back: str, refused: BulkRefused | No
 
 @blueprint.get("/cards")
 @login_required
+@reads
 def browse() -> ResponseReturnValue:
     """Search the user's cards."""
     return _browse_page(request.args, request.full_path)
@@ -91,6 +93,7 @@ def browse() -> ResponseReturnValue:
 
 @blueprint.post("/cards/bulk")
 @login_required
+@reads_then_writes
 def bulk() -> ResponseReturnValue:
     """One action on many ticked cards; back to the same list (or the list with the refusal
     beside its field, 422)."""
@@ -101,29 +104,22 @@ def bulk() -> ResponseReturnValue:
                          card_ids=[i for i in ids if i is not None],
                          tag=request.form.get("tag", "")[:100],
                          deck_id=parse_int(request.form.get("to_deck")))
-    session = write_session()
     try:
-        result = apply_bulk(session, current_account(), wanted)
+        with write_phase() as session:
+            result = apply_bulk(session, current_account(), wanted)
     except BulkRefused as error:
-        session.rollback()
         return _browse_page(MultiDict(parse_qsl(urlsplit(back).query)), back, error)
-    except LookupError:
-        session.rollback()
-        abort(404, "No such card.")
-    session.commit()
     flash(result.message(), "warning" if result.skipped else "success")
     return redirect(back, 303)
 
 
 def _card_or_404(card_id: int):
-    try:
-        return own_card(db_session(), current_account(), card_id)
-    except NoSuchCard:
-        abort(404, "No such card.")
+    return own_card(db_session(), current_account(), card_id)  # NoSuchCard: a 404
 
 
 @blueprint.get("/cards/<int:card_id>")
 @login_required
+@reads
 def detail(card_id: int) -> ResponseReturnValue:
     """A card: its content, schedule, retrievability and review history."""
     card = _card_or_404(card_id)
@@ -156,6 +152,7 @@ def over_quota(drafts: list[own_cards.CardDraft], replacing: Item | None = None)
 
 @blueprint.route("/cards/new", methods=["GET", "POST"])
 @login_required
+@reads_then_writes
 def new() -> ResponseReturnValue:
     """Add one of the user's own flashcards."""
     form, errors = CsrfForm(), {}
@@ -166,9 +163,8 @@ def new() -> ResponseReturnValue:
         if not errors and over_quota([draft]):
             errors = {"quota": "over"}
         elif not errors:
-            session = write_session()
-            card = own_cards.create_own_card(session, current_account(), draft, now())
-            session.commit()
+            with write_phase() as session:
+                card = own_cards.create_own_card(session, current_account(), draft, now())
             flash("Card added: it is new and waits in your review queue.", "success")
             if request.form.get("again"):
                 return redirect(url_for("cards.new"), 303)
@@ -179,6 +175,7 @@ def new() -> ResponseReturnValue:
 
 @blueprint.route("/cards/<int:card_id>/edit", methods=["GET", "POST"])
 @login_required
+@reads_then_writes
 def edit(card_id: int) -> ResponseReturnValue:
     """Edit one of the user's own flashcards (deck content is edited in the deck files)."""
     card = _card_or_404(card_id)
@@ -193,9 +190,8 @@ def edit(card_id: int) -> ResponseReturnValue:
         if not errors and over_quota([draft], replacing=item):
             errors = {"quota": "over"}
         elif not errors:
-            session = write_session()
-            own_cards.edit_own_card(session, current_account(), item, draft, now())
-            session.commit()
+            with write_phase() as session:
+                own_cards.edit_own_card(session, current_account(), item, draft, now())
             flash("Card saved.", "success")
             return redirect(url_for("cards.detail", card_id=card.id), 303)
     return render_template("cards/edit.html", form=form, draft=draft, errors=errors,
@@ -204,6 +200,7 @@ def edit(card_id: int) -> ResponseReturnValue:
 
 @blueprint.route("/cards/import", methods=["GET", "POST"])
 @login_required
+@reads_then_writes
 def import_cards() -> ResponseReturnValue:
     """Import own cards from CSV/TSV: every line checked; nothing imported on any error."""
     form, report, deck = CsrfForm(), None, request.form.get("deck", "Imported")[:100]
@@ -226,9 +223,8 @@ def import_cards() -> ResponseReturnValue:
                     report.errors.append((1, "nothing was imported: the cards would exceed "
                                              "your quota"))
         if not report.errors:
-            session = write_session()
-            count = own_cards.import_cards(session, current_account(), report, now())
-            session.commit()
+            with write_phase() as session:
+                count = own_cards.import_cards(session, current_account(), report, now())
             flash(f"Imported {count} cards.", "success")
             return redirect(url_for("cards.browse"), 303)
     status = 422 if report and report.errors else 200

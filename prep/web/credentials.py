@@ -8,11 +8,12 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from prep.db import db_session, write_session
+from prep.db import db_session
 from prep.insight.statistics import today
 from prep.models import Exam
 from prep.skills import credentials as held
 from prep.web import current_account, now
+from prep.web.unit_of_work import reads, reads_then_writes, write_phase, writes
 
 blueprint = Blueprint("credentials", __name__)
 
@@ -32,6 +33,7 @@ def _page(status: int = 200, error: str | None = None) -> ResponseReturnValue:
 
 @blueprint.get("/credentials")
 @login_required
+@reads
 def overview() -> ResponseReturnValue:
     """The user's certifications with expiry, warnings and the next one; the add form."""
     return _page()
@@ -39,35 +41,30 @@ def overview() -> ResponseReturnValue:
 
 @blueprint.post("/credentials")
 @login_required
+@reads_then_writes
 def add() -> ResponseReturnValue:
     """Record a certification; a bad field re-shows the form with the reason (422)."""
     if not CsrfForm().validate_on_submit():
         abort(400, "The form expired; reload the page and try again.")
     user = current_account()
-    session = write_session()
     try:
-        credential = held.add_credential(
-            session, user, request.form.get("exam", ""), request.form.get("passed_on", ""),
-            request.form.get("expires_on", ""), today(user, now()), now())
+        with write_phase() as session:
+            credential = held.add_credential(
+                session, user, request.form.get("exam", ""), request.form.get("passed_on", ""),
+                request.form.get("expires_on", ""), today(user, now()), now())
     except held.CredentialError as refusal:
-        session.rollback()
         return _page(422, str(refusal))
-    session.commit()
     flash(f"Recorded {credential.exam.code}.", "success")
     return redirect(url_for("credentials.overview"), 303)
 
 
 @blueprint.post("/credentials/<int:credential_id>/delete")
 @login_required
+@writes
 def remove(credential_id: int) -> ResponseReturnValue:
     """Remove a recorded certification."""
     if not CsrfForm().validate_on_submit():
         abort(400, "The form expired; reload the page and try again.")
-    session = write_session()
-    try:
-        held.remove_credential(session, current_account(), credential_id)
-    except held.NoSuchCredential:
-        abort(404, "No such credential.")
-    session.commit()
+    held.remove_credential(db_session(), current_account(), credential_id)
     flash("Removed.", "success")
     return redirect(url_for("credentials.overview"), 303)

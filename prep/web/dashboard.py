@@ -11,12 +11,14 @@ from prep.insight.dashboard import dashboard
 from prep.insight.statistics import today
 from prep.skills.credentials import credential_statuses
 from prep.web import current_account, now
+from prep.web.unit_of_work import reads
 
 blueprint = Blueprint("dashboard", __name__)
 
 
 @blueprint.get("/dashboard")
 @login_required
+@reads
 def show() -> ResponseReturnValue:
     """The user's study at a glance, as charts with their numbers."""
     session, user = db_session(), current_account()

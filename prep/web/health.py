@@ -7,11 +7,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from prep.db import db_session
+from prep.web.unit_of_work import reads
 
 blueprint = Blueprint("health", __name__)
 
 
 @blueprint.get("/healthz")
+@reads
 def healthz() -> tuple[dict[str, str], int]:
     """Report whether prep can reach its database."""
     try:

@@ -9,10 +9,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from prep import reports
-from prep.db import db_session, write_session
+from prep.db import db_session
 from prep.models import REASONS, Item, ItemReport
 from prep.web import current_account, local_path, now
 from prep.web.admin import admin_required
+from prep.web.unit_of_work import reads, reads_then_writes, write_phase, writes
 
 blueprint = Blueprint("reports", __name__)
 
@@ -37,6 +38,7 @@ def _page(item: Item, status: int = 200, **values: object) -> ResponseReturnValu
 
 @blueprint.get("/items/<uid>/report")
 @login_required
+@reads
 def new(uid: str) -> ResponseReturnValue:
     """The report form, or the user's open report on the item (received, not yet resolved)."""
     return _page(_item_or_404(uid))
@@ -44,24 +46,21 @@ def new(uid: str) -> ResponseReturnValue:
 
 @blueprint.post("/items/<uid>/report")
 @login_required
+@reads_then_writes
 def create(uid: str) -> ResponseReturnValue:
     """Store a report; a second open one on the same item is refused (409)."""
     item = _item_or_404(uid)
     reason = request.form.get("reason", "")[:32]
     comment = request.form.get("comment", "")[:reports.MAX_COMMENT + 1]
-    session = write_session()
     try:
-        reports.report_problem(session, current_account(), item, reason, comment, now())
-        session.commit()
+        with write_phase() as session:
+            reports.report_problem(session, current_account(), item, reason, comment, now())
     except reports.AlreadyReported as refusal:
-        session.rollback()
         return _page(item, 409, existing=refusal.report)
     except reports.ReportError as error:
-        session.rollback()
         return _page(item, 422, error=str(error), reason=reason, comment=comment)
     except IntegrityError:  # the same report committed by a concurrent request
-        session.rollback()
-        if reports.open_report(session, current_account(), item) is None:
+        if reports.open_report(db_session(), current_account(), item) is None:
             raise
         return _page(item, 409)
     flash("Thank you: your report was received.", "success")
@@ -71,6 +70,7 @@ def create(uid: str) -> ResponseReturnValue:
 
 @blueprint.get("/admin/reports")
 @admin_required
+@reads
 def overview() -> ResponseReturnValue:
     """Every reported item with its open and total counts."""
     return render_template("admin/reports.html",
@@ -79,6 +79,7 @@ def overview() -> ResponseReturnValue:
 
 @blueprint.get("/admin/reports/items/<uid>")
 @admin_required
+@reads
 def item_reports(uid: str) -> ResponseReturnValue:
     """The reports on one item, open ones first, each resolvable."""
     item = _item_or_404(uid, live_only=False)
@@ -88,13 +89,12 @@ def item_reports(uid: str) -> ResponseReturnValue:
 
 @blueprint.post("/admin/reports/<int:report_id>/resolve")
 @admin_required
+@writes
 def resolve(report_id: int) -> ResponseReturnValue:
     """Mark one report resolved (a repeat changes nothing)."""
-    session = write_session()
-    report = session.get(ItemReport, report_id)
+    report = db_session().get(ItemReport, report_id)
     if report is None:
         abort(404, "No such report.")
     if reports.resolve_report(report, current_account(), now()):
-        session.commit()
         flash("The report is resolved.", "success")
     return redirect(url_for("reports.item_reports", uid=report.item.uid), 303)

@@ -26,7 +26,7 @@ from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from prep.db import db_session, release_write_lock, write_session
+from prep.db import db_session
 from prep.models import ORDERING, Item, User
 from prep.study import review
 from prep.study import undo as undo_log
@@ -36,8 +36,13 @@ from prep.study.scheduling import SchedulerSettings, format_interval, outcomes
 from prep.study.study_more import MAX_AHEAD_DAYS, MAX_EXTRA_NEW, StudyMoreRefused, study_more
 from prep.study.undo import ACTION, REVIEW, UndoTarget, record_action, undo_target
 from prep.web import current_account, local_path, now, parse_int, wants_json
+from prep.web.unit_of_work import reads_then_writes, write_phase, writes
 
 blueprint = Blueprint("review", __name__)
+# Why the review page may write when it is opened: an exam window opens with the day, not
+# with anything the user sends, and the queue it shows must hold the cards brought forward.
+EXAM_WINDOW_OPENS = ("an exam window opens with the day: its cards are brought forward (once) "
+                     "before the queue is shown")
 
 
 def review_screen(session: Session, user: User, moment: datetime,
@@ -68,13 +73,14 @@ def first_shown(item: Item) -> list[str]:
 
 @blueprint.get("/review")
 @login_required
+@reads_then_writes(reason=EXAM_WINDOW_OPENS)
 def study() -> ResponseReturnValue:
     """The card at the head of the queue, or the "done for today" screen."""
     session, user, moment = db_session(), current_account(), now()
     # An exam is near: its track's cards come forward (the write lock only when some move).
     if plans_need_keeping(session, user, moment):
-        keep_exam_plans(write_session(), user, moment)
-        session.commit()
+        with write_phase() as writing:
+            keep_exam_plans(writing, user, moment)
     undo = undo_target(session, user, moment)
     screen = review_screen(session, user, moment, undo)
     if screen is None and not user.enrollments and not review.has_cards(session, user):
@@ -116,6 +122,7 @@ def _next(message: str | None, undo_id: int | None, status: int = 200) -> Respon
 
 @blueprint.post("/review/answer")
 @login_required
+@reads_then_writes
 def answer() -> ResponseReturnValue:
     """Store a rating (once per review id) and go on to the next card."""
     card_id = parse_int(request.form.get("card_id"))
@@ -127,23 +134,18 @@ def answer() -> ResponseReturnValue:
             or not 8 <= len(review_uid) <= 64:
         abort(400, "The answer was incomplete; reload the page and try again.")
     session, user = db_session(), current_account()
+    # The card is read before the write lock is taken, so that the lock is held for less;
+    # answer_card finds it in the session (whose identity map holds it while referenced).
+    card = review.own_card(session, user, card_id)
     try:
-        # Read the card before taking the write lock, so that the lock is held for less; the
-        # reference keeps it in the session's (weak) identity map for answer_card to find.
-        _loaded = review.own_card(session, user, card_id)
-        session = write_session()
-        result = review.answer_card(
-            session, user, card_id, rating, review_uid, shown_reps, now(),
-            duration_ms=min(max(duration, 0), 3_600_000) if duration is not None else None,
-        )
-        release_write_lock(session)
-    except review.NoSuchCard:
-        abort(404, "No such card.")
+        with write_phase() as writing:  # then the next card is read without the lock
+            result = review.answer_card(
+                writing, user, card.id, rating, review_uid, shown_reps, now(),
+                duration_ms=min(max(duration, 0), 3_600_000) if duration is not None else None,
+            )
     except review.ReviewRefused as refusal:
-        session.rollback()
         return _next(str(refusal), None, 409)
     except IntegrityError:  # the same review id committed by a concurrent request
-        session.rollback()
         if review.find_review(session, user, review_uid) is None:
             raise
         return _next(None, None)
@@ -152,26 +154,24 @@ def answer() -> ResponseReturnValue:
         message = (f"This card is a leech: it lapsed {review.LEECH_LAPSES} times or more, so "
                    "it was tagged and suspended. Rewrite it or split it up in the card "
                    "browser.")
-    reply = _next(message, None if result.duplicate else result.log.id)
-    session.commit()
-    return reply
+    return _next(message, None if result.duplicate else result.log.id)
 
 
 @blueprint.post("/review/more")
 @login_required
+@reads_then_writes
 def more() -> ResponseReturnValue:
     """Study more today: more new cards or reviews ahead, for today only."""
     extra_new = parse_int(request.form.get("extra_new") or "0")
     ahead_days = parse_int(request.form.get("ahead_days") or "0")
-    session = write_session()
     try:
-        study_more(session, current_account(), now(), extra_new=extra_new if extra_new is not None
-                   else -1, ahead_days=ahead_days if ahead_days is not None else -1)
+        with write_phase() as session:
+            study_more(session, current_account(), now(),
+                       extra_new=extra_new if extra_new is not None else -1,
+                       ahead_days=ahead_days if ahead_days is not None else -1)
     except StudyMoreRefused as refusal:
-        session.rollback()
         flash(str(refusal), "warning")
         return redirect(url_for("review.study"), 303)
-    session.commit()
     flash(f"{extra_new} more new cards today." if extra_new else
           f"Reviews due in the next {ahead_days} day{'s' if ahead_days != 1 else ''} are in "
           "today's queue.", "success")
@@ -180,6 +180,7 @@ def more() -> ResponseReturnValue:
 
 @blueprint.post("/review/undo")
 @login_required
+@reads_then_writes
 def undo() -> ResponseReturnValue:
     """Take back the latest action of the day, an answer or a bury, suspend or flag
     (repeatable, back through the day)."""
@@ -191,25 +192,19 @@ def undo() -> ResponseReturnValue:
         target = UndoTarget(ACTION, action_id)
     else:
         abort(400, "Nothing to undo.")
-    session = write_session()
     try:
-        undo_log.undo(session, current_account(), target, now())
-        session.commit()
-        flash("Answer undone." if target.kind == REVIEW else "Action undone.", "info")
-    except review.NoSuchReview:
-        abort(404, "Nothing to undo: that answer is not yours or was already undone.")
+        with write_phase() as session:
+            undo_log.undo(session, current_account(), target, now())
     except review.ReviewRefused as refusal:
-        session.rollback()
         flash(str(refusal), "warning")
+    else:
+        flash("Answer undone." if target.kind == REVIEW else "Action undone.", "info")
     return redirect(url_for("review.study"), 303)
 
 
 def _card_action(card_id: int) -> tuple:
-    session, user = write_session(), current_account()
-    try:
-        return session, user, review.own_card(session, user, card_id)
-    except review.NoSuchCard:
-        abort(404, "No such card.")
+    session, user = db_session(), current_account()
+    return session, user, review.own_card(session, user, card_id)
 
 
 def _back(default: str) -> ResponseReturnValue:
@@ -218,36 +213,36 @@ def _back(default: str) -> ResponseReturnValue:
 
 @blueprint.post("/cards/<int:card_id>/bury")
 @login_required
+@writes
 def bury(card_id: int) -> ResponseReturnValue:
     """Hide a card until tomorrow."""
     session, user, card = _card_action(card_id)
     record_action(session, user, card, "bury", now())
     review.bury(session, user, card, now())
-    session.commit()
     flash("Card buried until tomorrow.", "info")
     return _back("review.study")
 
 
 @blueprint.post("/cards/<int:card_id>/suspend")
 @login_required
+@writes
 def suspend(card_id: int) -> ResponseReturnValue:
     """Suspend a card, or unsuspend it with ``suspended=0``."""
     session, user, card = _card_action(card_id)
     suspended = request.form.get("suspended", "1") != "0"
     record_action(session, user, card, "suspend" if suspended else "unsuspend", now())
     review.set_suspended(session, card, suspended)
-    session.commit()
     flash("Card suspended." if suspended else "Card unsuspended.", "info")
     return _back("review.study")
 
 
 @blueprint.post("/cards/<int:card_id>/flag")
 @login_required
+@writes
 def flag(card_id: int) -> ResponseReturnValue:
     """Flag or unflag a card."""
     session, user, card = _card_action(card_id)
     record_action(session, user, card, "flag", now())
     review.toggle_flag(session, card)
-    session.commit()
     flash("Card flagged." if card.flagged else "Flag removed.", "info")
     return _back("review.study")

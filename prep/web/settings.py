@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from prep.db import db_session, write_session
+from prep.db import db_session
 from prep.insight.optimisation import (
     NotBetter,
     NotEnoughReviews,
@@ -27,6 +27,7 @@ from prep.study.exam_window import set_exam_dates
 from prep.study.new_order import NEW_CARD_ORDERS, order_new_cards
 from prep.study.settings import FIELDS, SettingsError, current_values, update_settings
 from prep.web import current_account, now
+from prep.web.unit_of_work import reads, reads_then_writes, write_phase
 
 blueprint = Blueprint("settings", __name__)
 TIME_ZONES = sorted(available_timezones() | {"UTC"})
@@ -74,21 +75,20 @@ def _page(status: int = 200, **context: object) -> ResponseReturnValue:
 
 @blueprint.route("/settings", methods=["GET", "POST"])
 @login_required
+@reads_then_writes
 def edit() -> ResponseReturnValue:
     """Show and change the review settings."""
     if request.method == "POST" and SettingsForm().validate_on_submit():
         values = {name: request.form.get(name, "") for name in FIELDS}
-        session = write_session()
         user = current_account()
         order = user.new_card_order
         try:
-            update_settings(user, values)
+            with write_phase() as session:
+                update_settings(user, values)
+                if user.new_card_order != order:
+                    order_new_cards(session, user)
         except SettingsError as error:
-            session.rollback()
             return _page(422, values=values, errors=error.errors)
-        if user.new_card_order != order:
-            order_new_cards(session, user)
-        session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("settings.edit"), 303)
     return _page()
@@ -96,18 +96,18 @@ def edit() -> ResponseReturnValue:
 
 @blueprint.post("/settings/exam-dates")
 @login_required
+@reads_then_writes
 def exam_dates() -> ResponseReturnValue:
     """Set or clear the exam date of each studied track."""
     if not SettingsForm().validate_on_submit():
         return redirect(url_for("settings.edit"), 303)
-    session, user = write_session(), current_account()
+    user = current_account()
     raw = {key: value for key, value in request.form.items() if key.startswith("exam_date_")}
     try:
-        moved = set_exam_dates(session, user, raw, now())
+        with write_phase() as session:
+            moved = set_exam_dates(session, user, raw, now())
     except SettingsError as error:
-        session.rollback()
         return _page(422, exam_dates=raw, exam_errors=error.errors)
-    session.commit()
     flash("Exam dates saved." + (f" {moved} cards were brought forward into the week "
                                  "before the exam." if moved else ""), "success")
     return redirect(url_for("settings.edit"), 303)
@@ -115,6 +115,7 @@ def exam_dates() -> ResponseReturnValue:
 
 @blueprint.post("/settings/fsrs/preview")
 @login_required
+@reads
 def optimise_preview() -> ResponseReturnValue:
     """Train parameters on the user's history, keep a summary, redirect to it (PRG)."""
     if not SettingsForm().validate_on_submit():
@@ -137,6 +138,7 @@ def optimise_preview() -> ResponseReturnValue:
 
 @blueprint.get("/settings/fsrs/preview")
 @login_required
+@reads
 def optimise_result() -> ResponseReturnValue:
     """The last preview of this session (or back to the settings if there is none)."""
     preview = flask_session.get(PREVIEW_KEY)
@@ -149,6 +151,7 @@ def optimise_result() -> ResponseReturnValue:
 
 @blueprint.post("/settings/fsrs/apply")
 @login_required
+@reads_then_writes
 def optimise_apply() -> ResponseReturnValue:
     """Store the previewed parameters (if still better) and reschedule every card."""
     if not SettingsForm().validate_on_submit():
@@ -167,9 +170,8 @@ def optimise_apply() -> ResponseReturnValue:
     except NotBetter as error:
         flash(str(error), "warning")
         return redirect(url_for("settings.edit"), 303)
-    session = write_session()
-    store_parameters(session, user, proposed, plan, now())
-    session.commit()
+    with write_phase() as session:
+        store_parameters(session, user, proposed, plan, now())
     flask_session.pop(PREVIEW_KEY, None)
     flash(f"New FSRS parameters saved; {len(plan.moved)} of {plan.cards} cards moved.",
           "success")
@@ -178,6 +180,7 @@ def optimise_apply() -> ResponseReturnValue:
 
 @blueprint.get("/settings/workload")
 @login_required
+@reads
 def workload() -> ResponseReturnValue:
     """Simulated daily reviews at the desired retention and two others."""
     return render_template("settings/workload.html",

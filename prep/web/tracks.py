@@ -21,14 +21,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from prep.db import db_session, write_session
+from prep.db import db_session
 from prep.decks.catalog import track_summaries
 from prep.exams.readiness import pass_fraction, readiness
 from prep.export.anki import ExportError
 from prep.export.anki import export_anki as export_anki_package
 from prep.models import User
-from prep.study.enrollment import UnknownTrack, set_tracks
+from prep.study.enrollment import set_tracks
 from prep.web import now
+from prep.web.unit_of_work import reads, writes
 
 blueprint = Blueprint("tracks", __name__)
 
@@ -42,6 +43,7 @@ def _user_id() -> int | None:
 
 
 @blueprint.get("/")
+@reads
 def home() -> ResponseReturnValue:
     """The five tracks with their exam status; logged-in users choose what to study."""
     tracks = track_summaries(db_session(), _user_id())
@@ -50,18 +52,16 @@ def home() -> ResponseReturnValue:
 
 @blueprint.post("/tracks")
 @login_required
+@writes
 def choose_tracks() -> ResponseReturnValue:
-    """Set the tracks the user studies (only these enter the review queue)."""
+    """Set the tracks the user studies (only these enter the review queue); an unknown one
+    is a 400 (no page of prep offers it)."""
     form = StudyTracksForm()
     if not form.validate_on_submit():
         abort(400, "The form was incomplete; reload the page and try again.")
-    session = write_session()
+    session = db_session()
     user = session.get_one(User, current_user.user.id)
-    try:
-        set_tracks(session, user, request.form.getlist("track"), now())
-    except UnknownTrack as error:
-        abort(400, str(error))
-    session.commit()
+    set_tracks(session, user, request.form.getlist("track"), now())
     count = len(user.enrollments)
     flash(f"You now study {count} track{'s' if count != 1 else ''}." if count
           else "You study no track at the moment.", "success")
@@ -69,6 +69,7 @@ def choose_tracks() -> ResponseReturnValue:
 
 
 @blueprint.get("/tracks/<track_id>")
+@reads
 def track(track_id: str) -> ResponseReturnValue:
     """A track: its exam blueprints (with status notices) and its decks."""
     summary = next(iter(track_summaries(db_session(), _user_id(), track_id)), None)
@@ -84,6 +85,7 @@ def track(track_id: str) -> ResponseReturnValue:
 
 @blueprint.get("/export/anki.apkg")
 @login_required
+@reads
 def export_anki() -> ResponseReturnValue:
     """Download an Anki package: ``?track=ID`` (repeatable) or every track plus own cards."""
     tracks = request.args.getlist("track") or None
