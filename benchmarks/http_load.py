@@ -65,6 +65,9 @@ EXAM = "mla-c01"
 REVIEWS_PER_EXAM_ANSWER = 10
 _ATTEMPT = re.compile(r"/attempts/(\d+)/q/1$")
 _CHOICE = re.compile(r'name="choice" value="([^"]+)"')
+_STEP = re.compile(r'name="place-([^"]+)"')  # an ordering item's steps, as first shown
+_PROMPT = re.compile(r'name="match-([^"]+)"')  # a matching item's prompts
+_ANSWER = re.compile(r'<option value="([^"]+)"')  # a matching item's answers
 _COUNT = re.compile(r'data-count="(\d+)"')
 
 
@@ -104,14 +107,23 @@ def start_exam(browser: Browser, exam: str = EXAM) -> Sitting:
 
 
 def answer_question(browser: Browser, sitting: Sitting) -> None:
-    """Open the next question and choose its first option (saved as the page autosaves)."""
+    """Open the next question and answer it as a hurried user would (saved as the page
+    autosaves): the first option; an ordering's steps as shown; the first answer for every
+    prompt of a matching."""
     path = f"/attempts/{sitting.attempt_id}/q/{sitting.position}"
     status, page = browser.request("GET", path)
-    keys = _CHOICE.findall(page)
-    if status != 200 or not keys:
+    steps, prompts = _STEP.findall(page), _PROMPT.findall(page)
+    choice: str | list[str]
+    if steps:
+        choice = steps
+    elif prompts:
+        choice = [_ANSWER.findall(page)[0]] * len(prompts)
+    else:
+        choice = _CHOICE.findall(page)[:1]
+    if status != 200 or not choice:
         raise RuntimeError(f"question page: {status}")
     status, reply = browser.json(f"{path}/answer", {"csrf_token": browser.token,
-                                                    "choice": keys[0]})
+                                                    "choice": choice})
     if status != 200 or not reply.get("saved"):
         raise RuntimeError(f"exam answer refused: {status} {reply}")
     sitting.acked[sitting.position] = reply["chosen"]
