@@ -164,7 +164,7 @@ def test_the_login_limit_holds_across_two_gunicorn_workers_with_redis(
     from benchmarks.http_client import Browser, serving
     from prep.models import Base
     from tests.factories import PASSWORD, make_user
-    from tests.test_rate_limits import redis_url
+    from tests.web.test_limits import redis_url
 
     url = f"sqlite:///{tmp_path / 'login.sqlite3'}"
     engine = create_engine(url)

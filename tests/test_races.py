@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from prep.models import OPEN, AttemptQuestion, Deck, ExamAttempt, Item, User
 from tests.conftest import FrozenClock, csrf_token, log_in, post_form, refresh
-from tests.test_exams_web import setup_exam, start
+from tests.web.test_exams import setup_exam, start
 
 THREADS = 8
 

@@ -3,7 +3,7 @@
 The one departure from the package is where fuzz comes from: prep derives it from the card
 (id and review count) instead of a global random number, so the interval a rating button
 shows is exactly the interval that pressing it schedules, in another request or worker.
-With fuzz off, results equal ``fsrs.Scheduler``'s bit for bit (tests/test_scheduling.py).
+With fuzz off, results equal ``fsrs.Scheduler``'s bit for bit (tests/study/test_scheduling.py).
 """
 
 from __future__ import annotations

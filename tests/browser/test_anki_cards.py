@@ -12,10 +12,10 @@ from prep.export.anki import export_anki
 from tests.browser.test_layout import SCROLL_WIDTH, TOO_WIDE
 from tests.browser.test_review_screen import shoot
 from tests.conftest import FrozenClock
+from tests.export.test_anki import import_into
+from tests.export.test_anki_kinds import note_of
 from tests.factories import FIXTURE_DECKS
 from tests.kind_factories import add_kind_items
-from tests.test_anki_export import import_into
-from tests.test_anki_export_kinds import note_of
 
 # What Anki's reviewer wraps a card's HTML in (AnkiDroid sets the same viewport).
 PAGE = ('<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" '

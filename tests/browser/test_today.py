@@ -12,7 +12,7 @@ from tests.browser.test_review_keyboard import log_in
 from tests.browser.test_review_screen import shoot
 from tests.conftest import FrozenClock, refresh
 from tests.factories import enrolled_user, make_question_bank, make_user
-from tests.test_today import full_mock
+from tests.insight.test_today import full_mock
 
 
 def test_today_after_login_with_plan_mock_and_one_key_study(

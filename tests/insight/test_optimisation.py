@@ -31,7 +31,7 @@ from prep.study.review import answer_card
 from prep.study.scheduling import SchedulerSettings
 from tests.conftest import FrozenClock
 
-REAL_HISTORY = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / \
+REAL_HISTORY = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / \
     "review_logs_real_12580.csv"
 START = datetime(2025, 3, 1, 9, tzinfo=UTC)
 

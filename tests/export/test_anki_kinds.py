@@ -18,9 +18,9 @@ from prep.export.anki import export_anki
 from prep.models import Item
 from prep.rendering import render_markdown
 from tests.conftest import FrozenClock
+from tests.export.test_anki import import_into
 from tests.factories import FIXTURE_DECKS, KINDS_DECKS, load_decks
 from tests.kind_factories import SCENARIO, KindItems, add_kind_items, edit_item
-from tests.test_anki_export import import_into
 
 NOTE_TYPES = {
     "prep Ordering": ["Question", "Steps", "Answer", "Order", "Explanation", "Case", "Track",

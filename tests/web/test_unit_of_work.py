@@ -260,8 +260,8 @@ def database_contents(session: Session) -> dict[str, list[str]]:
 def test_no_get_of_prep_changes_the_database(
         app: Flask, client: FlaskClient, session: Session, clock: FrozenClock) -> None:
     # The pages that may write (GET_WRITES) have nothing to write here: Kim's attempt is
-    # graded and her exam window is not open yet (tests/test_exams_web.py and
-    # tests/test_insight_web.py show them writing when they must).
+    # graded and her exam window is not open yet (tests/web/test_exams.py and
+    # tests/web/test_insight.py show them writing when they must).
     kim = studied_user(session, clock(), "kim@example.com")
     kim.is_admin = True  # so that the admin pages answer too
     session.commit()

@@ -10,8 +10,8 @@ import pytest
 
 from prep.decks.check import check_decks
 from prep.decks.kinds import step_keys
+from tests.decks.test_check import edit, line_of, messages
 from tests.factories import FIXTURE_DECKS, KINDS_DECKS
-from tests.test_decks_check import edit, line_of, messages
 
 TOPIC = "gamma/kinds.yaml"
 EXAM = "gamma/gamma-one.exam.yaml"

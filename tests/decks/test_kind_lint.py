@@ -9,8 +9,8 @@ import pytest
 
 from prep.decks.check import check_decks
 from prep.decks.lint import lint_report
+from tests.decks.test_check import edit, line_of
 from tests.factories import KINDS_DECKS
-from tests.test_decks_check import edit, line_of
 
 TOPIC = "gamma/kinds.yaml"
 EXAM = "gamma/gamma-one.exam.yaml"
