@@ -54,11 +54,12 @@ def transaction_calls(path: Path) -> list[str]:
 def test_no_view_and_no_command_commits_or_rolls_back() -> None:
     web = Path(prep.web.__file__).parent
     sources = [path for path in sorted(web.glob("*.py")) if path.name != "unit_of_work.py"]
-    cli = Path(prep.cli.__file__)
-    assert len(sources) >= 15
-    assert [call for path in [*sources, cli] for call in transaction_calls(path)] == []
+    commands = sorted(Path(prep.cli.__file__).parent.glob("*.py"))
+    assert len(sources) >= 15 and len(commands) >= 2
+    assert [call for path in [*sources, *commands] for call in transaction_calls(path)] == []
     assert transaction_calls(web / "unit_of_work.py")  # the one place that does
-    assert "sqlite_immediate" not in cli.read_text()  # the write setup is prep.db's
+    for path in commands:
+        assert "sqlite_immediate" not in path.read_text()  # the write setup is prep.db's
 
 
 def test_every_view_declares_whether_it_reads_or_writes(app: Flask) -> None:
