@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from prep.models import CardTag, User
 from prep.models.base import rows_matched
 
-TAG = re.compile(r"^[\w:.-]{1,60}$")
+TAG = re.compile(r"[\w:.-]{1,60}\Z")  # \Z: "$" would let a trailing newline in
 MAX_TAGS_PER_CARD = 20
 
 

@@ -121,7 +121,9 @@ def test_tags_travel_in_the_data_file_and_come_back(
         newcomer.id}
 
 
-@pytest.mark.parametrize("bad", ["not a list", ["two words"], ["ok"] * (MAX_TAGS_PER_CARD + 1)])
+# A trailing newline: a tag too long for its column (a 500 on PostgreSQL) if let through.
+@pytest.mark.parametrize("bad", ["not a list", ["two words"], ["ok"] * (MAX_TAGS_PER_CARD + 1),
+                                 ["x" * 60 + "\n"], ["newline\n"]])
 def test_a_data_file_with_bad_tags_is_refused_with_its_path(
     session: Session, clock: FrozenClock, app, bad: object  # type: ignore[no-untyped-def]
 ) -> None:
