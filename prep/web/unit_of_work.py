@@ -58,6 +58,7 @@ from functools import wraps
 from typing import Any, Literal, TypeVar, cast, overload
 
 from flask import Flask, g, has_request_context, request
+from flask import session as cookie
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -165,6 +166,7 @@ def _run(view: Callable[..., Any], unit: UnitOfWork, snapshot: bool,
     outer = g.pop("unit_of_work", None)
     g.unit_of_work = unit
     unit.writing = unit.kind == "writes" and (unit.reason is not None or not _get_request())
+    flashed = _flash_count()
     try:
         if unit.writing:
             begin_write(session)
@@ -177,6 +179,7 @@ def _run(view: Callable[..., Any], unit: UnitOfWork, snapshot: bool,
         session.commit()  # a read transaction with changes fails here: see _refuse_flush
     except BaseException:
         roll_back()
+        _forget_flashes(flashed)
         raise
     finally:
         session.info.pop(READ_ONLY, None)
@@ -206,6 +209,7 @@ def write_phase() -> Iterator[Session]:
     session = db_session()
     session.info[READ_ONLY] = False
     unit.writing = True
+    flashed, callbacks = _flash_count(), len(unit.after_commit)
     try:
         begin_write(session)
         yield session
@@ -215,10 +219,23 @@ def write_phase() -> Iterator[Session]:
             session.flush()  # PostgreSQL: committed with the reply, in one transaction
     except BaseException:
         roll_back()
+        _forget_flashes(flashed)  # what the block said it did, and would have started,
+        del unit.after_commit[callbacks:]  # was not kept
         raise
     finally:
         unit.writing = False
         session.info[READ_ONLY] = True
+
+
+def _flash_count() -> int:
+    return len(cookie.get("_flashes", ())) if has_request_context() else 0
+
+
+def _forget_flashes(count: int) -> None:
+    """Drop the messages flashed since there were ``count``: they tell of changes rolled
+    back (the error page, or the next page, would show them)."""
+    if has_request_context() and len(cookie.get("_flashes", ())) > count:
+        cookie["_flashes"] = cookie["_flashes"][:count]
 
 
 def end_read_transaction() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, jsonify
+from flask import Flask, flash, jsonify
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -146,6 +146,25 @@ def _make_views(app: Flask, committed: list[str]) -> dict[str, Callable[..., Any
             pass
         return jsonify(users=db_session().scalar(select(func.count(User.id))))
 
+    @writes
+    def flashes_then_is_refused() -> str:
+        _add_user("flashed")
+        flash("Card buried until tomorrow.", "info")
+        raise BulkRefused("Tick at least one card.")
+
+    @reads_then_writes
+    def block_refused_after_its_callback() -> str:
+        flash("Kept: said before the block.", "info")
+        try:
+            with write_phase():
+                _add_user("called")
+                after_commit(lambda: committed.append("called"))
+                flash("Card added.", "success")
+                raise BulkRefused("Tick at least one card.")
+        except BulkRefused:
+            pass
+        return "ok"
+
     @reads_then_writes
     def writes_in_a_get() -> str:
         with write_phase():
@@ -207,6 +226,24 @@ def test_a_view_that_raises_rolls_back(probe: FlaskClient, session: Session,
         probe.post("/uow/writes_and_fails")
     assert _emails(session) == set()
     assert committed == []  # nothing was committed, so no after_commit ran
+
+
+def _flashes(client: FlaskClient) -> list[str]:
+    with client.session_transaction() as cookie:
+        return [message for _, message in cookie.get("_flashes", [])]
+
+
+def test_what_is_rolled_back_neither_flashes_nor_calls_back(
+        probe: FlaskClient, session: Session, committed: list[str]) -> None:
+    # A flash says what was done: a view rolled back did nothing, so it must not linger
+    # for the next page; a callback queued in a block rolled back has nothing to find.
+    refused = probe.post("/uow/flashes_then_is_refused")
+    assert refused.status_code == 422
+    assert "Card buried" not in refused.get_data(as_text=True) and _flashes(probe) == []
+    assert probe.post("/uow/block_refused_after_its_callback").status_code == 200
+    assert _flashes(probe) == ["Kept: said before the block."]
+    assert committed == []
+    assert _emails(session) == set()
 
 
 def test_a_write_takes_sqlites_lock_before_the_view_runs(
