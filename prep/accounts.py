@@ -99,17 +99,22 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def register_user(
-    session: Session, email: str, password: str, now: datetime, *, is_admin: bool = False
-) -> User:
-    """Create an account with a slow (scrypt) password hash; the caller commits."""
+def checked_registration(email: str, password: str) -> tuple[str, str]:
+    """The e-mail address as stored and the password's slow (scrypt) hash, once both pass
+    the rules: the slow part of registering, which callers do before the write lock."""
     email = checked_email(email)
     check_password_rules(password, email)
+    return email, generate_password_hash(password)
+
+
+def create_user(session: Session, email: str, password_hash: str, now: datetime, *,
+                is_admin: bool = False) -> User:
+    """An account for a registration checked by ``checked_registration``; flushes."""
     if find_user(session, email) is not None:
         raise AccountError("email", "An account with this e-mail address already exists.")
     user = User(
         email=email,
-        password_hash=generate_password_hash(password),
+        password_hash=password_hash,
         session_token=secrets.token_hex(16),
         is_admin=is_admin,
         created_at=now,
@@ -117,6 +122,13 @@ def register_user(
     session.add(user)
     session.flush()
     return user
+
+
+def register_user(
+    session: Session, email: str, password: str, now: datetime, *, is_admin: bool = False
+) -> User:
+    """Create an account with a slow (scrypt) password hash; the caller commits."""
+    return create_user(session, *checked_registration(email, password), now, is_admin=is_admin)
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -135,21 +147,37 @@ def end_sessions(user: User) -> None:
     user.session_token = secrets.token_hex(16)
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one; every other login ends."""
+def new_password_hash(user: User, current: str, new: str) -> str:
+    """The hash of the new password once the current one and the rules are checked: the
+    slow part of a change (three scrypt runs), which callers do before the write lock."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError("current_password", "This is not your current password.")
     check_password_rules(new, user.email, field="new_password")
     if check_password_hash(user.password_hash, new):
         raise AccountError("new_password", "Choose a password different from the current one.")
-    user.password_hash = generate_password_hash(new)
+    return generate_password_hash(new)
+
+
+def set_password_hash(user: User, password_hash: str) -> None:
+    """Store a hash from ``new_password_hash``; every other login ends."""
+    user.password_hash = password_hash
     end_sessions(user)
 
 
-def delete_account(session: Session, user: User, password: str) -> None:
-    """Remove the user and every row of theirs (study, exams, own decks); the caller commits."""
+def check_password(user: User, password: str) -> None:
+    """AccountError unless ``password`` is the user's (slow: before the write lock)."""
     if not check_password_hash(user.password_hash, password):
         raise AccountError("password", "This is not your password.")
+
+
+def delete_account(session: Session, user: User, password: str) -> None:
+    """Check the password, then remove the user and all theirs (``remove_account``)."""
+    check_password(user, password)
+    remove_account(session, user)
+
+
+def remove_account(session: Session, user: User) -> None:
+    """Remove the user and every row of theirs (study, exams, own decks); the caller commits."""
     attempts = select(ExamAttempt.id).where(ExamAttempt.user_id == user.id)
     own_decks = select(Deck.id).where(Deck.owner_id == user.id)
     # Explicit deletes, children first, rather than trusting ON DELETE CASCADE alone: the

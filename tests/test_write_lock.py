@@ -23,11 +23,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, make_url, select
 from sqlalchemy.orm import Session
 
-from prep import rendering
-from prep.models import Item, ReviewLog
+from prep import accounts, rendering
+from prep.models import Item, ReviewLog, User
 from prep.study.enrollment import set_tracks
 from tests.conftest import FrozenClock, csrf_token, log_in, post_form, refresh
-from tests.factories import load_decks, make_user
+from tests.factories import PASSWORD, load_decks, make_user
 
 
 class LockProbe:
@@ -181,3 +181,34 @@ def test_another_users_answer_completes_while_a_slow_card_renders(
     assert session.scalar(select(func.count(ReviewLog.id))
                           .where(ReviewLog.user_id == learner.id)) == 1
     assert json.loads(replies[0].get_data())["undo_id"]
+
+
+def test_password_hashing_runs_before_the_write_lock(
+    app: Flask, client: FlaskClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # scrypt takes about 0.1 s a run, and a password change runs it three times: held under
+    # SQLite's write lock, every other user's answer would wait that long.
+    url, held = app.config["DATABASE_URL"], []
+
+    def probed(original: Callable[..., object]) -> Callable[..., object]:
+        def run(*args: object) -> object:
+            held.append(write_lock_held(url))
+            return original(*args)
+        return run
+
+    for name in ("generate_password_hash", "check_password_hash"):
+        monkeypatch.setattr(accounts, name, probed(getattr(accounts, name)))
+    new = "a brand new passphrase"
+    registered = post_form(client, "/register", {
+        "email": "hash@example.com", "password": PASSWORD, "confirm": PASSWORD})
+    assert registered.status_code == 302
+    changed = post_form(client, "/account/password", {
+        "current_password": PASSWORD, "new_password": new, "confirm": new})
+    assert changed.status_code == 303, changed.get_data(as_text=True)
+    wrong = post_form(client, "/account/delete", {"password": PASSWORD, "understood": "y"})
+    assert wrong.status_code == 401
+    deleted = post_form(client, "/account/delete", {"password": new, "understood": "y"})
+    assert deleted.status_code == 303
+    assert len(held) >= 6 and not any(held)
+    refresh(session)
+    assert session.scalar(select(func.count(User.id))) == 0

@@ -123,9 +123,10 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = current_account()
         try:
+            new_hash = accounts.new_password_hash(user, form.current_password.data,
+                                                  form.new_password.data)  # scrypt: no lock
             with write_phase():
-                accounts.change_password(user, form.current_password.data,
-                                         form.new_password.data)
+                accounts.set_password_hash(user, new_hash)
         except accounts.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
             if error.field == "current_password":
@@ -228,8 +229,9 @@ def delete() -> ResponseReturnValue:
     form = DeleteForm()
     if form.validate_on_submit():
         try:
+            accounts.check_password(current_account(), form.password.data)  # scrypt: no lock
             with write_phase() as session_:
-                accounts.delete_account(session_, current_account(), form.password.data)
+                accounts.remove_account(session_, current_account())
         except accounts.AccountError as error:
             form.password.errors.append(error.message)
             return _page(401, delete_form=form)  # a wrong guess: counts for the limit

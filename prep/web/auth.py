@@ -97,9 +97,10 @@ def register() -> ResponseReturnValue:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
+            email, password_hash = accounts.checked_registration(  # scrypt: before the lock
+                form.email.data, form.password.data)
             with write_phase() as session_:
-                user = accounts.register_user(session_, form.email.data, form.password.data,
-                                              now())
+                user = accounts.create_user(session_, email, password_hash, now())
         except accounts.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
