@@ -293,6 +293,19 @@ def test_a_value_of_the_wrong_shape_is_named_by_its_path(
     assert refused.value.problems == [problem]
 
 
+def test_an_own_flashcard_is_refused_as_an_exam_question(
+        session: Session, clock: FrozenClock, app: Flask) -> None:
+    # Let through, the attempt's report page failed on it (a 500).
+    document = account_data.export_account(session, studied_user(session, clock()), clock())
+    own_uid = document["own_decks"][0]["cards"][0]["uid"]
+    document["exam_attempts"][0]["questions"][0]["item"] = own_uid
+    with pytest.raises(account_data.DataFileError) as refused:
+        account_data.read_account_file(session, make_user(session, clock(), "n@example.com"),
+                                       document, clock())
+    assert refused.value.problems == [
+        "$.exam_attempts[0].questions[0].item: this item is a flashcard, not a question"]
+
+
 def test_the_file_carries_every_scheduling_field_of_a_card() -> None:
     from prep.export.account_data.schema import CARD_FIELDS
     from prep.study.card_schedule import CardSchedule

@@ -159,6 +159,8 @@ def read_account_file(session: Session, user: User, document: Any,
         questions = []
         for q, question in enumerate(attempt.questions):
             where = f"{path}.questions[{q}]"
+            if question.item in own_drafts:  # own cards are flashcards (the report would fail)
+                problems.fail(f"{where}.item", "this item is a flashcard, not a question")
             _check_options(problems, shared.get(question.item), question.option_order,
                            question.chosen, where)
             fields = _fields(question, QUESTION_FIELDS)
