@@ -135,6 +135,22 @@ def test_an_ordering_with_two_steps_at_one_place_is_refused_and_kept(
     assert stored(session, attempt).questions[0].chosen is None
 
 
+@pytest.mark.parametrize("place", ["²", "9" * 5000, "-1", "", "1.0"])
+def test_a_malformed_place_is_refused_not_an_error(
+        place: str, user_client: FlaskClient, session: Session, user: User,
+        clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock)
+    keys = attempt.questions[0].item.correct
+    places = {f"place-{key}": str(n) for n, key in enumerate(keys, start=1)}
+    places[f"place-{keys[0]}"] = place
+    for headers in (JSON, {}):
+        refused = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer", places,
+                            headers=headers)
+        assert refused.status_code == 422
+        assert "Give every step a place from 1 to 4." in refused.get_data(as_text=True)
+    assert stored(session, attempt).questions[0].chosen is None
+
+
 def test_an_answered_solution_locks_once_left_and_refuses_everything(
         user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
     attempt = kinds_attempt(session, user, clock)
