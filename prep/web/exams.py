@@ -232,7 +232,8 @@ def answer(attempt_id: int, position: int) -> ResponseReturnValue:
     shown = lifecycle.question_at(found, position)
     try:
         keys = posted_answer(shown.item, request.form)
-        if not shown.locked and not lifecycle.time_is_up(found, now()):
+        # Only an open attempt in time is left (a closed one: record_answer says why).
+        if found.status == OPEN and not shown.locked and not lifecycle.time_is_up(found, now()):
             locks.leave(session, found, position)  # say, answered in a second tab
         saved = lifecycle.record_answer(session, found, position, keys, now())
     except (FormRefused, lifecycle.BadAnswer) as refusal:

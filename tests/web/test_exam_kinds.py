@@ -210,6 +210,23 @@ def test_a_second_tab_cannot_slip_out_of_a_locking_case_study(
     assert stored(session, attempt).questions[7].chosen is None
 
 
+def test_an_answer_after_submitting_in_a_locking_case_study_says_submitted(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock, kinds=LOCKING)
+    page(user_client, attempt, "q/3")  # inside the section, then submitted (a second tab)
+    assert post_form(user_client, f"/attempts/{attempt.id}/submit",
+                     {"confirm": "yes"}).status_code == 303
+    late = post_form(user_client, f"/attempts/{attempt.id}/q/8/answer", {"choice": "a"},
+                     headers=JSON)
+    assert late.status_code == 409 and "already submitted" in late.json["error"]
+    without_script = post_form(user_client, f"/attempts/{attempt.id}/q/8/answer",
+                               {"choice": "a"}, follow_redirects=True).get_data(as_text=True)
+    assert "already submitted" in without_script and "Leave the case" not in without_script
+    assert "locks once you leave it" not in without_script
+    graded = stored(session, attempt)
+    assert graded.questions[7].chosen is None and not any(q.locked for q in graded.questions)
+
+
 @pytest.mark.parametrize("to", ["", "0", "99", "next"])
 def test_leave_refuses_a_bad_target(to: str, user_client: FlaskClient, session: Session,
                                     user: User, clock: FrozenClock) -> None:
