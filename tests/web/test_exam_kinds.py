@@ -210,6 +210,20 @@ def test_a_second_tab_cannot_slip_out_of_a_locking_case_study(
     assert stored(session, attempt).questions[7].chosen is None
 
 
+def test_a_malformed_answer_elsewhere_does_not_slip_out_of_a_locking_case_study(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock, kinds=LOCKING)
+    page(user_client, attempt, "q/3")
+    refused = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer", {"place-a": "x"})
+    assert refused.status_code == 303  # not the ordering's page with its error
+    asked = user_client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Leave the case study?" in asked and 'name="place-a"' not in asked
+    as_json = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer", {"place-a": "x"},
+                        headers=JSON)
+    assert as_json.status_code == 409 and "case study" in as_json.json["error"]
+    assert stored(session, attempt).current_position == 3
+
+
 def test_an_answer_after_submitting_in_a_locking_case_study_says_submitted(
         user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
     attempt = kinds_attempt(session, user, clock, kinds=LOCKING)
