@@ -18,6 +18,7 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from prep.models import MATCHING, ORDERING, Item
+from prep.web import parse_int
 
 
 class FormRefused(ValueError):
@@ -32,10 +33,11 @@ def _ordering(item: Item, form: PostedForm) -> list[str]:
     keys = [option["key"] for option in item.options or ()]
     places: dict[str, int] = {}
     for key in keys:
-        value = (form.get(f"place-{key}") or "").strip()
-        if not value.isdigit() or not 1 <= int(value) <= len(keys):
+        # Not str.isdigit: it passes "²", which int() refuses, and 5,000 digits.
+        place = parse_int(form.get(f"place-{key}"), low=1, high=len(keys))
+        if place is None:
             raise FormRefused(f"Give every step a place from 1 to {len(keys)}.")
-        places[key] = int(value)
+        places[key] = place
     taken = sorted(places.values())
     if taken != list(range(1, len(keys) + 1)):
         twice = next(place for place in taken if taken.count(place) > 1)

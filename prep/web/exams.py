@@ -231,9 +231,12 @@ def answer(attempt_id: int, position: int) -> ResponseReturnValue:
     session = db_session()
     shown = lifecycle.question_at(found, position)
     try:
-        keys = posted_answer(shown.item, request.form)
-        if not shown.locked and not lifecycle.time_is_up(found, now()):
+        # Left before the form is read: a malformed answer must not show a question outside
+        # a locking case study unasked. Only an open attempt in time is left (a closed one:
+        # record_answer says why).
+        if found.status == OPEN and not shown.locked and not lifecycle.time_is_up(found, now()):
             locks.leave(session, found, position)  # say, answered in a second tab
+        keys = posted_answer(shown.item, request.form)
         saved = lifecycle.record_answer(session, found, position, keys, now())
     except (FormRefused, lifecycle.BadAnswer) as refusal:
         if wants_json() or found.status != OPEN:

@@ -135,6 +135,22 @@ def test_an_ordering_with_two_steps_at_one_place_is_refused_and_kept(
     assert stored(session, attempt).questions[0].chosen is None
 
 
+@pytest.mark.parametrize("place", ["²", "9" * 5000, "-1", "", "1.0"])
+def test_a_malformed_place_is_refused_not_an_error(
+        place: str, user_client: FlaskClient, session: Session, user: User,
+        clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock)
+    keys = attempt.questions[0].item.correct
+    places = {f"place-{key}": str(n) for n, key in enumerate(keys, start=1)}
+    places[f"place-{keys[0]}"] = place
+    for headers in (JSON, {}):
+        refused = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer", places,
+                            headers=headers)
+        assert refused.status_code == 422
+        assert "Give every step a place from 1 to 4." in refused.get_data(as_text=True)
+    assert stored(session, attempt).questions[0].chosen is None
+
+
 def test_an_answered_solution_locks_once_left_and_refuses_everything(
         user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
     attempt = kinds_attempt(session, user, clock)
@@ -192,6 +208,37 @@ def test_a_second_tab_cannot_slip_out_of_a_locking_case_study(
                         headers=JSON)
     assert refused.status_code == 409 and "case study" in refused.json["error"]
     assert stored(session, attempt).questions[7].chosen is None
+
+
+def test_a_malformed_answer_elsewhere_does_not_slip_out_of_a_locking_case_study(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock, kinds=LOCKING)
+    page(user_client, attempt, "q/3")
+    refused = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer", {"place-a": "x"})
+    assert refused.status_code == 303  # not the ordering's page with its error
+    asked = user_client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Leave the case study?" in asked and 'name="place-a"' not in asked
+    as_json = post_form(user_client, f"/attempts/{attempt.id}/q/1/answer", {"place-a": "x"},
+                        headers=JSON)
+    assert as_json.status_code == 409 and "case study" in as_json.json["error"]
+    assert stored(session, attempt).current_position == 3
+
+
+def test_an_answer_after_submitting_in_a_locking_case_study_says_submitted(
+        user_client: FlaskClient, session: Session, user: User, clock: FrozenClock) -> None:
+    attempt = kinds_attempt(session, user, clock, kinds=LOCKING)
+    page(user_client, attempt, "q/3")  # inside the section, then submitted (a second tab)
+    assert post_form(user_client, f"/attempts/{attempt.id}/submit",
+                     {"confirm": "yes"}).status_code == 303
+    late = post_form(user_client, f"/attempts/{attempt.id}/q/8/answer", {"choice": "a"},
+                     headers=JSON)
+    assert late.status_code == 409 and "already submitted" in late.json["error"]
+    without_script = post_form(user_client, f"/attempts/{attempt.id}/q/8/answer",
+                               {"choice": "a"}, follow_redirects=True).get_data(as_text=True)
+    assert "already submitted" in without_script and "Leave the case" not in without_script
+    assert "locks once you leave it" not in without_script
+    graded = stored(session, attempt)
+    assert graded.questions[7].chosen is None and not any(q.locked for q in graded.questions)
 
 
 @pytest.mark.parametrize("to", ["", "0", "99", "next"])
