@@ -99,7 +99,9 @@ def bulk() -> ResponseReturnValue:
     beside its field, 422)."""
     back = request.form.get("back", "")
     back = back if back.startswith("/cards") and "//" not in back else url_for("cards.browse")
-    ids = [parse_int(raw) for raw in request.form.getlist("card")[:MAX_BATCH + 1]]
+    # Duplicates first, then the cap: a repeated id must not crowd the others out unseen.
+    ticked = list(dict.fromkeys(request.form.getlist("card")))[:MAX_BATCH + 1]
+    ids = [parse_int(raw) for raw in ticked]
     wanted = BulkRequest(action=request.form.get("action", ""),
                          card_ids=[i for i in ids if i is not None],
                          tag=request.form.get("tag", "")[:100],

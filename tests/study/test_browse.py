@@ -71,6 +71,13 @@ def test_bulk_route_refuses_others_cards_and_oversized_batches(
     refresh(session)
     assert not any(c.suspended or c.flagged for c in session.scalars(select(Card)))
     assert session.scalar(select(func.count(CardTag.tag))) == 0
+    # A repeated id counts once, before the cap: it cannot crowd the other ids out.
+    repeated = post_form(user_client, "/cards/bulk", {
+        "card": [str(mine[0])] * (MAX_BATCH + 1) + [str(mine[1])], "action": "suspend"})
+    assert repeated.status_code == 303
+    refresh(session)
+    assert all(session.get(Card, card_id).suspended for card_id in mine)
+    post_form(user_client, "/cards/bulk", {"card": mine, "action": "unsuspend"})
     done = post_form(user_client, "/cards/bulk", {"card": mine, "action": "flag",
                                                   "back": "/cards?sort=front"})
     assert done.status_code == 303 and done.location == "/cards?sort=front"

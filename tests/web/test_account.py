@@ -306,6 +306,16 @@ def test_an_own_flashcard_is_refused_as_an_exam_question(
         "$.exam_attempts[0].questions[0].item: this item is a flashcard, not a question"]
 
 
+def test_an_own_cards_tags_must_be_words(session: Session, clock: FrozenClock) -> None:
+    # Once turned into text with str(): 5 became the tag "5" instead of a refusal.
+    document = account_data.export_account(session, studied_user(session, clock()), clock())
+    document["own_decks"][0]["cards"][0]["tags"] = [5]
+    with pytest.raises(account_data.DataFileError) as refused:
+        account_data.read_account_file(session, make_user(session, clock(), "n@example.com"),
+                                       document, clock())
+    assert refused.value.problems == ["$.own_decks[0].cards[0].tags[0]: expected str"]
+
+
 def test_the_file_carries_every_scheduling_field_of_a_card() -> None:
     from prep.export.account_data.schema import CARD_FIELDS
     from prep.study.card_schedule import CardSchedule

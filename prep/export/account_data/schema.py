@@ -215,7 +215,7 @@ class OwnCard(Record):
     uid: Text
     front: Text
     back: Text
-    tags: Listing
+    tags: list[Text]
     created_at: PastTime
     updated_at: PastTime
     # the Anki GUID of the card's note, when it came from Anki or went there
